@@ -1,0 +1,322 @@
+//! `Replica<S>`: one replica of a replicated type.
+
+use std::ops::Deref;
+
+use crate::causal::delta::{Delta, check_schema};
+use crate::causal::transaction::{Scope, Transaction};
+use crate::causal_context::CausalContext;
+use crate::clock::Clock;
+use crate::codec::frame::{self, Kind};
+use crate::codec::{Decode, Encode};
+use crate::error::DecodeError;
+use crate::replica::{ReplicaId, ReplicaIndex, ReplicaTable};
+use crate::store::DotStore;
+use crate::version_vector::VersionVector;
+
+/// What [`Replica::apply`] did with a delta.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The delta was applied (and possibly some pending deltas after it).
+    Applied,
+    /// The delta depends on changes not received yet; it is kept and applied when they come.
+    Pending,
+    /// Everything in the delta was already known; nothing changed.
+    Redundant,
+}
+
+/// One replica of a replicated type `S` (a counter, register, set or map): its identity, the
+/// changes it has seen, its state, and the deltas waiting for their causal predecessors.
+///
+/// Reads go through `Deref` to the store (`replica.contains(..)`, `replica.value()`, …).
+/// Mutations go through [`Replica::update`], which returns the delta to send; several
+/// mutations in one `update` make one delta.
+///
+/// Never give two live replicas the same [`ReplicaId`].
+///
+/// ```
+/// use weft_core::{AddWinsSet, Replica, ReplicaId, VersionVector};
+/// let mut alice = Replica::<AddWinsSet<String>>::new(ReplicaId::random());
+/// let mut bob = Replica::<AddWinsSet<String>>::new(ReplicaId::random());
+/// let delta = alice.update(|set| set.insert("milk".to_string()));
+/// bob.apply(&delta);
+/// bob.update(|set| set.remove(&"milk".to_string()));
+/// // Bob asks Alice for nothing, Alice asks Bob for what she lacks.
+/// alice.apply(&bob.delta_since(&alice.version()));
+/// assert!(!alice.contains(&"milk".to_string()));
+/// assert!(alice.same_state(&bob));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Replica<S> {
+    me: ReplicaIndex,
+    table: ReplicaTable,
+    context: CausalContext,
+    store: S,
+    pending: Vec<Delta<S>>,
+    /// The clock at this replica's latest mutation: entries unchanged since then need not be
+    /// repeated in the next mutation's `since` (the receiver had them for the previous one).
+    last_mutation: Clock,
+}
+
+impl<S: DotStore> Replica<S> {
+    /// A new, empty replica named `id`.
+    #[must_use]
+    pub fn new(id: ReplicaId) -> Self {
+        let mut table = ReplicaTable::default();
+        let me = table.intern(id);
+        Self {
+            me,
+            table,
+            context: CausalContext::default(),
+            store: S::default(),
+            pending: Vec::new(),
+            last_mutation: Clock::default(),
+        }
+    }
+
+    /// This replica's id.
+    #[must_use]
+    pub fn id(&self) -> ReplicaId {
+        self.table.id(self.me).expect("own id is in the table")
+    }
+
+    /// The changes applied so far, per replica. Pending deltas are not counted.
+    #[must_use]
+    pub fn version(&self) -> VersionVector {
+        VersionVector::from_clock(self.context.clock(), &self.table)
+    }
+
+    /// The causal context (indices refer to [`Replica::table`]).
+    #[must_use]
+    pub fn context(&self) -> &CausalContext {
+        &self.context
+    }
+
+    /// The replicas this replica has heard of.
+    #[must_use]
+    pub fn table(&self) -> &ReplicaTable {
+        &self.table
+    }
+
+    /// The state.
+    #[must_use]
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// How many received deltas wait for changes they depend on.
+    #[must_use]
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Makes changes through `change` and returns them as one delta.
+    ///
+    /// ```
+    /// use weft_core::{PNCounter, Replica, ReplicaId};
+    /// let mut counter = Replica::<PNCounter>::new(ReplicaId::random());
+    /// let delta = counter.update(|c| {
+    ///     c.increment(5);
+    ///     c.decrement(2);
+    /// });
+    /// assert_eq!(counter.value(), 3);
+    /// assert!(!delta.is_empty());
+    /// ```
+    /// Whatever `change` returns is dropped; read it from the state afterwards if needed.
+    pub fn update<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> Delta<S> {
+        let me = self.me;
+        let next = self.next_counter();
+        let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
+        let mut delta_store = S::default();
+        change(&mut Scope::new(
+            &mut self.store,
+            &mut delta_store,
+            &mut transaction,
+        ));
+        if transaction.is_empty() {
+            return Delta::empty();
+        }
+        let covered = transaction.into_context();
+        let mut since = Clock::default();
+        since.set(me, next - 1);
+        for (replica, counter) in self.context.clock().iter() {
+            if replica != me && self.last_mutation.get(replica) != counter {
+                since.set(replica, counter);
+            }
+        }
+        self.context.join(&covered);
+        self.last_mutation = self.context.clock().clone();
+        Delta {
+            replicas: self.table.shared_ids(),
+            since,
+            context: covered,
+            store: delta_store,
+        }
+    }
+
+    /// Applies `delta` if this replica has every change it depends on; otherwise keeps it
+    /// until they arrive. Applying a delta twice, or deltas in any order, gives the same state.
+    pub fn apply(&mut self, delta: &Delta<S>) -> Outcome {
+        if delta.is_empty() {
+            return Outcome::Redundant;
+        }
+        let mut delta = delta.clone();
+        let map = self.table.translate_from(&delta.replicas);
+        if map
+            .iter()
+            .enumerate()
+            .any(|(from, to)| from != to.as_usize())
+        {
+            delta.since = delta.since.remap(&map);
+            delta.context = delta.context.remap(&map);
+            delta.store.remap(&map);
+        }
+        delta.replicas = self.table.shared_ids();
+        if self.context.includes(&delta.context) {
+            return Outcome::Redundant;
+        }
+        if !self.context.clock().dominates(&delta.since) {
+            self.pending.push(delta);
+            return Outcome::Pending;
+        }
+        self.join(delta);
+        self.drain_pending();
+        Outcome::Applied
+    }
+
+    /// Everything a replica at version `since` lacks, in size and time proportional to the
+    /// changes since then plus the number of replicas.
+    #[must_use]
+    pub fn delta_since(&self, since: &VersionVector) -> Delta<S> {
+        let requested = since.to_clock(&self.table);
+        // Ask only for what we have: the receiver is at least at `since`, so at least at the
+        // meet of `since` and our clock.
+        let mut base = Clock::default();
+        for (replica, counter) in requested.iter() {
+            base.set(replica, counter.min(self.context.clock().get(replica)));
+        }
+        Delta {
+            replicas: self.table.shared_ids(),
+            store: self.store.delta_since(&base),
+            since: base,
+            context: self.context.clone(),
+        }
+    }
+
+    /// Merges the whole state of `other` (a state-based merge).
+    pub fn merge(&mut self, other: &Self) -> Outcome {
+        self.apply(&other.delta_since(&VersionVector::new()))
+    }
+
+    /// Whether `self` and `other` hold the same changes and the same state, whatever their
+    /// replica tables and bookkeeping.
+    #[must_use]
+    pub fn same_state(&self, other: &Self) -> bool {
+        let mut table = self.table.clone();
+        let map = table.translate_from(other.table.ids());
+        let mut theirs = other.store.clone();
+        theirs.remap(&map);
+        let their_context = other.context.remap(&map);
+        self.context.clock() == their_context.clock()
+            && self.context.includes(&their_context)
+            && their_context.includes(&self.context)
+            && self.store.content_eq(&theirs)
+    }
+
+    /// The whole replica (id, state, pending deltas) as a snapshot frame.
+    #[must_use]
+    pub fn save(&self) -> Vec<u8> {
+        let state = self.delta_since(&VersionVector::new());
+        frame::seal(Kind::Snapshot, |out| {
+            S::write_schema(out);
+            self.id().encode(out);
+            state.encode_body(out);
+            out.length(self.pending.len());
+            for delta in &self.pending {
+                delta.encode_body(out);
+            }
+        })
+    }
+
+    /// A replica restored from [`Replica::save`].
+    ///
+    /// # Errors
+    /// Any [`DecodeError`].
+    pub fn load(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut input = frame::open(bytes, Kind::Snapshot)?;
+        check_schema::<S>(&mut input)?;
+        let id = ReplicaId::decode(&mut input)?;
+        let state = Delta::<S>::decode_body(&mut input)?;
+        let count = input.length(2)?;
+        let mut pending = Vec::with_capacity(count);
+        for _ in 0..count {
+            pending.push(Delta::<S>::decode_body(&mut input)?);
+        }
+        input.finish()?;
+        let mut replica = Self::new(id);
+        replica.apply(&state);
+        for delta in &pending {
+            replica.apply(delta);
+        }
+        Ok(replica)
+    }
+
+    /// Checks the internal invariants, panicking on a violation (for tests).
+    pub fn check(&self) {
+        self.store.check();
+        let mut outside = Vec::new();
+        self.store.visit_dots(&mut |dot| {
+            if !self.context.contains(dot) {
+                outside.push(dot);
+            }
+        });
+        assert!(outside.is_empty(), "dots outside the context: {outside:?}");
+        assert!(
+            self.store.max_lamport() <= self.context.lamport(),
+            "Lamport clock behind the store"
+        );
+    }
+
+    fn next_counter(&self) -> u64 {
+        let mut top = self.context.clock().get(self.me);
+        for (replica, _, last) in self.context.cloud() {
+            if replica == self.me {
+                top = top.max(last);
+            }
+        }
+        top + 1
+    }
+
+    fn join(&mut self, delta: Delta<S>) {
+        self.store.join(&self.context, delta.store, &delta.context);
+        self.context.join(&delta.context);
+    }
+
+    fn drain_pending(&mut self) {
+        loop {
+            let mut progressed = false;
+            let mut index = 0;
+            while index < self.pending.len() {
+                if self.context.includes(&self.pending[index].context) {
+                    self.pending.swap_remove(index);
+                } else if self.context.clock().dominates(&self.pending[index].since) {
+                    let delta = self.pending.swap_remove(index);
+                    self.join(delta);
+                    progressed = true;
+                } else {
+                    index += 1;
+                }
+            }
+            if !progressed {
+                return;
+            }
+        }
+    }
+}
+
+impl<S> Deref for Replica<S> {
+    type Target = S;
+
+    fn deref(&self) -> &S {
+        &self.store
+    }
+}

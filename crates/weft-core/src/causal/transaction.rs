@@ -1,0 +1,128 @@
+//! Transactions and scopes: how mutations allocate dots and build their delta.
+
+use crate::causal_context::CausalContext;
+use crate::dot::Dot;
+use crate::replica::{ReplicaId, ReplicaIndex};
+
+/// The bookkeeping of one batch of mutations by one replica: the dots it allocates, the dots
+/// it overwrites or removes, and its Lamport timestamps. Everything it records becomes the
+/// *exact* causal context of the batch's delta.
+///
+/// ```
+/// use weft_core::{ReplicaId, ReplicaIndex, Transaction};
+/// let mut transaction = Transaction::new(ReplicaId::from_u128(1), ReplicaIndex(0), 1, 0);
+/// let first = transaction.next_dot();
+/// let second = transaction.next_dot();
+/// assert_eq!((first.counter, second.counter), (1, 2));
+/// assert_eq!(transaction.last_dot(), Some(second));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    id: ReplicaId,
+    replica: ReplicaIndex,
+    next_counter: u64,
+    lamport: u64,
+    covered: CausalContext,
+    last: Option<Dot>,
+}
+
+impl Transaction {
+    /// A transaction of the replica `id`, which has index `replica` in its table, whose first
+    /// dot has counter `next_counter` and whose Lamport clock stands at `lamport`.
+    #[must_use]
+    pub fn new(id: ReplicaId, replica: ReplicaIndex, next_counter: u64, lamport: u64) -> Self {
+        Self {
+            id,
+            replica,
+            next_counter,
+            lamport,
+            covered: CausalContext::default(),
+            last: None,
+        }
+    }
+
+    /// The id of the replica making the changes.
+    #[must_use]
+    pub fn id(&self) -> ReplicaId {
+        self.id
+    }
+
+    /// The index of the replica making the changes.
+    #[must_use]
+    pub fn replica(&self) -> ReplicaIndex {
+        self.replica
+    }
+
+    /// Allocates the dot of a new change.
+    pub fn next_dot(&mut self) -> Dot {
+        let dot = Dot::new(self.replica, self.next_counter);
+        self.next_counter += 1;
+        self.covered.insert(dot);
+        self.last = Some(dot);
+        dot
+    }
+
+    /// Records that the change being made overwrites or removes `dot`.
+    pub fn drop_dot(&mut self, dot: Dot) {
+        self.covered.insert(dot);
+    }
+
+    /// A new Lamport timestamp, above every one seen.
+    pub fn tick_lamport(&mut self) -> u64 {
+        self.lamport = self.lamport.wrapping_add(1);
+        self.covered.observe_lamport(self.lamport);
+        self.lamport
+    }
+
+    /// The dot of the latest change made, if any.
+    #[must_use]
+    pub fn last_dot(&self) -> Option<Dot> {
+        self.last
+    }
+
+    /// Whether no change was made.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.last.is_none()
+    }
+
+    /// The exact causal context of the changes made: their dots and the dots they replaced.
+    #[must_use]
+    pub fn into_context(self) -> CausalContext {
+        self.covered
+    }
+}
+
+/// Mutable access to one store (possibly nested in a map) during a transaction: the store
+/// itself, the delta being built for it, and the transaction.
+///
+/// Each replicated type implements its mutations on `Scope<'_, ItsStore>`, so the same code
+/// serves a standalone replica and a value nested in a map or document.
+#[derive(Debug)]
+pub struct Scope<'a, S> {
+    store: &'a mut S,
+    delta: &'a mut S,
+    transaction: &'a mut Transaction,
+}
+
+impl<'a, S> Scope<'a, S> {
+    /// A scope over `store`, recording into `delta` and `transaction`.
+    pub fn new(store: &'a mut S, delta: &'a mut S, transaction: &'a mut Transaction) -> Self {
+        Self {
+            store,
+            delta,
+            transaction,
+        }
+    }
+
+    /// The current state of the store.
+    #[must_use]
+    pub fn current(&self) -> &S {
+        self.store
+    }
+
+    /// The store, its delta and the transaction, for implementing mutations.
+    pub fn parts(&mut self) -> (&mut S, &mut S, &mut Transaction) {
+        (self.store, self.delta, self.transaction)
+    }
+}

@@ -1,0 +1,208 @@
+//! The causal context: every change a replica has seen, compressed.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::dot::Dot;
+use crate::replica::ReplicaIndex;
+
+/// The set of changes (dots) a replica has seen, plus its Lamport clock.
+///
+/// Stored as a [`Clock`] (all dots `(r, 1..=clock[r])`) and a *cloud* of dots seen out of
+/// order, above the clock, kept as disjoint ranges per replica. Inserting the dot right above
+/// the clock absorbs whatever part of the cloud becomes contiguous, so the cloud stays empty
+/// when changes arrive in causal order, and a range of any length costs one entry.
+///
+/// The context is also the authority of a state fragment: a dot that is in the context but in
+/// no live entry of the store is a change whose effect has been overwritten or removed.
+///
+/// ```
+/// use weft_core::{CausalContext, Dot, ReplicaIndex};
+/// let r = ReplicaIndex(0);
+/// let mut context = CausalContext::default();
+/// context.insert(Dot::new(r, 2)); // out of order: kept in the cloud
+/// assert_eq!(context.clock().get(r), 0);
+/// assert!(context.contains(Dot::new(r, 2)));
+/// context.insert(Dot::new(r, 1)); // fills the gap: both move into the clock
+/// assert_eq!(context.clock().get(r), 2);
+/// assert!(context.cloud_is_empty());
+/// ```
+#[derive(Clone, Default, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CausalContext {
+    clock: Clock,
+    /// Per replica: sorted, disjoint, non-adjacent inclusive ranges, all above `clock + 1`.
+    cloud: BTreeMap<ReplicaIndex, Vec<(u64, u64)>>,
+    lamport: u64,
+}
+
+impl CausalContext {
+    /// The context covering exactly the dots of `clock`.
+    #[must_use]
+    pub fn from_clock(clock: Clock) -> Self {
+        Self {
+            clock,
+            cloud: BTreeMap::new(),
+            lamport: 0,
+        }
+    }
+
+    /// The contiguous part: for each replica, all dots up to this counter have been seen.
+    #[must_use]
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Dots seen above the contiguous part, as `(replica, first, last)` inclusive ranges.
+    pub fn cloud(&self) -> impl Iterator<Item = (ReplicaIndex, u64, u64)> + '_ {
+        self.cloud.iter().flat_map(|(replica, ranges)| {
+            ranges
+                .iter()
+                .map(move |(first, last)| (*replica, *first, *last))
+        })
+    }
+
+    /// Whether no dot was seen out of order.
+    #[must_use]
+    pub fn cloud_is_empty(&self) -> bool {
+        self.cloud.is_empty()
+    }
+
+    /// The highest Lamport timestamp seen.
+    #[must_use]
+    pub fn lamport(&self) -> u64 {
+        self.lamport
+    }
+
+    /// Raises the Lamport clock to at least `lamport`.
+    pub fn observe_lamport(&mut self, lamport: u64) {
+        self.lamport = self.lamport.max(lamport);
+    }
+
+    /// Advances the Lamport clock and returns the new timestamp.
+    pub fn tick_lamport(&mut self) -> u64 {
+        self.lamport = self.lamport.wrapping_add(1);
+        self.lamport
+    }
+
+    /// Whether `dot` has been seen.
+    #[must_use]
+    pub fn contains(&self, dot: Dot) -> bool {
+        self.clock.contains(dot)
+            || self.cloud.get(&dot.replica).is_some_and(|ranges| {
+                let after = ranges.partition_point(|(first, _)| *first <= dot.counter);
+                after > 0 && ranges[after - 1].1 >= dot.counter
+            })
+    }
+
+    /// Records `dot` as seen.
+    pub fn insert(&mut self, dot: Dot) {
+        self.insert_range(dot.replica, dot.counter, dot.counter);
+    }
+
+    /// Records all dots `(replica, first..=last)` as seen. Cost: O(cloud ranges of `replica`),
+    /// whatever the length of the range.
+    pub fn insert_range(&mut self, replica: ReplicaIndex, first: u64, last: u64) {
+        let first = first.max(1);
+        let top = self.clock.get(replica);
+        if first > last || last <= top {
+            return;
+        }
+        if first <= top.saturating_add(1) {
+            self.clock.set(replica, last);
+            self.absorb(replica);
+            return;
+        }
+        let ranges = self.cloud.entry(replica).or_default();
+        // Merge [first, last] with every range it overlaps or touches.
+        let start = ranges.partition_point(|(_, end)| end.saturating_add(1) < first);
+        let mut merged = (first, last);
+        let mut stop = start;
+        while stop < ranges.len() && ranges[stop].0 <= last.saturating_add(1) {
+            merged.0 = merged.0.min(ranges[stop].0);
+            merged.1 = merged.1.max(ranges[stop].1);
+            stop += 1;
+        }
+        ranges.splice(start..stop, [merged]);
+    }
+
+    /// The next dot of `replica` after everything seen in the clock:
+    /// `(replica, clock[replica] + 1)`. Records it as seen.
+    pub fn next_dot(&mut self, replica: ReplicaIndex) -> Dot {
+        let dot = Dot::new(replica, self.clock.get(replica) + 1);
+        self.insert(dot);
+        dot
+    }
+
+    /// Adds everything `other` has seen.
+    pub fn join(&mut self, other: &Self) {
+        for (replica, counter) in other.clock.iter() {
+            self.insert_range(replica, 1, counter);
+        }
+        for (replica, first, last) in other.cloud() {
+            self.insert_range(replica, first, last);
+        }
+        self.lamport = self.lamport.max(other.lamport);
+    }
+
+    /// Whether every dot of `other` is in `self`.
+    #[must_use]
+    pub fn includes(&self, other: &Self) -> bool {
+        self.clock.dominates(&other.clock)
+            && other
+                .cloud()
+                .all(|(replica, first, last)| self.includes_range(replica, first, last))
+    }
+
+    /// Whether all dots `(replica, first..=last)` are in `self`.
+    #[must_use]
+    pub fn includes_range(&self, replica: ReplicaIndex, first: u64, last: u64) -> bool {
+        if last <= self.clock.get(replica) {
+            return true;
+        }
+        let first = first.max(self.clock.get(replica) + 1);
+        self.cloud.get(&replica).is_some_and(|ranges| {
+            ranges
+                .iter()
+                .any(|(from, to)| *from <= first && last <= *to)
+        })
+    }
+
+    /// This context with replica `i` renamed to `map[i]`.
+    #[must_use]
+    pub fn remap(&self, map: &[ReplicaIndex]) -> Self {
+        let mut out = Self::from_clock(self.clock.remap(map));
+        out.lamport = self.lamport;
+        for (replica, first, last) in self.cloud() {
+            out.insert_range(map[replica.as_usize()], first, last);
+        }
+        out
+    }
+
+    /// Whether nothing has been seen.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.clock.is_empty() && self.cloud.is_empty()
+    }
+
+    fn absorb(&mut self, replica: ReplicaIndex) {
+        let Some(ranges) = self.cloud.get_mut(&replica) else {
+            return;
+        };
+        let mut top = self.clock.get(replica);
+        let mut consumed = 0;
+        for (first, last) in ranges.iter() {
+            if *first > top.saturating_add(1) {
+                break;
+            }
+            top = top.max(*last);
+            consumed += 1;
+        }
+        ranges.drain(..consumed);
+        if ranges.is_empty() {
+            self.cloud.remove(&replica);
+        }
+        self.clock.set(replica, top);
+    }
+}

@@ -1,0 +1,271 @@
+//! Writing and reading dots against a per-message replica table.
+//!
+//! A message names each replica it mentions once, in a table sorted by `ReplicaId`, and then
+//! refers to replicas by their position in that table. A dot is one varint:
+//! `zigzag(counter - previous[replica]) * table_len + replica`, where `previous[replica]` is
+//! the last counter written for that replica (or the base the message set for it). Runs of
+//! dots from one replica therefore take one byte each.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use crate::codec::{Decoder, Encoder, varint};
+use crate::dot::Dot;
+use crate::error::DecodeError;
+use crate::replica::{ReplicaId, ReplicaIndex};
+
+const UNASSIGNED: u32 = u32::MAX;
+
+/// An [`Encoder`] that also writes replicas and dots against a message's replica table.
+///
+/// ```
+/// use weft_core::codec::{DotReader, DotWriter, Decoder};
+/// use weft_core::{Dot, ReplicaId, ReplicaIndex};
+/// let ids = [ReplicaId::from_u128(5), ReplicaId::from_u128(3)];
+/// let used = [ReplicaIndex(0), ReplicaIndex(1)];
+/// let (mut writer, table) = DotWriter::new(&ids, used.iter().copied());
+/// assert_eq!(table, vec![ReplicaId::from_u128(3), ReplicaId::from_u128(5)]);
+/// writer.dot(Dot::new(ReplicaIndex(0), 7));
+/// writer.dot(Dot::new(ReplicaIndex(0), 8));
+/// let bytes = writer.finish().into_bytes();
+/// let mut input = Decoder::new(&bytes);
+/// let mut reader = DotReader::new(&mut input, table.into());
+/// // Indices now refer to the message table, where id 5 is at position 1.
+/// assert_eq!(reader.dot().unwrap(), Dot::new(ReplicaIndex(1), 7));
+/// assert_eq!(reader.dot().unwrap(), Dot::new(ReplicaIndex(1), 8));
+/// ```
+#[derive(Debug)]
+pub struct DotWriter {
+    out: Encoder,
+    wire_of_local: Vec<u32>,
+    previous: Vec<u64>,
+    width: u64,
+}
+
+impl DotWriter {
+    /// A writer for a message mentioning the replicas `used` (indices into `local_ids`).
+    /// Returns the writer and the message's replica table, sorted by id, which the caller
+    /// writes ahead of the body.
+    ///
+    /// # Panics
+    /// If a used index is outside `local_ids` (a logic error in the caller).
+    #[must_use]
+    pub fn new(
+        local_ids: &[ReplicaId],
+        used: impl Iterator<Item = ReplicaIndex>,
+    ) -> (Self, Vec<ReplicaId>) {
+        let mut marked = vec![false; local_ids.len()];
+        for index in used {
+            marked[index.as_usize()] = true;
+        }
+        let mut chosen: Vec<(ReplicaId, usize)> = marked
+            .iter()
+            .enumerate()
+            .filter(|(_, used)| **used)
+            .map(|(local, _)| (local_ids[local], local))
+            .collect();
+        chosen.sort_unstable();
+        let mut wire_of_local = vec![UNASSIGNED; local_ids.len()];
+        for (wire, (_, local)) in chosen.iter().enumerate() {
+            wire_of_local[*local] = wire as u32;
+        }
+        let table: Vec<ReplicaId> = chosen.iter().map(|(id, _)| *id).collect();
+        let writer = Self {
+            out: Encoder::new(),
+            wire_of_local,
+            previous: vec![0; table.len()],
+            width: table.len() as u64,
+        };
+        (writer, table)
+    }
+
+    /// Writes `replica` as its position in the message table.
+    ///
+    /// # Panics
+    /// If `replica` was not declared as used.
+    pub fn replica(&mut self, replica: ReplicaIndex) {
+        let wire = self.wire(replica);
+        self.out.varint(u64::from(wire));
+    }
+
+    /// Writes `dot` relative to the last counter written for its replica.
+    ///
+    /// # Panics
+    /// If the dot's replica was not declared as used.
+    pub fn dot(&mut self, dot: Dot) {
+        let wire = self.wire(dot.replica);
+        let previous = &mut self.previous[wire as usize];
+        let step = varint::zigzag(dot.counter.wrapping_sub(*previous) as i64);
+        *previous = dot.counter;
+        self.out
+            .varint(step.wrapping_mul(self.width).wrapping_add(u64::from(wire)));
+    }
+
+    /// Writes a counter of `replica` relative to the last one written for it, without the
+    /// replica (the reader knows it from context).
+    pub fn counter(&mut self, replica: ReplicaIndex, counter: u64) {
+        let wire = self.wire(replica) as usize;
+        let step = varint::zigzag(counter.wrapping_sub(self.previous[wire]) as i64);
+        self.previous[wire] = counter;
+        self.out.varint(step);
+    }
+
+    /// Makes `counter` the reference for the next dot of `replica`.
+    pub fn set_base(&mut self, replica: ReplicaIndex, counter: u64) {
+        let wire = self.wire(replica) as usize;
+        self.previous[wire] = counter;
+    }
+
+    /// The body written so far.
+    #[must_use]
+    pub fn finish(self) -> Encoder {
+        self.out
+    }
+
+    fn wire(&self, replica: ReplicaIndex) -> u32 {
+        let wire = self.wire_of_local[replica.as_usize()];
+        assert_ne!(
+            wire, UNASSIGNED,
+            "replica {replica:?} was not declared as used"
+        );
+        wire
+    }
+}
+
+impl Deref for DotWriter {
+    type Target = Encoder;
+
+    fn deref(&self) -> &Encoder {
+        &self.out
+    }
+}
+
+impl DerefMut for DotWriter {
+    fn deref_mut(&mut self) -> &mut Encoder {
+        &mut self.out
+    }
+}
+
+/// A [`Decoder`] that also reads replicas and dots against a message's replica table.
+/// Indices it returns are positions in that table.
+#[derive(Debug)]
+pub struct DotReader<'input, 'bytes> {
+    input: &'input mut Decoder<'bytes>,
+    table: Arc<Vec<ReplicaId>>,
+    previous: Vec<u64>,
+}
+
+impl<'input, 'bytes> DotReader<'input, 'bytes> {
+    /// A reader for a body written against `table`.
+    #[must_use]
+    pub fn new(input: &'input mut Decoder<'bytes>, table: Arc<Vec<ReplicaId>>) -> Self {
+        let previous = vec![0; table.len()];
+        Self {
+            input,
+            table,
+            previous,
+        }
+    }
+
+    /// The message's replica table.
+    #[must_use]
+    pub fn table(&self) -> &Arc<Vec<ReplicaId>> {
+        &self.table
+    }
+
+    /// Reads a replica position.
+    ///
+    /// # Errors
+    /// [`DecodeError::UnknownReplica`] if it is outside the table, or a varint error.
+    pub fn replica(&mut self) -> Result<ReplicaIndex, DecodeError> {
+        let offset = self.input.position();
+        let value = self.input.varint()?;
+        self.check(value, offset)
+    }
+
+    /// Reads a dot.
+    ///
+    /// # Errors
+    /// [`DecodeError::UnknownReplica`], [`DecodeError::Malformed`] for a counter of 0 or one
+    /// that overflows, or a varint error.
+    pub fn dot(&mut self) -> Result<Dot, DecodeError> {
+        let offset = self.input.position();
+        let value = self.input.varint()?;
+        let width = self.table.len() as u64;
+        if width == 0 {
+            return Err(DecodeError::UnknownReplica {
+                offset,
+                index: value,
+                table_len: 0,
+            });
+        }
+        let replica = self.check(value % width, offset)?;
+        let counter = self.step(replica, value / width)?;
+        Ok(Dot::new(replica, counter))
+    }
+
+    /// Reads a counter of `replica` written with [`DotWriter::counter`].
+    ///
+    /// # Errors
+    /// [`DecodeError::Malformed`] for a counter of 0 or one that overflows, or a varint error.
+    pub fn counter(&mut self, replica: ReplicaIndex) -> Result<u64, DecodeError> {
+        let step = self.input.varint()?;
+        self.step(replica, step)
+    }
+
+    /// Makes `counter` the reference for the next dot of `replica`.
+    pub fn set_base(&mut self, replica: ReplicaIndex, counter: u64) {
+        self.previous[replica.as_usize()] = counter;
+    }
+
+    /// Runs `read` one nesting level deeper (see [`Decoder::nested`]).
+    ///
+    /// # Errors
+    /// [`DecodeError::TooDeep`], or whatever `read` returns.
+    pub fn nested_store<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        self.input.enter()?;
+        let result = read(self);
+        self.input.leave();
+        result
+    }
+
+    fn step(&mut self, replica: ReplicaIndex, zigzagged: u64) -> Result<u64, DecodeError> {
+        let step = varint::unzigzag(zigzagged);
+        let previous = self.previous[replica.as_usize()];
+        let counter = previous
+            .checked_add_signed(step)
+            .filter(|counter| *counter > 0)
+            .ok_or_else(|| self.input.malformed("dot counter out of range"))?;
+        self.previous[replica.as_usize()] = counter;
+        Ok(counter)
+    }
+
+    fn check(&self, value: u64, offset: usize) -> Result<ReplicaIndex, DecodeError> {
+        if value < self.table.len() as u64 {
+            Ok(ReplicaIndex(value as u32))
+        } else {
+            Err(DecodeError::UnknownReplica {
+                offset,
+                index: value,
+                table_len: self.table.len(),
+            })
+        }
+    }
+}
+
+impl<'bytes> Deref for DotReader<'_, 'bytes> {
+    type Target = Decoder<'bytes>;
+
+    fn deref(&self) -> &Decoder<'bytes> {
+        self.input
+    }
+}
+
+impl<'bytes> DerefMut for DotReader<'_, 'bytes> {
+    fn deref_mut(&mut self) -> &mut Decoder<'bytes> {
+        self.input
+    }
+}

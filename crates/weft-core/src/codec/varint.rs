@@ -1,0 +1,88 @@
+//! LEB128 varints and zigzag encoding.
+
+/// Appends `value` as an unsigned LEB128 varint: 7 bits per byte, low bits first, high bit
+/// set on every byte but the last.
+pub(crate) fn write(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Reads an unsigned LEB128 varint from the start of `bytes`.
+/// Returns the value and the number of bytes it took, `Err(None)` if `bytes` ends inside the
+/// varint, `Err(Some(()))` if it overflows 64 bits.
+pub(crate) fn read(bytes: &[u8]) -> Result<(u64, usize), Option<()>> {
+    let mut value: u64 = 0;
+    for (position, byte) in bytes.iter().enumerate() {
+        let payload = u64::from(byte & 0x7f);
+        if position == 9 && (*byte > 1) {
+            return Err(Some(()));
+        }
+        value |= payload << (7 * position);
+        if byte & 0x80 == 0 {
+            return Ok((value, position + 1));
+        }
+    }
+    if bytes.len() >= 10 {
+        Err(Some(()))
+    } else {
+        Err(None)
+    }
+}
+
+/// Maps signed to unsigned so that small magnitudes stay small: 0, -1, 1, -2 → 0, 1, 2, 3.
+pub(crate) fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+/// The inverse of [`zigzag`].
+pub(crate) fn unzigzag(value: u64) -> i64 {
+    ((value >> 1) as i64) ^ -((value & 1) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_encodings() {
+        let cases: [(u64, &[u8]); 5] = [
+            (0, &[0]),
+            (127, &[0x7f]),
+            (128, &[0x80, 0x01]),
+            (300, &[0xac, 0x02]),
+            (
+                u64::MAX,
+                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+            ),
+        ];
+        for (value, bytes) in cases {
+            let mut out = Vec::new();
+            write(&mut out, value);
+            assert_eq!(out, bytes);
+            assert_eq!(read(bytes), Ok((value, bytes.len())));
+        }
+    }
+
+    #[test]
+    fn overflow_and_truncation() {
+        assert_eq!(read(&[0xff; 9]), Err(None));
+        assert_eq!(read(&[0xff; 10]), Err(Some(())));
+        assert_eq!(
+            read(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]),
+            Err(Some(()))
+        );
+        assert_eq!(read(&[]), Err(None));
+    }
+
+    #[test]
+    fn zigzag_round_trip() {
+        for value in [0, 1, -1, 2, -2, i64::MAX, i64::MIN] {
+            assert_eq!(unzigzag(zigzag(value)), value);
+        }
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+    }
+}

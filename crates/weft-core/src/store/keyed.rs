@@ -1,0 +1,503 @@
+//! `Keyed`: a map from keys to nested dot stores, with an index of which keys each change
+//! touched so that `delta_since` costs what it returns.
+
+use std::collections::BTreeSet;
+use std::hash::Hash;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
+
+use crate::causal::Transaction;
+use crate::causal_context::CausalContext;
+use crate::clock::{Clock, index_of};
+use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
+use crate::dot::Dot;
+use crate::error::DecodeError;
+use crate::replica::ReplicaIndex;
+use crate::store::DotStore;
+
+/// A key that can index a replicated map or set: hashed, compared, encoded and decoded.
+/// Implemented for every type with those abilities.
+pub trait Key: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode {}
+
+impl<K: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode> Key for K {}
+
+/// One key's entry: its nested store and the latest change of each replica that touched it.
+///
+/// `touches` holds at most one dot per replica, sorted by replica. A local change replaces
+/// them all by its own dot (it has seen every earlier touch), so there is usually one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Slot<V> {
+    touches: SmallVec<[Dot; 1]>,
+    value: V,
+}
+
+impl<V> Slot<V> {
+    /// The latest change of each replica that touched this entry.
+    #[must_use]
+    pub fn touches(&self) -> &[Dot] {
+        &self.touches
+    }
+
+    /// The nested store.
+    #[must_use]
+    pub fn value(&self) -> &V {
+        &self.value
+    }
+}
+
+/// A map from keys to nested dot stores: the OR-map of the δ-CRDT paper, and (with
+/// [`DotSet`](crate::store::DotSet) values) the observed-remove set.
+///
+/// A key is present while its nested store holds a live dot. Keys whose store became empty
+/// stay as *dead slots* that remember which change emptied them, so that a later
+/// `delta_since` can tell a replica that still holds the old dots to drop them; they cost one
+/// entry per key, not one per change. `compact` forgets dead slots every replica has seen.
+///
+/// ```
+/// use weft_core::store::{DotSet, DotStore, Keyed};
+/// let keyed: Keyed<String, DotSet> = Keyed::default();
+/// assert!(keyed.is_bottom());
+/// assert_eq!(keyed.len(), 0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Keyed<K, V> {
+    slots: IndexMap<K, Slot<V>>,
+    /// Per replica: `(counter, slot position)` for every touch of that replica.
+    index: Vec<BTreeSet<(u64, u32)>>,
+    live: usize,
+}
+
+impl<K, V> Default for Keyed<K, V> {
+    fn default() -> Self {
+        Self {
+            slots: IndexMap::new(),
+            index: Vec::new(),
+            live: 0,
+        }
+    }
+}
+
+impl<K: Key, V: DotStore> Keyed<K, V> {
+    /// The nested store of `key`, if the key is present.
+    #[must_use]
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.slots
+            .get(key)
+            .map(|slot| &slot.value)
+            .filter(|value| !value.is_bottom())
+    }
+
+    /// Whether `key` is present.
+    #[must_use]
+    pub fn contains_key(&self, key: &K) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The present keys and their stores, in the order the keys were first seen.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> + '_ {
+        self.slots
+            .iter()
+            .filter(|(_, slot)| !slot.value.is_bottom())
+            .map(|(key, slot)| (key, &slot.value))
+    }
+
+    /// The present keys.
+    pub fn keys(&self) -> impl Iterator<Item = &K> + '_ {
+        self.iter().map(|(key, _)| key)
+    }
+
+    /// How many keys are present.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether no key is present.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Every slot, dead ones included (the bookkeeping view).
+    pub fn slots(&self) -> impl Iterator<Item = (&K, &Slot<V>)> + '_ {
+        self.slots.iter()
+    }
+
+    /// Runs `change` on the store of `key` (created if absent) in `self` and in `delta`, then,
+    /// if the transaction made a change, touches the slot in both with the latest dot.
+    pub fn with_slot<R>(
+        &mut self,
+        delta: &mut Self,
+        transaction: &mut Transaction,
+        key: K,
+        change: impl FnOnce(&mut V, &mut V, &mut Transaction) -> R,
+    ) -> R {
+        let position = self.position_or_insert(key.clone());
+        let delta_position = delta.position_or_insert(key);
+        let before = transaction.last_dot();
+        let was_live = !self.slots[position].value.is_bottom();
+        let result = change(
+            &mut self.slots[position].value,
+            &mut delta.slots[delta_position].value,
+            transaction,
+        );
+        if let Some(dot) = transaction.last_dot().filter(|dot| Some(*dot) != before) {
+            self.touch_local(position, dot);
+            delta.touch_local(delta_position, dot);
+        }
+        self.recount(position, was_live);
+        delta.live = delta.count_live();
+        result
+    }
+
+    /// Removes `key` (an observed remove of everything its store holds) with one new change.
+    /// Returns whether the key was present.
+    pub fn remove(&mut self, delta: &mut Self, transaction: &mut Transaction, key: &K) -> bool {
+        let Some(position) = self.slots.get_index_of(key) else {
+            return false;
+        };
+        if self.slots[position].value.is_bottom() {
+            return false;
+        }
+        let event = transaction.next_dot();
+        let delta_position = delta.position_or_insert(key.clone());
+        self.slots[position].value.clear(
+            transaction,
+            event,
+            &mut delta.slots[delta_position].value,
+        );
+        self.touch_local(position, event);
+        delta.touch_local(delta_position, event);
+        self.recount(position, true);
+        delta.live = delta.count_live();
+        true
+    }
+
+    /// Forgets dead slots whose every touch is in `stable`: use only with a version that every
+    /// replica that will ever sync has reached (causal stability), or a replica still holding
+    /// the old dots would never learn they were removed. Returns how many slots went.
+    pub fn compact(&mut self, stable: &Clock) -> usize {
+        let before = self.slots.len();
+        self.slots.retain(|_, slot| {
+            !slot.value.is_bottom() || !slot.touches.iter().all(|dot| stable.contains(*dot))
+        });
+        let removed = before - self.slots.len();
+        if removed > 0 {
+            self.rebuild_index();
+        }
+        removed
+    }
+
+    fn position_or_insert(&mut self, key: K) -> usize {
+        let entry = self.slots.entry(key);
+        let position = entry.index();
+        entry.or_default();
+        position
+    }
+
+    fn recount(&mut self, position: usize, was_live: bool) {
+        let is_live = !self.slots[position].value.is_bottom();
+        match (was_live, is_live) {
+            (false, true) => self.live += 1,
+            (true, false) => self.live -= 1,
+            _ => {}
+        }
+    }
+
+    fn count_live(&self) -> usize {
+        self.slots
+            .values()
+            .filter(|slot| !slot.value.is_bottom())
+            .count()
+    }
+
+    fn touch_local(&mut self, position: usize, dot: Dot) {
+        let slot_id = position as u32;
+        for old in std::mem::take(&mut self.slots[position].touches) {
+            self.index[old.replica.as_usize()].remove(&(old.counter, slot_id));
+        }
+        self.slots[position].touches.push(dot);
+        self.index_insert(dot, slot_id);
+    }
+
+    fn merge_touches(&mut self, position: usize, incoming: &[Dot]) {
+        let slot_id = position as u32;
+        for dot in incoming {
+            let touches = &mut self.slots[position].touches;
+            match touches.binary_search_by_key(&dot.replica, |touch| touch.replica) {
+                Ok(at) if touches[at].counter >= dot.counter => {}
+                Ok(at) => {
+                    let old = std::mem::replace(&mut touches[at], *dot);
+                    self.index[old.replica.as_usize()].remove(&(old.counter, slot_id));
+                    self.index_insert(*dot, slot_id);
+                }
+                Err(at) => {
+                    touches.insert(at, *dot);
+                    self.index_insert(*dot, slot_id);
+                }
+            }
+        }
+    }
+
+    fn index_insert(&mut self, dot: Dot, slot_id: u32) {
+        let replica = dot.replica.as_usize();
+        if self.index.len() <= replica {
+            self.index.resize_with(replica + 1, BTreeSet::new);
+        }
+        self.index[replica].insert((dot.counter, slot_id));
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index.clear();
+        let touches: Vec<(Dot, u32)> = self
+            .slots
+            .values()
+            .enumerate()
+            .flat_map(|(position, slot)| {
+                slot.touches.iter().map(move |dot| (*dot, position as u32))
+            })
+            .collect();
+        for (dot, slot_id) in touches {
+            self.index_insert(dot, slot_id);
+        }
+        self.live = self.count_live();
+    }
+
+    fn insert_slot(&mut self, key: K, slot: Slot<V>) -> bool {
+        let live = !slot.value.is_bottom();
+        let touches = slot.touches.clone();
+        let (position, previous) = self.slots.insert_full(key, slot);
+        if previous.is_some() {
+            return false;
+        }
+        for dot in touches {
+            self.index_insert(dot, position as u32);
+        }
+        self.live += usize::from(live);
+        true
+    }
+}
+
+impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
+    fn write_schema(out: &mut Encoder) {
+        out.u8(crate::schema::KEYED);
+        V::write_schema(out);
+    }
+
+    fn is_bottom(&self) -> bool {
+        self.live == 0
+    }
+
+    fn join(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext) {
+        for (key, incoming) in other.slots {
+            let position = self.position_or_insert(key);
+            let was_live = !self.slots[position].value.is_bottom();
+            self.slots[position]
+                .value
+                .join(context, incoming.value, other_context);
+            self.merge_touches(position, &incoming.touches);
+            self.recount(position, was_live);
+        }
+    }
+
+    fn delta_since(&self, since: &Clock) -> Self {
+        let mut positions: Vec<u32> = Vec::new();
+        for (replica, touched) in self.index.iter().enumerate() {
+            let seen = since.get(index_of(replica));
+            positions.extend(touched.range((seen + 1, 0)..).map(|(_, slot)| *slot));
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        let mut fragment = Self::default();
+        for position in positions {
+            let (key, slot) = self
+                .slots
+                .get_index(position as usize)
+                .expect("index refers to existing slots");
+            fragment.insert_slot(
+                key.clone(),
+                Slot {
+                    touches: slot.touches.clone(),
+                    value: slot.value.delta_since(since),
+                },
+            );
+        }
+        fragment
+    }
+
+    fn clear(&mut self, transaction: &mut Transaction, event: Dot, delta: &mut Self) {
+        for position in 0..self.slots.len() {
+            if self.slots[position].value.is_bottom() {
+                continue;
+            }
+            let key = self.slots.get_index(position).expect("in range").0.clone();
+            let delta_position = delta.position_or_insert(key);
+            self.slots[position].value.clear(
+                transaction,
+                event,
+                &mut delta.slots[delta_position].value,
+            );
+            self.touch_local(position, event);
+            delta.touch_local(delta_position, event);
+        }
+        self.live = self.count_live();
+        delta.live = delta.count_live();
+    }
+
+    fn remap(&mut self, map: &[ReplicaIndex]) {
+        for slot in self.slots.values_mut() {
+            for dot in &mut slot.touches {
+                *dot = dot.remap(map);
+            }
+            slot.touches.sort_unstable_by_key(|dot| dot.replica);
+            slot.value.remap(map);
+        }
+        self.rebuild_index();
+    }
+
+    fn visit_dots(&self, visit: &mut dyn FnMut(Dot)) {
+        for slot in self.slots.values() {
+            for dot in &slot.touches {
+                visit(*dot);
+            }
+            slot.value.visit_dots(visit);
+        }
+    }
+
+    fn max_lamport(&self) -> u64 {
+        self.slots
+            .values()
+            .map(|slot| slot.value.max_lamport())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn content_eq(&self, other: &Self) -> bool {
+        self.live == other.live
+            && self.iter().all(|(key, value)| {
+                other
+                    .get(key)
+                    .is_some_and(|theirs| value.content_eq(theirs))
+            })
+    }
+
+    fn encode(&self, out: &mut DotWriter) {
+        // Slots in the order of their first touch, so that runs of one replica's changes are
+        // written as small steps.
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        order.sort_by_key(|position| self.slots[*position].touches.first().copied());
+        out.length(order.len());
+        for position in order {
+            let (key, slot) = self.slots.get_index(position).expect("in range");
+            key.encode(out);
+            let implied = slot.value.implied_by(&slot.touches);
+            out.varint(((slot.touches.len() as u64) << 1) | u64::from(implied));
+            for dot in &slot.touches {
+                out.dot(*dot);
+            }
+            if !implied {
+                slot.value.encode(out);
+            }
+        }
+    }
+
+    fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError> {
+        let count = input.length(K::MIN_ENCODED_LEN + 2)?;
+        let mut keyed = Self::default();
+        keyed.slots.reserve(count);
+        for _ in 0..count {
+            let key = input.nested(K::decode)?;
+            let header_offset = input.position();
+            let header = input.varint()?;
+            let touch_count = usize::try_from(header >> 1)
+                .ok()
+                .filter(|count| *count >= 1 && *count <= input.remaining())
+                .ok_or_else(|| input.invalid("touch count", header >> 1, header_offset))?;
+            let mut touches = SmallVec::with_capacity(touch_count);
+            for _ in 0..touch_count {
+                touches.push(input.dot()?);
+            }
+            touches.sort_unstable_by_key(|dot: &Dot| dot.replica);
+            if touches
+                .windows(2)
+                .any(|pair| pair[0].replica == pair[1].replica)
+            {
+                return Err(input.malformed("two touches of one replica in a slot"));
+            }
+            let value = if header & 1 == 1 {
+                V::implied(&touches)
+                    .ok_or_else(|| input.malformed("implied value for a type without one"))?
+            } else {
+                input.nested_store(V::decode)?
+            };
+            if !keyed.insert_slot(key, Slot { touches, value }) {
+                return Err(input.malformed("a key appears twice"));
+            }
+        }
+        Ok(keyed)
+    }
+
+    fn implied_by(&self, _touches: &[Dot]) -> bool {
+        false
+    }
+
+    fn check(&self) {
+        let mut expected: Vec<BTreeSet<(u64, u32)>> = Vec::new();
+        for (position, slot) in self.slots.values().enumerate() {
+            assert!(!slot.touches.is_empty(), "slot without touches");
+            assert!(
+                slot.touches
+                    .windows(2)
+                    .all(|pair| pair[0].replica < pair[1].replica),
+                "touches not one per replica in order"
+            );
+            for dot in &slot.touches {
+                let replica = dot.replica.as_usize();
+                if expected.len() <= replica {
+                    expected.resize_with(replica + 1, BTreeSet::new);
+                }
+                expected[replica].insert((dot.counter, position as u32));
+            }
+            slot.value.check();
+        }
+        let mut actual = self.index.clone();
+        while actual.last().is_some_and(BTreeSet::is_empty) {
+            actual.pop();
+        }
+        assert_eq!(actual, expected, "touch index out of date");
+        assert_eq!(self.live, self.count_live(), "live count out of date");
+    }
+}
+
+impl<K: Key, V: DotStore> PartialEq for Keyed<K, V> {
+    /// Equal live content (bookkeeping aside), within one replica table.
+    fn eq(&self, other: &Self) -> bool {
+        self.content_eq(other)
+    }
+}
+
+impl<K: Key + Serialize, V: DotStore + Serialize> Serialize for Keyed<K, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.slots.iter())
+    }
+}
+
+impl<'de, K: Key + Deserialize<'de>, V: DotStore + Deserialize<'de>> Deserialize<'de>
+    for Keyed<K, V>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let pairs: Vec<(K, Slot<V>)> = Vec::deserialize(deserializer)?;
+        let mut keyed = Self::default();
+        for (key, slot) in pairs {
+            if slot.touches.is_empty() {
+                return Err(serde::de::Error::custom("slot without touches"));
+            }
+            if !keyed.insert_slot(key, slot) {
+                return Err(serde::de::Error::custom("a key appears twice"));
+            }
+        }
+        Ok(keyed)
+    }
+}

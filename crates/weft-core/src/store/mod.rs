@@ -1,0 +1,105 @@
+//! Dot stores: the state of a causal CRDT, without its causal context.
+//!
+//! Every replicated type is a *dot store* `S` paired with a [`CausalContext`] `C`: the
+//! set of changes (dots) the replica has seen. Following Almeida, Shoker and Baquero
+//! (*Delta State Replicated Data Types*), the join of two pairs keeps a live dot if both sides
+//! hold it, or if one side holds it and the other has never seen it:
+//!
+//! ```text
+//! (s₁, c₁) ⊔ (s₂, c₂) = ((s₁ ∩ s₂) ∪ (s₁ ∖ c₂) ∪ (s₂ ∖ c₁),  c₁ ∪ c₂)
+//! ```
+//!
+//! A dot in `c` but in no live entry of `s` is therefore a change that was overwritten or
+//! removed, and stays so forever. Stores nest (a map's values are stores) and all levels
+//! share the one context of the replica that owns them.
+//!
+//! A *fragment* is a store that speaks only for the entries it holds: an entry present in the
+//! fragment is joined by the rule above, an entry absent is left alone. Mutations and
+//! `delta_since` produce fragments; see `docs/ARCHITECTURE.md` for why this keeps deltas
+//! proportional to the changes they carry, removals included.
+
+mod counter;
+mod dot_fun;
+mod keyed;
+
+pub use counter::{CounterEntry, CounterStore};
+pub use dot_fun::{DotFun, DotSet, Value};
+pub use keyed::{Key, Keyed, Slot};
+
+use std::fmt::Debug;
+
+use crate::causal::Transaction;
+use crate::causal_context::CausalContext;
+use crate::clock::Clock;
+use crate::codec::{DotReader, DotWriter, Encoder};
+use crate::dot::Dot;
+use crate::error::DecodeError;
+use crate::replica::ReplicaIndex;
+
+/// The state of a causal CRDT (or a fragment of it), under a causal context kept elsewhere.
+///
+/// Implementations must make [`DotStore::join`] a join-semilattice operation per entry
+/// (idempotent, commutative, associative) and must only ever hold live dots that are in the
+/// context of the replica that owns them.
+pub trait DotStore: Clone + Default + Debug {
+    /// Writes the type's schema: a tag per nesting level, checked when decoding so that bytes
+    /// of one type are never read as another.
+    fn write_schema(out: &mut Encoder);
+
+    /// Whether the store holds no live dot (the bottom element ⊥; an empty map entry is
+    /// treated as absent).
+    fn is_bottom(&self) -> bool;
+
+    /// Joins the fragment `other`, seen under `other_context`, into `self`, seen under
+    /// `context`. Both must use the same replica table.
+    fn join(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext);
+
+    /// The fragment a replica that has seen `since` lacks: every entry touched by a change
+    /// outside `since`, with enough of its state that joining it under the sender's full
+    /// context reproduces the sender's entry. Cost proportional to the entries returned.
+    fn delta_since(&self, since: &Clock) -> Self;
+
+    /// Removes every live dot (an observed remove of everything), marks what it touched with
+    /// `event`, and writes the resulting fragment into `delta`.
+    fn clear(&mut self, transaction: &mut Transaction, event: Dot, delta: &mut Self);
+
+    /// Renames replica `i` to `map[i]` everywhere.
+    fn remap(&mut self, map: &[ReplicaIndex]);
+
+    /// Calls `visit` with every dot the store mentions (live dots and bookkeeping dots).
+    fn visit_dots(&self, visit: &mut dyn FnMut(Dot));
+
+    /// The highest Lamport timestamp held (0 for types without timestamps).
+    fn max_lamport(&self) -> u64 {
+        0
+    }
+
+    /// Whether the live content equals `other`'s, ignoring bookkeeping (which may differ
+    /// between replicas that hold the same state).
+    fn content_eq(&self, other: &Self) -> bool;
+
+    /// Writes the store. Dots go through `out` so that they are named against the message's
+    /// replica table.
+    fn encode(&self, out: &mut DotWriter);
+
+    /// Reads a store written by [`DotStore::encode`].
+    ///
+    /// # Errors
+    /// Any [`DecodeError`]; nothing is allocated beyond what the input can justify.
+    fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError>;
+
+    /// Whether this store is exactly what [`DotStore::implied`] rebuilds from `touches`, so a
+    /// map can encode it as one flag.
+    fn implied_by(&self, _touches: &[Dot]) -> bool {
+        false
+    }
+
+    /// The store whose only live dots are `touches`, for types where that is meaningful.
+    fn implied(_touches: &[Dot]) -> Option<Self> {
+        None
+    }
+
+    /// Checks internal invariants (sortedness, index consistency), panicking on a violation.
+    /// Meant for tests and debug builds.
+    fn check(&self) {}
+}

@@ -1,0 +1,89 @@
+//! The replicated types: counters, registers, sets and maps. Each is a dot store usable on
+//! its own (inside a [`Replica`](crate::Replica)) or nested in a [`Map`].
+
+mod counters;
+mod map;
+mod registers;
+mod sets;
+
+pub use counters::{GCounter, PNCounter};
+pub use map::Map;
+pub use registers::{LwwRegister, MvRegister, Stamp};
+pub use sets::{AddWinsSet, GSet, RemoveWinsSet};
+
+/// Implements the [`DotStore`](crate::store::DotStore) methods of a newtype by delegating to
+/// its single field (everything but `write_schema`).
+macro_rules! delegate_dot_store {
+    () => {
+        fn is_bottom(&self) -> bool {
+            self.0.is_bottom()
+        }
+
+        fn join(
+            &mut self,
+            context: &$crate::CausalContext,
+            other: Self,
+            other_context: &$crate::CausalContext,
+        ) {
+            self.0.join(context, other.0, other_context);
+        }
+
+        fn delta_since(&self, since: &$crate::Clock) -> Self {
+            Self(self.0.delta_since(since))
+        }
+
+        fn clear(
+            &mut self,
+            transaction: &mut $crate::Transaction,
+            event: $crate::Dot,
+            delta: &mut Self,
+        ) {
+            self.0.clear(transaction, event, &mut delta.0);
+        }
+
+        fn remap(&mut self, map: &[$crate::ReplicaIndex]) {
+            self.0.remap(map);
+        }
+
+        fn visit_dots(&self, visit: &mut dyn FnMut($crate::Dot)) {
+            self.0.visit_dots(visit);
+        }
+
+        fn max_lamport(&self) -> u64 {
+            self.0.max_lamport()
+        }
+
+        fn content_eq(&self, other: &Self) -> bool {
+            self.0.content_eq(&other.0)
+        }
+
+        fn implied_by(&self, touches: &[$crate::Dot]) -> bool {
+            self.0.implied_by(touches)
+        }
+
+        fn implied(touches: &[$crate::Dot]) -> Option<Self> {
+            Some(Self($crate::store::DotStore::implied(touches)?))
+        }
+
+        fn check(&self) {
+            self.0.check();
+        }
+    };
+}
+
+/// `encode`/`decode` by delegation, for newtypes whose encoding is their field's.
+macro_rules! delegate_codec {
+    () => {
+        fn encode(&self, out: &mut $crate::codec::DotWriter) {
+            self.0.encode(out);
+        }
+
+        fn decode(
+            input: &mut $crate::codec::DotReader<'_, '_>,
+        ) -> Result<Self, $crate::DecodeError> {
+            Ok(Self($crate::store::DotStore::decode(input)?))
+        }
+    };
+}
+
+pub(crate) use {delegate_codec, delegate_dot_store};
