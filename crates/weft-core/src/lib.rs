@@ -30,6 +30,8 @@
 //! what a replica at a given [`VersionVector`] lacks; [`Replica::apply`] merges a delta once
 //! the changes it depends on are present, and keeps it pending until then.
 
+#![forbid(unsafe_code)]
+
 mod causal;
 mod causal_context;
 mod clock;

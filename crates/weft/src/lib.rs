@@ -11,4 +11,6 @@
 //! assert!(b.contains(&1));
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub use weft_core::*;

@@ -62,6 +62,21 @@ impl Transaction {
         dot
     }
 
+    /// Allocates the dots of `count` new changes made as one run (one per element of an
+    /// inserted run, say) and returns the first; the others follow it in counter order.
+    ///
+    /// # Panics
+    /// If `count` is 0.
+    pub fn next_dots(&mut self, count: u64) -> Dot {
+        assert!(count > 0, "allocating an empty run of dots");
+        let first = Dot::new(self.replica, self.next_counter);
+        let last = self.next_counter + count - 1;
+        self.next_counter = last + 1;
+        self.covered.insert_range(self.replica, first.counter, last);
+        self.last = Some(Dot::new(self.replica, last));
+        first
+    }
+
     /// Records that the change being made overwrites or removes `dot`.
     pub fn drop_dot(&mut self, dot: Dot) {
         self.covered.insert(dot);
