@@ -1,1 +1,10 @@
-//! Shared helpers for the integration tests.
+//! Shared machinery of the integration tests: workloads for every replicated type, scripted
+//! histories over several replicas, and a deterministic lossy network.
+
+pub mod network;
+pub mod random;
+pub mod workloads;
+
+pub use network::{Network, NetworkConfig};
+pub use random::SplitMix64;
+pub use workloads::{Step, Workload, fresh, over_the_wire, run_script, run_steps};

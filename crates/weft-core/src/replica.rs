@@ -81,9 +81,9 @@ impl fmt::Display for ReplicaId {
 
 impl fmt::Debug for ReplicaId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The first 8 hex digits are enough to tell replicas apart in logs and test output.
+        // The last 8 hex digits are enough to tell replicas apart in logs and test output.
         let text = self.0.simple().to_string();
-        write!(f, "ReplicaId({})", &text[..8])
+        write!(f, "ReplicaId(…{})", &text[24..])
     }
 }
 

@@ -78,6 +78,22 @@ impl<S: DotStore> Delta<S> {
         VersionVector::from_clock(self.context.clock(), &self.table())
     }
 
+    /// Every change the delta speaks for, as `(replica, first, last)` inclusive counter ranges.
+    #[must_use]
+    pub fn changes(&self) -> Vec<(ReplicaId, u64, u64)> {
+        let named = |replica: ReplicaIndex| self.replicas[replica.as_usize()];
+        self.context
+            .clock()
+            .iter()
+            .map(|(replica, last)| (named(replica), 1, last))
+            .chain(
+                self.context
+                    .cloud()
+                    .map(|(replica, first, last)| (named(replica), first, last)),
+            )
+            .collect()
+    }
+
     /// The causal context the fragment speaks for (indices refer to [`Delta::replicas`]).
     #[must_use]
     pub fn context(&self) -> &CausalContext {

@@ -202,9 +202,14 @@ impl<S: DotStore> Replica<S> {
         }
     }
 
-    /// Merges the whole state of `other` (a state-based merge).
+    /// Merges everything `other` knows: its whole state (a state-based merge) and the
+    /// deltas it holds pending.
     pub fn merge(&mut self, other: &Self) -> Outcome {
-        self.apply(&other.delta_since(&VersionVector::new()))
+        let outcome = self.apply(&other.delta_since(&VersionVector::new()));
+        for delta in &other.pending {
+            self.apply(delta);
+        }
+        outcome
     }
 
     /// Whether `self` and `other` hold the same changes and the same state, whatever their

@@ -20,15 +20,15 @@ use crate::error::DecodeError;
 ///
 /// ```
 /// use weft_core::codec::{Decode, Encode};
-/// let bytes = (7u32, String::from("x")).to_bytes();
-/// assert_eq!(<(u32, String)>::from_bytes(&bytes).unwrap(), (7, "x".to_string()));
+/// let bytes = (7u32, String::from("x")).encode_to_vec();
+/// assert_eq!(<(u32, String)>::decode_exact(&bytes).unwrap(), (7, "x".to_string()));
 /// ```
 pub trait Encode {
     /// Appends the encoding of `self` to `out`.
     fn encode(&self, out: &mut Encoder);
 
     /// The encoding of `self` alone (no frame).
-    fn to_bytes(&self) -> Vec<u8> {
+    fn encode_to_vec(&self) -> Vec<u8> {
         let mut out = Encoder::new();
         self.encode(&mut out);
         out.into_bytes()
@@ -51,7 +51,7 @@ pub trait Decode: Sized {
     ///
     /// # Errors
     /// Any [`DecodeError`], including [`DecodeError::TrailingBytes`].
-    fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+    fn decode_exact(bytes: &[u8]) -> Result<Self, DecodeError> {
         let mut input = Decoder::new(bytes);
         let value = Self::decode(&mut input)?;
         input.finish()?;

@@ -105,7 +105,7 @@ impl Decode for f64 {
 
 impl Encode for ReplicaId {
     fn encode(&self, out: &mut Encoder) {
-        out.raw(&self.to_bytes());
+        out.raw(&ReplicaId::to_bytes(*self));
     }
 }
 
@@ -185,18 +185,18 @@ mod tests {
             vec![Some(-5i64), None, Some(i64::MIN)],
             (String::from("héllo"), true),
         );
-        let bytes = value.to_bytes();
+        let bytes = value.encode_to_vec();
         assert_eq!(
-            <(Vec<Option<i64>>, (String, bool))>::from_bytes(&bytes),
+            <(Vec<Option<i64>>, (String, bool))>::decode_exact(&bytes),
             Ok(value)
         );
     }
 
     #[test]
     fn narrow_integers_refuse_wide_values() {
-        let bytes = 300u64.to_bytes();
+        let bytes = 300u64.encode_to_vec();
         assert!(matches!(
-            u8::from_bytes(&bytes),
+            u8::decode_exact(&bytes),
             Err(DecodeError::InvalidValue {
                 what: "u8",
                 value: 300,
@@ -210,7 +210,7 @@ mod tests {
         let mut out = Encoder::new();
         out.varint(u64::MAX >> 1);
         assert!(matches!(
-            Vec::<u64>::from_bytes(out.as_bytes()),
+            Vec::<u64>::decode_exact(out.as_bytes()),
             Err(DecodeError::LengthTooLarge { .. })
         ));
     }
@@ -218,7 +218,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_typed() {
         assert!(matches!(
-            String::from_bytes(&[2, 0xc3, 0x28]),
+            String::decode_exact(&[2, 0xc3, 0x28]),
             Err(DecodeError::InvalidUtf8 { offset: 0 })
         ));
     }

@@ -168,9 +168,11 @@ impl DotStore for CounterStore {
         }
     }
 
-    fn clear(&mut self, _transaction: &mut Transaction, event: Dot, delta: &mut Self) {
+    fn clear(&mut self, transaction: &mut Transaction, event: Dot, delta: &mut Self) {
         for entry in &mut self.entries {
             if entry.latest > entry.base {
+                // The reset observed this change: the delta's context must say so.
+                transaction.drop_dot(Dot::new(entry.replica, entry.latest));
                 entry.base = entry.latest;
                 entry.base_total = entry.total;
                 entry.reset_by = Some(event);

@@ -134,8 +134,8 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         key: K,
         change: impl FnOnce(&mut V, &mut V, &mut Transaction) -> R,
     ) -> R {
-        let position = self.position_or_insert(key.clone());
-        let delta_position = delta.position_or_insert(key);
+        let (position, created) = self.position_or_insert(key.clone());
+        let (delta_position, delta_created) = delta.position_or_insert(key);
         let before = transaction.last_dot();
         let was_live = !self.slots[position].value.is_bottom();
         let result = change(
@@ -146,9 +146,17 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         if let Some(dot) = transaction.last_dot().filter(|dot| Some(*dot) != before) {
             self.touch_local(position, dot);
             delta.touch_local(delta_position, dot);
+            self.recount(position, was_live);
+            delta.live = delta.count_live();
+        } else {
+            // Nothing changed: forget the slots made for the occasion (they are the last ones).
+            if created {
+                self.slots.pop();
+            }
+            if delta_created {
+                delta.slots.pop();
+            }
         }
-        self.recount(position, was_live);
-        delta.live = delta.count_live();
         result
     }
 
@@ -162,7 +170,7 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
             return false;
         }
         let event = transaction.next_dot();
-        let delta_position = delta.position_or_insert(key.clone());
+        let (delta_position, _) = delta.position_or_insert(key.clone());
         self.slots[position].value.clear(
             transaction,
             event,
@@ -190,11 +198,13 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         removed
     }
 
-    fn position_or_insert(&mut self, key: K) -> usize {
+    /// The position of `key`'s slot, creating an empty one if needed; and whether it did.
+    fn position_or_insert(&mut self, key: K) -> (usize, bool) {
+        let before = self.slots.len();
         let entry = self.slots.entry(key);
         let position = entry.index();
         entry.or_default();
-        position
+        (position, self.slots.len() > before)
     }
 
     fn recount(&mut self, position: usize, was_live: bool) {
@@ -292,7 +302,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
 
     fn join(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext) {
         for (key, incoming) in other.slots {
-            let position = self.position_or_insert(key);
+            let (position, _) = self.position_or_insert(key);
             let was_live = !self.slots[position].value.is_bottom();
             self.slots[position]
                 .value
@@ -333,7 +343,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 continue;
             }
             let key = self.slots.get_index(position).expect("in range").0.clone();
-            let delta_position = delta.position_or_insert(key);
+            let (delta_position, _) = delta.position_or_insert(key);
             self.slots[position].value.clear(
                 transaction,
                 event,

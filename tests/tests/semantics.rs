@@ -1,0 +1,237 @@
+//! The semantics of each type under concurrency, scenario by scenario (BRIEF.md's table).
+
+use weft::{
+    AddWinsSet, GCounter, LwwRegister, Map, MvRegister, Outcome, PNCounter, RemoveWinsSet, Replica,
+    ReplicaId,
+};
+
+fn pair<S: weft::store::DotStore>() -> (Replica<S>, Replica<S>) {
+    (
+        Replica::new(ReplicaId::from_u128(1)),
+        Replica::new(ReplicaId::from_u128(2)),
+    )
+}
+
+fn sync<S: weft::store::DotStore>(left: &mut Replica<S>, right: &mut Replica<S>) {
+    let to_right = left.delta_since(&right.version());
+    let to_left = right.delta_since(&left.version());
+    right.apply(&to_right);
+    left.apply(&to_left);
+    assert!(
+        left.same_state(right),
+        "replicas differ after a two-way sync"
+    );
+}
+
+#[test]
+fn counters_sum_every_change() {
+    let (mut a, mut b) = pair::<PNCounter>();
+    a.update(|c| c.increment(10));
+    b.update(|c| c.decrement(3));
+    b.update(|c| c.increment(1));
+    sync(&mut a, &mut b);
+    assert_eq!(a.value(), 8);
+    let (mut a, mut b) = pair::<GCounter>();
+    a.update(|c| c.increment(u64::MAX));
+    b.update(|c| c.increment(2));
+    sync(&mut a, &mut b);
+    assert_eq!(
+        a.value(),
+        1,
+        "wrapping arithmetic, the same on every replica"
+    );
+}
+
+#[test]
+fn last_writer_wins_by_lamport_then_replica() {
+    let (mut a, mut b) = pair::<LwwRegister<String>>();
+    // Equal Lamport times: the larger replica id (b) wins.
+    a.update(|r| r.set("a1".to_string()));
+    b.update(|r| r.set("b1".to_string()));
+    sync(&mut a, &mut b);
+    assert_eq!(a.get(), Some(&"b1".to_string()));
+    // A write that saw the winner wins next, even from the smaller id.
+    a.update(|r| r.set("a2".to_string()));
+    sync(&mut a, &mut b);
+    assert_eq!(b.get(), Some(&"a2".to_string()));
+    // A replica that wrote many times concurrently has the higher Lamport time and wins.
+    b.update(|r| r.set("b2".to_string()));
+    a.update(|r| r.set("a3".to_string()));
+    a.update(|r| r.set("a4".to_string()));
+    sync(&mut a, &mut b);
+    assert_eq!(b.get(), Some(&"a4".to_string()));
+}
+
+#[test]
+fn multi_value_register_keeps_concurrent_writes() {
+    let (mut a, mut b) = pair::<MvRegister<u8>>();
+    a.update(|r| r.set(1));
+    b.update(|r| r.set(2));
+    sync(&mut a, &mut b);
+    let mut values: Vec<u8> = a.values().copied().collect();
+    values.sort_unstable();
+    assert_eq!(values, [1, 2]);
+    b.update(|r| r.set(3));
+    sync(&mut a, &mut b);
+    assert_eq!(a.values().copied().collect::<Vec<_>>(), [3]);
+}
+
+#[test]
+fn add_wins_and_remove_wins_on_concurrent_add_and_remove() {
+    let (mut a, mut b) = pair::<AddWinsSet<u8>>();
+    a.update(|s| s.insert(1));
+    sync(&mut a, &mut b);
+    a.update(|s| s.remove(&1));
+    b.update(|s| s.insert(1));
+    sync(&mut a, &mut b);
+    assert!(a.contains(&1));
+
+    let (mut a, mut b) = pair::<RemoveWinsSet<u8>>();
+    a.update(|s| s.insert(1));
+    sync(&mut a, &mut b);
+    a.update(|s| s.remove(1));
+    b.update(|s| s.insert(1));
+    sync(&mut a, &mut b);
+    assert!(!a.contains(&1));
+    // An add that saw the removal brings it back.
+    b.update(|s| s.insert(1));
+    sync(&mut a, &mut b);
+    assert!(a.contains(&1));
+}
+
+#[test]
+fn removing_a_key_keeps_only_a_concurrent_update_of_a_set() {
+    let (mut a, mut b) = pair::<Map<String, AddWinsSet<u8>>>();
+    a.update(|m| {
+        m.update("tags".into(), |s| {
+            s.insert(1);
+            s.insert(2);
+        });
+    });
+    sync(&mut a, &mut b);
+    a.update(|m| m.remove(&"tags".to_string()));
+    b.update(|m| m.update("tags".into(), |s| s.insert(3)));
+    sync(&mut a, &mut b);
+    let tags = a
+        .get(&"tags".to_string())
+        .expect("the concurrent update keeps the key");
+    assert_eq!(tags.iter().copied().collect::<Vec<_>>(), [3]);
+}
+
+#[test]
+fn removing_a_key_keeps_only_a_concurrent_increment() {
+    let (mut a, mut b) = pair::<Map<String, PNCounter>>();
+    a.update(|m| m.update("likes".into(), |c| c.increment(5)));
+    b.update(|m| m.update("likes".into(), |c| c.increment(7)));
+    sync(&mut a, &mut b);
+    assert_eq!(a.get(&"likes".to_string()).map(PNCounter::value), Some(12));
+    a.update(|m| m.remove(&"likes".to_string()));
+    b.update(|m| m.update("likes".into(), |c| c.increment(1)));
+    sync(&mut a, &mut b);
+    assert_eq!(a.get(&"likes".to_string()).map(PNCounter::value), Some(1));
+    // Removed again by a replica that saw everything: gone everywhere.
+    b.update(|m| m.remove(&"likes".to_string()));
+    sync(&mut a, &mut b);
+    assert!(a.get(&"likes".to_string()).is_none() && a.is_empty());
+}
+
+#[test]
+fn nested_maps_remove_what_the_remover_saw() {
+    type Doc = Map<String, Map<String, LwwRegister<u32>>>;
+    let (mut a, mut b) = pair::<Doc>();
+    a.update(|m| {
+        m.update("user".into(), |u| {
+            u.update("age".into(), |r| r.set(30));
+            u.update("zip".into(), |r| r.set(1000));
+        });
+    });
+    sync(&mut a, &mut b);
+    a.update(|m| m.remove(&"user".to_string()));
+    b.update(|m| m.update("user".into(), |u| u.update("age".into(), |r| r.set(31))));
+    sync(&mut a, &mut b);
+    let user = a
+        .get(&"user".to_string())
+        .expect("kept by the concurrent write");
+    assert_eq!(
+        user.get(&"age".to_string()).and_then(LwwRegister::get),
+        Some(&31)
+    );
+    assert!(user.get(&"zip".to_string()).is_none());
+}
+
+#[test]
+fn removals_and_overwrites_reach_replicas_that_hold_the_old_dots() {
+    let (mut a, mut b) = pair::<AddWinsSet<u8>>();
+    a.update(|s| {
+        s.insert(1);
+        s.insert(2);
+    });
+    sync(&mut a, &mut b);
+    a.update(|s| s.remove(&1));
+    a.update(|s| s.insert(2)); // a re-add supersedes the dot b holds
+    b.apply(&a.delta_since(&b.version()));
+    assert!(!b.contains(&1));
+    assert!(b.same_state(&a));
+
+    let (mut a, mut b) = pair::<MvRegister<u8>>();
+    a.update(|r| r.set(1));
+    sync(&mut a, &mut b);
+    a.update(|r| r.set(2));
+    b.apply(&a.delta_since(&b.version()));
+    assert_eq!(b.values().copied().collect::<Vec<_>>(), [2]);
+}
+
+#[test]
+fn out_of_order_deltas_wait_for_their_predecessors() {
+    let (mut a, mut b) = pair::<AddWinsSet<u8>>();
+    let first = a.update(|s| s.insert(1));
+    let second = a.update(|s| s.remove(&1));
+    let third = a.update(|s| s.insert(3));
+    assert_eq!(b.apply(&third), Outcome::Pending);
+    assert_eq!(b.apply(&second), Outcome::Pending);
+    assert!(
+        b.version().is_empty(),
+        "the version claims nothing that was not applied"
+    );
+    assert!(b.is_empty());
+    assert_eq!(b.apply(&first), Outcome::Applied);
+    assert_eq!(b.pending_len(), 0);
+    assert!(b.same_state(&a));
+    assert_eq!(b.apply(&second), Outcome::Redundant);
+}
+
+#[test]
+fn causal_dependencies_across_replicas_are_respected() {
+    let mut a = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(1));
+    let mut b = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(2));
+    let mut c = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(3));
+    let from_a = a.update(|s| s.insert(1));
+    b.apply(&from_a);
+    // b removes what it saw of a's change: c must not apply this before a's add.
+    let from_b = b.update(|s| s.remove(&1));
+    assert_eq!(c.apply(&from_b), Outcome::Pending);
+    assert_eq!(c.apply(&from_a), Outcome::Applied);
+    assert!(!c.contains(&1));
+    assert!(c.same_state(&b));
+}
+
+#[test]
+fn snapshots_restore_state_and_pending() {
+    let (mut a, mut b) = pair::<Map<String, PNCounter>>();
+    let first = a.update(|m| m.update("x".into(), |c| c.increment(2)));
+    let second = a.update(|m| m.update("x".into(), |c| c.increment(3)));
+    b.update(|m| m.update("y".into(), |c| c.increment(1)));
+    b.apply(&second);
+    let restored = Replica::<Map<String, PNCounter>>::load(&b.save()).expect("loads");
+    assert_eq!(restored.id(), b.id());
+    assert_eq!(restored.pending_len(), 1);
+    assert!(restored.same_state(&b));
+    let mut restored = restored;
+    restored.apply(&first);
+    assert_eq!(
+        restored.get(&"x".to_string()).map(PNCounter::value),
+        Some(5)
+    );
+    // Bytes of another type are refused.
+    assert!(Replica::<Map<String, GCounter>>::load(&b.save()).is_err());
+}
