@@ -14,3 +14,4 @@
 #![forbid(unsafe_code)]
 
 pub use weft_core::*;
+pub use weft_text::{List, ListEditor, PositionError, Text, TextEditor};

@@ -133,7 +133,8 @@ impl<S: DotStore> Delta<S> {
         let mut used: Vec<ReplicaIndex> = self.since.iter().map(|(replica, _)| replica).collect();
         used.extend(self.context.clock().iter().map(|(replica, _)| replica));
         used.extend(self.context.cloud().map(|(replica, _, _)| replica));
-        self.store.visit_dots(&mut |dot| used.push(dot.replica));
+        self.store
+            .visit_dot_ranges(&mut |replica, _, _| used.push(replica));
         let (mut writer, table) = DotWriter::new(&self.replicas, used.into_iter());
         out.length(table.len());
         for id in &table {
@@ -163,7 +164,9 @@ impl<S: DotStore> Delta<S> {
         let (since, mut context) = read_context(&mut reader)?;
         let store = S::decode(&mut reader)?;
         let mut outside = false;
-        store.visit_dots(&mut |dot| outside |= !context.contains(dot));
+        store.visit_dot_ranges(&mut |replica, first, last| {
+            outside |= first == 0 || first > last || !context.includes_range(replica, first, last);
+        });
         if outside {
             return Err(reader.malformed("the fragment mentions a dot outside its context"));
         }

@@ -153,6 +153,37 @@ impl<S: DotStore> Replica<S> {
         }
     }
 
+    /// Makes changes through `change` without building a delta, and returns what `change`
+    /// returns: the fast path for local editing (a keystroke costs no allocation). The
+    /// changes reach other replicas through [`Replica::delta_since`], or with the next
+    /// [`Replica::update`]'s delta as a dependency.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId, VersionVector};
+    /// let mut counter = Replica::<GCounter>::new(ReplicaId::random());
+    /// counter.edit(|c| c.increment(2));
+    /// let mut other = Replica::<GCounter>::new(ReplicaId::random());
+    /// other.apply(&counter.delta_since(&VersionVector::new()));
+    /// assert_eq!(other.value(), 2);
+    /// ```
+    pub fn edit<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> R {
+        let me = self.me;
+        let next = self.next_counter();
+        let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
+        let mut scratch = S::default();
+        let result = change(&mut Scope::without_delta(
+            &mut self.store,
+            &mut scratch,
+            &mut transaction,
+        ));
+        let (own, covered) = transaction.into_parts();
+        if let Some((replica, first, last)) = own {
+            self.context.insert_range(replica, first, last);
+        }
+        self.context.join(&covered);
+        result
+    }
+
     /// Applies `delta` if this replica has every change it depends on; otherwise keeps it
     /// until they arrive. Applying a delta twice, or deltas in any order, gives the same state.
     pub fn apply(&mut self, delta: &Delta<S>) -> Outcome {

@@ -21,6 +21,10 @@ pub struct Transaction {
     id: ReplicaId,
     replica: ReplicaIndex,
     next_counter: u64,
+    /// The counter of the first dot this transaction allocates: its own dots are
+    /// `first_counter..next_counter`, added to the context only when it is taken, so that
+    /// allocating dots never allocates memory.
+    first_counter: u64,
     lamport: u64,
     covered: CausalContext,
     last: Option<Dot>,
@@ -35,6 +39,7 @@ impl Transaction {
             id,
             replica,
             next_counter,
+            first_counter: next_counter,
             lamport,
             covered: CausalContext::default(),
             last: None,
@@ -57,7 +62,6 @@ impl Transaction {
     pub fn next_dot(&mut self) -> Dot {
         let dot = Dot::new(self.replica, self.next_counter);
         self.next_counter += 1;
-        self.covered.insert(dot);
         self.last = Some(dot);
         dot
     }
@@ -72,7 +76,6 @@ impl Transaction {
         let first = Dot::new(self.replica, self.next_counter);
         let last = self.next_counter + count - 1;
         self.next_counter = last + 1;
-        self.covered.insert_range(self.replica, first.counter, last);
         self.last = Some(Dot::new(self.replica, last));
         first
     }
@@ -104,7 +107,21 @@ impl Transaction {
     /// The exact causal context of the changes made: their dots and the dots they replaced.
     #[must_use]
     pub fn into_context(self) -> CausalContext {
-        self.covered
+        let (own, mut covered) = self.into_parts();
+        if let Some((replica, first, last)) = own {
+            covered.insert_range(replica, first, last);
+        }
+        covered
+    }
+
+    /// The transaction's own dots as `(replica, first, last)` (if any), and the context of
+    /// the dots it replaced, kept apart so that a replica can add its own run without
+    /// building a context for it.
+    pub(crate) fn into_parts(self) -> (Option<(ReplicaIndex, u64, u64)>, CausalContext) {
+        let own = (self.next_counter > self.first_counter).then(|| {
+            (self.replica, self.first_counter, self.next_counter - 1)
+        });
+        (own, self.covered)
     }
 }
 
@@ -118,6 +135,7 @@ pub struct Scope<'a, S> {
     store: &'a mut S,
     delta: &'a mut S,
     transaction: &'a mut Transaction,
+    records_delta: bool,
 }
 
 impl<'a, S> Scope<'a, S> {
@@ -127,7 +145,31 @@ impl<'a, S> Scope<'a, S> {
             store,
             delta,
             transaction,
+            records_delta: true,
         }
+    }
+
+    /// A scope whose delta nobody will read (see [`Replica::edit`](crate::Replica::edit)):
+    /// types may skip writing to `scratch`, which is dropped.
+    pub fn without_delta(
+        store: &'a mut S,
+        scratch: &'a mut S,
+        transaction: &'a mut Transaction,
+    ) -> Self {
+        Self {
+            store,
+            delta: scratch,
+            transaction,
+            records_delta: false,
+        }
+    }
+
+    /// Whether the delta being built will be used. Mutations may skip building it when it
+    /// is not (the changes are then shipped later by `delta_since`); writing it anyway is
+    /// harmless.
+    #[must_use]
+    pub fn records_delta(&self) -> bool {
+        self.records_delta
     }
 
     /// The current state of the store.

@@ -376,6 +376,15 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         }
     }
 
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
+        for slot in self.slots.values() {
+            for dot in &slot.touches {
+                visit(dot.replica, dot.counter, dot.counter);
+            }
+            slot.value.visit_dot_ranges(visit);
+        }
+    }
+
     fn max_lamport(&self) -> u64 {
         self.slots
             .values()

@@ -69,6 +69,13 @@ pub trait DotStore: Clone + Default + Debug {
     /// Calls `visit` with every dot the store mentions (live dots and bookkeeping dots).
     fn visit_dots(&self, visit: &mut dyn FnMut(Dot));
 
+    /// Calls `visit` with every dot the store mentions as inclusive runs
+    /// `(replica, first, last)`: the same dots as [`DotStore::visit_dots`], in fewer calls
+    /// for run-length stores (sequences), which should override it.
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
+        self.visit_dots(&mut |dot| visit(dot.replica, dot.counter, dot.counter));
+    }
+
     /// The highest Lamport timestamp held (0 for types without timestamps).
     fn max_lamport(&self) -> u64 {
         0

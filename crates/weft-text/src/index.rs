@@ -1,0 +1,102 @@
+//! The identity index: which leaf of the order tree holds a given element.
+
+use std::collections::BTreeMap;
+
+use weft_core::{Dot, ReplicaIndex};
+
+/// An interval map from element dots to leaves: the entry `(replica, counter) → leaf` says
+/// that elements of `replica` from `counter` up to the next entry of that replica live in
+/// `leaf`. Entries change only when spans are created or move to another leaf (a leaf
+/// split), never while typing extends a span or a deletion splits one inside its leaf, so
+/// local editing rarely touches it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdIndex {
+    entries: BTreeMap<(ReplicaIndex, u64), u32>,
+    /// Per replica, the highest counter of an element held (0: none).
+    top: Vec<u64>,
+}
+
+impl IdIndex {
+    /// The leaf that holds `dot`, if the dot is below the replica's highest element. The
+    /// caller checks the leaf really holds it.
+    pub(crate) fn leaf_of(&self, dot: Dot) -> Option<u32> {
+        if dot.counter == 0 || dot.counter > self.top(dot.replica) {
+            return None;
+        }
+        self.entries
+            .range(..=(dot.replica, dot.counter))
+            .next_back()
+            .filter(|((replica, _), _)| *replica == dot.replica)
+            .map(|(_, leaf)| *leaf)
+    }
+
+    /// The highest counter of an element of `replica` (0: none).
+    pub(crate) fn top(&self, replica: ReplicaIndex) -> u64 {
+        self.top.get(replica.as_usize()).copied().unwrap_or(0)
+    }
+
+    /// Records that the elements `replica:first..end` live in `leaf`.
+    pub(crate) fn assign(&mut self, replica: ReplicaIndex, first: u64, end: u64, leaf: u32) {
+        let top = self.top(replica);
+        if end <= top && !self.entries.contains_key(&(replica, end)) {
+            // Elements from `end` on stay where they were.
+            if let Some(after) = self.leaf_of(Dot::new(replica, end)) {
+                self.entries.insert((replica, end), after);
+            }
+        }
+        while let Some((key, _)) = self
+            .entries
+            .range((replica, first + 1)..(replica, end))
+            .next()
+        {
+            let key = *key;
+            self.entries.remove(&key);
+        }
+        self.entries.insert((replica, first), leaf);
+        let slot = replica.as_usize();
+        if self.top.len() <= slot {
+            self.top.resize(slot + 1, 0);
+        }
+        self.top[slot] = top.max(end - 1);
+    }
+
+    /// Records that `replica` now holds elements up to `counter` in the leaf of the elements
+    /// right below it (a span grew in place).
+    pub(crate) fn raise_top(&mut self, replica: ReplicaIndex, counter: u64) {
+        let slot = replica.as_usize();
+        if self.top.len() <= slot {
+            self.top.resize(slot + 1, 0);
+        }
+        self.top[slot] = self.top[slot].max(counter);
+    }
+
+    /// Forgets everything.
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+        self.top.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignments_split_and_keep_the_rest() {
+        let r = ReplicaIndex(0);
+        let mut index = IdIndex::default();
+        index.assign(r, 1, 11, 0);
+        index.assign(r, 16, 21, 3);
+        index.assign(r, 5, 11, 7);
+        assert_eq!(index.leaf_of(Dot::new(r, 4)), Some(0));
+        assert_eq!(index.leaf_of(Dot::new(r, 5)), Some(7));
+        assert_eq!(index.leaf_of(Dot::new(r, 10)), Some(7));
+        assert_eq!(index.leaf_of(Dot::new(r, 18)), Some(3));
+        assert_eq!(index.leaf_of(Dot::new(r, 21)), None);
+        index.assign(r, 2, 4, 9);
+        assert_eq!(index.leaf_of(Dot::new(r, 1)), Some(0));
+        assert_eq!(index.leaf_of(Dot::new(r, 3)), Some(9));
+        assert_eq!(index.leaf_of(Dot::new(r, 4)), Some(0));
+        assert_eq!(index.leaf_of(Dot::new(ReplicaIndex(1), 4)), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! `List<T>`: a collaborative list of values.
+
+use std::ops::Range;
+
+use weft_core::Scope;
+use weft_core::store::Value;
+
+use crate::element::Entry;
+use crate::error::PositionError;
+use crate::schema::LIST;
+use crate::sequence::Sequence;
+use crate::store::sequence_dot_store;
+use crate::text::ordered;
+
+/// A collaborative list of values: concurrent inserts at one index never interleave
+/// (Fugue's maximal non-interleaving); a deletion removes the elements its author saw.
+///
+/// ```
+/// use weft_core::{Replica, ReplicaId};
+/// use weft_text::{List, ListEditor};
+/// let mut a = Replica::<List<u32>>::new(ReplicaId::random());
+/// let mut b = Replica::<List<u32>>::new(ReplicaId::random());
+/// b.apply(&a.update(|list| list.insert_all(0, [1, 2, 3]).unwrap()));
+/// let from_a = a.update(|list| list.delete(0..1).unwrap());
+/// let from_b = b.update(|list| list.push(4));
+/// a.apply(&from_b);
+/// b.apply(&from_a);
+/// assert_eq!(a.to_vec(), vec![2, 3, 4]);
+/// assert!(a.same_state(&b));
+/// ```
+#[derive(Clone, Debug)]
+pub struct List<T>(pub(crate) Sequence<Entry<T>>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        Self(Sequence::default())
+    }
+}
+
+impl<T: Value> List<T> {
+    /// How many elements are visible.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len() as usize
+    }
+
+    /// Whether no element is visible.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
+
+    /// The element at `index`, in O(log n).
+    #[must_use]
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.0.get(index as u64).map(|entry| &entry.0)
+    }
+
+    /// The elements in order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+        self.0.iter().map(|entry| &entry.0)
+    }
+
+    /// The elements as a vector.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<T: Value> PartialEq for List<T> {
+    /// Equal visible elements.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+/// The edits of a [`List`], available on the scope of [`Replica::update`] and
+/// [`Replica::edit`] (import this trait to use them).
+///
+/// [`Replica::update`]: weft_core::Replica::update
+/// [`Replica::edit`]: weft_core::Replica::edit
+pub trait ListEditor<T> {
+    /// Inserts `value` at `index`.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{List, ListEditor};
+    /// let mut list = Replica::<List<char>>::new(ReplicaId::random());
+    /// list.edit(|l| l.insert(0, 'b')).unwrap();
+    /// list.edit(|l| l.insert(0, 'a')).unwrap();
+    /// assert_eq!(list.to_vec(), vec!['a', 'b']);
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end; nothing changes then.
+    fn insert(&mut self, index: usize, value: T) -> Result<(), PositionError>;
+
+    /// Inserts `values` in order at `index`.
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end; nothing changes then.
+    fn insert_all(
+        &mut self,
+        index: usize,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<(), PositionError>;
+
+    /// Appends `value`.
+    fn push(&mut self, value: T);
+
+    /// Deletes the elements of `range`.
+    ///
+    /// # Errors
+    /// [`PositionError::Reversed`] or [`PositionError::OutOfRange`]; nothing changes then.
+    fn delete(&mut self, range: Range<usize>) -> Result<(), PositionError>;
+
+    /// The element at `index`.
+    #[must_use]
+    fn get(&self, index: usize) -> Option<&T>;
+}
+
+impl<T: Value> ListEditor<T> for Scope<'_, List<T>> {
+    fn insert(&mut self, index: usize, value: T) -> Result<(), PositionError> {
+        self.insert_all(index, [value])
+    }
+
+    fn insert_all(
+        &mut self,
+        index: usize,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<(), PositionError> {
+        let items: Vec<Entry<T>> = values.into_iter().map(Entry).collect();
+        let records = self.records_delta();
+        let (store, delta, transaction) = self.parts();
+        store.0.insert_local(
+            transaction,
+            index as u64,
+            &items,
+            records.then_some(&mut delta.0),
+        )
+    }
+
+    fn push(&mut self, value: T) {
+        let end = self.current().len();
+        // Appending at the end is always in range.
+        let _ = self.insert(end, value);
+    }
+
+    fn delete(&mut self, range: Range<usize>) -> Result<(), PositionError> {
+        let (start, end) = ordered(range)?;
+        let records = self.records_delta();
+        let (store, delta, transaction) = self.parts();
+        store.0.delete_local(
+            transaction,
+            start,
+            end - start,
+            records.then_some(&mut delta.0),
+        )
+    }
+
+    fn get(&self, index: usize) -> Option<&T> {
+        self.current().get(index)
+    }
+}
+
+sequence_dot_store!(List<T>, LIST, T: Value);

@@ -1,0 +1,363 @@
+//! `Sequence<E>`: the state shared by `List` and `Text`: the order tree, the history and the
+//! names of the replicas that inserted, plus the runs received before what they depend on.
+
+use weft_core::{Dot, ReplicaId, ReplicaIndex, Transaction};
+
+use crate::element::Element;
+use crate::error::PositionError;
+use crate::history::{History, NO_DOT, Run};
+use crate::span::{MAX_SPAN, Metric, Span};
+use crate::tree::{Location, MAX_VISIBLE_SPAN, Tree};
+
+/// A run carried by a delta (or waiting for what it depends on): an insert with its content,
+/// or a deletion.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Loose<E> {
+    /// The replica that made the run.
+    pub(crate) replica: ReplicaIndex,
+    /// The run.
+    pub(crate) run: Run,
+    /// For an insert: the content of the elements not listed in `gone`, in order.
+    pub(crate) content: Vec<E>,
+    /// For an insert: `(offset, length)` of elements deleted before the run was sent, whose
+    /// content is not carried (the deletions travel with it).
+    pub(crate) gone: Vec<(u32, u32)>,
+}
+
+/// The state of a sequence (or a fragment of one: a delta holds only loose runs).
+#[derive(Clone, Debug)]
+pub(crate) struct Sequence<E> {
+    pub(crate) tree: Tree<E>,
+    pub(crate) history: History,
+    pub(crate) loose: Vec<Loose<E>>,
+    /// Per replica index, the id of the replica (used to order concurrent inserts the same
+    /// way on every replica, whatever its table).
+    pub(crate) names: Vec<Option<ReplicaId>>,
+}
+
+impl<E> Default for Sequence<E> {
+    fn default() -> Self {
+        Self {
+            tree: Tree::default(),
+            history: History::default(),
+            loose: Vec::new(),
+            names: Vec::new(),
+        }
+    }
+}
+
+/// Where a local insert goes and what it is inserted between.
+struct Gap {
+    location: Location,
+    left: Dot,
+    right: Dot,
+    /// The location of `left` when it is the last element of its span.
+    left_at_end: Option<Location>,
+}
+
+impl<E: Element> Sequence<E> {
+    /// Visible elements.
+    pub(crate) fn len(&self) -> u64 {
+        self.tree.total().chars
+    }
+
+    /// Records the name of `replica`.
+    pub(crate) fn name(&mut self, replica: ReplicaIndex, id: ReplicaId) {
+        let slot = replica.as_usize();
+        if self.names.len() <= slot {
+            self.names.resize(slot + 1, None);
+        }
+        self.names[slot] = Some(id);
+    }
+
+    fn name_of(&self, replica: ReplicaIndex) -> Option<ReplicaId> {
+        self.names.get(replica.as_usize()).copied().flatten()
+    }
+
+    /// The visible elements in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &E> + '_ {
+        self.tree
+            .leaves_in_order()
+            .flat_map(|leaf| leaf.content.iter())
+    }
+
+    /// The element at visible index `index`.
+    pub(crate) fn get(&self, index: u64) -> Option<&E> {
+        if index >= self.len() {
+            return None;
+        }
+        let location = self.tree.find(Metric::Chars, index);
+        let at = self.tree.content_index(location.leaf, location.span) + location.offset as usize;
+        self.tree.leaf(location.leaf).content.get(at)
+    }
+
+    /// Converts a position in `metric` to visible elements.
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end, [`PositionError::NotOnBoundary`] inside
+    /// a character.
+    pub(crate) fn metric_to_chars(&self, metric: Metric, position: u64) -> Result<u64, PositionError> {
+        let length = self.tree.total().get(metric);
+        if position > length {
+            return Err(PositionError::OutOfRange { position, length });
+        }
+        if metric == Metric::Chars {
+            return Ok(position);
+        }
+        self.tree
+            .metric_to_chars(metric, position)
+            .ok_or(PositionError::NotOnBoundary { position })
+    }
+
+    /// Converts visible elements to a position in `metric`.
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end.
+    pub(crate) fn chars_to_metric(&self, metric: Metric, chars: u64) -> Result<u64, PositionError> {
+        let length = self.len();
+        if chars > length {
+            return Err(PositionError::OutOfRange {
+                position: chars,
+                length,
+            });
+        }
+        Ok(if metric == Metric::Chars {
+            chars
+        } else {
+            self.tree.chars_to_metric(metric, chars)
+        })
+    }
+
+    /// Inserts `content` at visible index `position` as changes of `transaction`, and
+    /// records them in `delta` when given.
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end; nothing changes then.
+    pub(crate) fn insert_local(
+        &mut self,
+        transaction: &mut Transaction,
+        position: u64,
+        content: &[E],
+        delta: Option<&mut Self>,
+    ) -> Result<(), PositionError> {
+        let length = self.len();
+        if position > length {
+            return Err(PositionError::OutOfRange { position, length });
+        }
+        if content.is_empty() {
+            return Ok(());
+        }
+        let me = transaction.replica();
+        if self.name_of(me).is_none() {
+            self.name(me, transaction.id());
+        }
+        let count = content.len() as u64;
+        let first = transaction.next_dots(count);
+        let gap = self.gap_at(position);
+        let run = Run::Insert {
+            counter: first.counter,
+            len: count as u32,
+            left: gap.left,
+            right: gap.right,
+        };
+        if let Some(delta) = delta {
+            delta.name(me, transaction.id());
+            delta.push_loose(Loose {
+                replica: me,
+                run,
+                content: content.to_vec(),
+                gone: Vec::new(),
+            });
+        }
+        if let Some(end) = gap.left_at_end {
+            let span = self.tree.span(end);
+            let typing_on = span.replica == me
+                && span.end() == first.counter
+                && !span.is_deleted()
+                && span.len() as u64 + count <= u64::from(MAX_VISIBLE_SPAN)
+                && self.history.insert_run(gap.left).is_some_and(
+                    |previous| matches!(previous, Run::Insert { right, .. } if right == gap.right),
+                );
+            if typing_on {
+                self.tree.extend(end.leaf, end.span, content);
+                self.history.push(me, run);
+                return Ok(());
+            }
+        }
+        self.place(gap.location, first, content, &[]);
+        self.history.push(me, run);
+        Ok(())
+    }
+
+    /// Deletes `count` visible elements from visible index `position` as changes of
+    /// `transaction`, recorded in `delta` when given.
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] if the range passes the end; nothing changes then.
+    pub(crate) fn delete_local(
+        &mut self,
+        transaction: &mut Transaction,
+        position: u64,
+        count: u64,
+        mut delta: Option<&mut Self>,
+    ) -> Result<(), PositionError> {
+        let length = self.len();
+        let end = position.saturating_add(count);
+        if end > length {
+            return Err(PositionError::OutOfRange {
+                position: end,
+                length,
+            });
+        }
+        if count == 0 {
+            return Ok(());
+        }
+        let me = transaction.replica();
+        let mut dot = transaction.next_dots(count).counter;
+        let mut remaining = count;
+        while remaining > 0 {
+            let location = self.tree.find(Metric::Chars, position);
+            let span = self.tree.span(location);
+            let target = span.dot(location.offset);
+            let piece = remaining.min(u64::from(span.len() - location.offset)) as u32;
+            self.tree.delete(location, piece);
+            let run = Run::Delete {
+                counter: dot,
+                len: piece,
+                target,
+                backward: false,
+            };
+            self.history.push(me, run);
+            if let Some(delta) = delta.as_deref_mut() {
+                delta.push_loose(Loose {
+                    replica: me,
+                    run,
+                    content: Vec::new(),
+                    gone: Vec::new(),
+                });
+            }
+            dot += u64::from(piece);
+            remaining -= u64::from(piece);
+        }
+        Ok(())
+    }
+
+    /// Where an insert at visible index `position` goes: after the visible element before it,
+    /// before whatever (deleted or not) follows that element.
+    fn gap_at(&self, position: u64) -> Gap {
+        if position == 0 {
+            let first_leaf = self.tree.leaf(0);
+            let right = first_leaf.spans.first().map_or(NO_DOT, |span| span.dot(0));
+            return Gap {
+                location: Location {
+                    leaf: 0,
+                    span: 0,
+                    offset: 0,
+                },
+                left: NO_DOT,
+                right,
+                left_at_end: None,
+            };
+        }
+        let location = self.tree.find(Metric::Chars, position - 1);
+        let span = self.tree.span(location);
+        let left = span.dot(location.offset);
+        if location.offset + 1 < span.len() {
+            let after = Location {
+                offset: location.offset + 1,
+                ..location
+            };
+            return Gap {
+                location: after,
+                left,
+                right: span.dot(location.offset + 1),
+                left_at_end: None,
+            };
+        }
+        let leaf = self.tree.leaf(location.leaf);
+        let after = Location {
+            leaf: location.leaf,
+            span: location.span + 1,
+            offset: 0,
+        };
+        let right = match leaf.spans.get(location.span + 1) {
+            Some(next) => next.dot(0),
+            None => self
+                .tree
+                .next_leaf(location.leaf)
+                .and_then(|next| self.tree.leaf(next).spans.first())
+                .map_or(NO_DOT, |span| span.dot(0)),
+        };
+        Gap {
+            location: after,
+            left,
+            right,
+            left_at_end: Some(location),
+        }
+    }
+
+    /// Puts the elements `first..` with `content` (visible ones) at `location`, the elements
+    /// listed in `gone` (sorted, disjoint `(offset, length)`) as deleted.
+    pub(crate) fn place(
+        &mut self,
+        mut location: Location,
+        first: Dot,
+        content: &[E],
+        gone: &[(u32, u32)],
+    ) {
+        let total = content.len() as u64 + gone.iter().map(|(_, len)| u64::from(*len)).sum::<u64>();
+        let mut offset: u64 = 0;
+        let mut taken = 0usize;
+        let mut gone_index = 0;
+        while offset < total {
+            let next_gone = gone
+                .get(gone_index)
+                .map(|(start, len)| (u64::from(*start), u64::from(*len)));
+            let (length, deleted) = match next_gone {
+                Some((start, len)) if start <= offset => {
+                    let left = start + len - offset;
+                    if left <= u64::from(MAX_SPAN) {
+                        gone_index += 1;
+                    }
+                    (left.min(u64::from(MAX_SPAN)), true)
+                }
+                Some((start, _)) => ((start - offset).min(u64::from(MAX_VISIBLE_SPAN)), false),
+                None => ((total - offset).min(u64::from(MAX_VISIBLE_SPAN)), false),
+            };
+            let dot = Dot::new(first.replica, first.counter + offset);
+            let span = Span::new(dot, length as u32, deleted);
+            let piece = if deleted {
+                &content[0..0]
+            } else {
+                &content[taken..taken + length as usize]
+            };
+            let placed = self.tree.insert(location, span, piece);
+            if !deleted {
+                taken += length as usize;
+            }
+            location = Location {
+                leaf: placed.leaf,
+                span: placed.span + 1,
+                offset: 0,
+            };
+            offset += length;
+        }
+    }
+
+    /// Adds a loose run, merged with the previous one when it continues it.
+    pub(crate) fn push_loose(&mut self, loose: Loose<E>) {
+        if let Some(last) = self.loose.last_mut()
+            && last.replica == loose.replica
+            && last.gone.is_empty()
+            && loose.gone.is_empty()
+        {
+            let mut run = last.run;
+            if run.absorb(loose.replica, &loose.run) {
+                last.run = run;
+                last.content.extend(loose.content);
+                return;
+            }
+        }
+        self.loose.push(loose);
+    }
+}

@@ -1,0 +1,353 @@
+//! `Text`: collaborative plain text.
+
+use std::fmt;
+use std::ops::Range;
+
+use weft_core::Scope;
+
+use crate::error::PositionError;
+use crate::schema::TEXT;
+use crate::sequence::Sequence;
+use crate::span::Metric;
+use crate::store::sequence_dot_store;
+
+/// Characters inserted per step from a `&str` (kept on the stack: typing allocates nothing).
+const CHUNK: usize = 64;
+
+/// Collaborative plain text: a sequence of Unicode scalar values where concurrent inserts at
+/// one position never interleave (Fugue's maximal non-interleaving), addressed in scalar
+/// values, UTF-16 code units (what JavaScript uses) or UTF-8 bytes.
+///
+/// Edit it inside [`Replica::update`](weft_core::Replica::update) (one delta per call) or
+/// [`Replica::edit`](weft_core::Replica::edit) (no delta: ship changes later with
+/// `delta_since`, the fast path for typing).
+///
+/// ```
+/// use weft_core::{Replica, ReplicaId};
+/// use weft_text::{Text, TextEditor};
+/// let mut alice = Replica::<Text>::new(ReplicaId::random());
+/// let mut bob = Replica::<Text>::new(ReplicaId::random());
+/// bob.apply(&alice.update(|text| text.insert(0, "Hello!").unwrap()));
+/// let from_alice = alice.update(|text| text.insert(5, ", world").unwrap());
+/// let from_bob = bob.update(|text| text.delete(5..6).unwrap());
+/// alice.apply(&from_bob);
+/// bob.apply(&from_alice);
+/// assert_eq!(alice.to_string(), "Hello, world");
+/// assert!(alice.same_state(&bob));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Text(pub(crate) Sequence<char>);
+
+impl Text {
+    /// Length in Unicode scalar values.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len() as usize
+    }
+
+    /// Whether no character is visible.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
+
+    /// Length in UTF-16 code units.
+    #[must_use]
+    pub fn len_utf16(&self) -> usize {
+        self.0.tree.total().utf16 as usize
+    }
+
+    /// Length in UTF-8 bytes.
+    #[must_use]
+    pub fn len_utf8(&self) -> usize {
+        self.0.tree.total().utf8 as usize
+    }
+
+    /// The characters in order.
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The character at scalar index `index`, in O(log n).
+    #[must_use]
+    pub fn char_at(&self, index: usize) -> Option<char> {
+        self.0.get(index as u64).copied()
+    }
+
+    /// Converts a position in scalar values to UTF-16 code units, in O(log n).
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "a😀b")).unwrap();
+    /// assert_eq!(text.char_to_utf16(2), Ok(3));
+    /// assert_eq!(text.utf16_to_char(3), Ok(2));
+    /// assert!(text.utf16_to_char(2).is_err()); // inside the surrogate pair
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end.
+    pub fn char_to_utf16(&self, chars: usize) -> Result<usize, PositionError> {
+        self.0
+            .chars_to_metric(Metric::Utf16, chars as u64)
+            .map(|units| units as usize)
+    }
+
+    /// Converts a position in UTF-16 code units to scalar values, in O(log n).
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end, [`PositionError::NotOnBoundary`] between
+    /// the two halves of a surrogate pair.
+    pub fn utf16_to_char(&self, units: usize) -> Result<usize, PositionError> {
+        self.0
+            .metric_to_chars(Metric::Utf16, units as u64)
+            .map(|chars| chars as usize)
+    }
+
+    /// Converts a position in scalar values to UTF-8 bytes, in O(log n).
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "héllo")).unwrap();
+    /// assert_eq!(text.char_to_utf8(2), Ok(3));
+    /// assert_eq!(text.utf8_to_char(3), Ok(2));
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end.
+    pub fn char_to_utf8(&self, chars: usize) -> Result<usize, PositionError> {
+        self.0
+            .chars_to_metric(Metric::Utf8, chars as u64)
+            .map(|bytes| bytes as usize)
+    }
+
+    /// Converts a position in UTF-8 bytes to scalar values, in O(log n).
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end, [`PositionError::NotOnBoundary`] inside a
+    /// character.
+    pub fn utf8_to_char(&self, bytes: usize) -> Result<usize, PositionError> {
+        self.0
+            .metric_to_chars(Metric::Utf8, bytes as u64)
+            .map(|chars| chars as usize)
+    }
+
+    /// Internal sizes, for benchmarks and tests: spans in the order tree, runs in the history,
+    /// runs waiting for what they depend on.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn shape(&self) -> (usize, usize, usize) {
+        (
+            self.0.tree.span_count(),
+            self.0.history.run_count(),
+            self.0.loose.len(),
+        )
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buffer = String::with_capacity(self.len_utf8());
+        buffer.extend(self.chars());
+        f.write_str(&buffer)
+    }
+}
+
+impl PartialEq for Text {
+    /// Equal visible text.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.chars().eq(other.chars())
+    }
+}
+
+/// The edits of a [`Text`], available on the scope of [`Replica::update`] and
+/// [`Replica::edit`] (import this trait to use them).
+///
+/// [`Replica::update`]: weft_core::Replica::update
+/// [`Replica::edit`]: weft_core::Replica::edit
+pub trait TextEditor {
+    /// Inserts `text` at scalar position `position`.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "ac")).unwrap();
+    /// text.edit(|t| t.insert(1, "b")).unwrap();
+    /// assert_eq!(text.to_string(), "abc");
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`] past the end; nothing changes then.
+    fn insert(&mut self, position: usize, text: &str) -> Result<(), PositionError>;
+
+    /// Deletes the characters of the scalar range `range`.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "abcd")).unwrap();
+    /// text.edit(|t| t.delete(1..3)).unwrap();
+    /// assert_eq!(text.to_string(), "ad");
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::Reversed`] or [`PositionError::OutOfRange`]; nothing changes then.
+    fn delete(&mut self, range: Range<usize>) -> Result<(), PositionError>;
+
+    /// Replaces the scalar range `range` by `text`.
+    ///
+    /// # Errors
+    /// As [`TextEditor::delete`]; nothing changes then.
+    fn replace(&mut self, range: Range<usize>, text: &str) -> Result<(), PositionError>;
+
+    /// Inserts `text` at UTF-16 position `position` (a JavaScript string index).
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "😀!")).unwrap();
+    /// text.edit(|t| t.insert_utf16(2, "?")).unwrap();
+    /// assert_eq!(text.to_string(), "😀?!");
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`], or [`PositionError::NotOnBoundary`] inside a surrogate
+    /// pair; nothing changes then.
+    fn insert_utf16(&mut self, position: usize, text: &str) -> Result<(), PositionError>;
+
+    /// Deletes the UTF-16 range `range`.
+    ///
+    /// # Errors
+    /// [`PositionError::Reversed`], [`PositionError::OutOfRange`] or
+    /// [`PositionError::NotOnBoundary`]; nothing changes then.
+    fn delete_utf16(&mut self, range: Range<usize>) -> Result<(), PositionError>;
+
+    /// Inserts `text` at UTF-8 byte position `position`.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "é!")).unwrap();
+    /// text.edit(|t| t.insert_utf8(2, "?")).unwrap();
+    /// assert_eq!(text.to_string(), "é?!");
+    /// assert!(text.edit(|t| t.insert_utf8(1, "x")).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`PositionError::OutOfRange`], or [`PositionError::NotOnBoundary`] inside a
+    /// character; nothing changes then.
+    fn insert_utf8(&mut self, position: usize, text: &str) -> Result<(), PositionError>;
+
+    /// Deletes the UTF-8 byte range `range`.
+    ///
+    /// # Errors
+    /// [`PositionError::Reversed`], [`PositionError::OutOfRange`] or
+    /// [`PositionError::NotOnBoundary`]; nothing changes then.
+    fn delete_utf8(&mut self, range: Range<usize>) -> Result<(), PositionError>;
+
+    /// The text as it stands.
+    fn text(&self) -> &Text;
+}
+
+impl TextEditor for Scope<'_, Text> {
+    fn insert(&mut self, position: usize, text: &str) -> Result<(), PositionError> {
+        let length = self.current().0.len();
+        if position as u64 > length {
+            return Err(PositionError::OutOfRange {
+                position: position as u64,
+                length,
+            });
+        }
+        let mut buffer = ['\0'; CHUNK];
+        let mut at = position as u64;
+        let mut chars = text.chars();
+        loop {
+            let mut filled = 0;
+            for (slot, character) in buffer.iter_mut().zip(chars.by_ref()) {
+                *slot = character;
+                filled += 1;
+            }
+            if filled == 0 {
+                return Ok(());
+            }
+            let records = self.records_delta();
+            let (store, delta, transaction) = self.parts();
+            store.0.insert_local(
+                transaction,
+                at,
+                &buffer[..filled],
+                records.then_some(&mut delta.0),
+            )?;
+            at += filled as u64;
+        }
+    }
+
+    fn delete(&mut self, range: Range<usize>) -> Result<(), PositionError> {
+        let (start, end) = ordered(range)?;
+        delete_chars(self, start, end)
+    }
+
+    fn replace(&mut self, range: Range<usize>, text: &str) -> Result<(), PositionError> {
+        let start = range.start;
+        self.delete(range)?;
+        self.insert(start, text)
+    }
+
+    fn insert_utf16(&mut self, position: usize, text: &str) -> Result<(), PositionError> {
+        let chars = self.current().0.metric_to_chars(Metric::Utf16, position as u64)?;
+        self.insert(chars as usize, text)
+    }
+
+    fn delete_utf16(&mut self, range: Range<usize>) -> Result<(), PositionError> {
+        let (start, end) = ordered(range)?;
+        let start = self.current().0.metric_to_chars(Metric::Utf16, start)?;
+        let end = self.current().0.metric_to_chars(Metric::Utf16, end)?;
+        delete_chars(self, start, end)
+    }
+
+    fn insert_utf8(&mut self, position: usize, text: &str) -> Result<(), PositionError> {
+        let chars = self.current().0.metric_to_chars(Metric::Utf8, position as u64)?;
+        self.insert(chars as usize, text)
+    }
+
+    fn delete_utf8(&mut self, range: Range<usize>) -> Result<(), PositionError> {
+        let (start, end) = ordered(range)?;
+        let start = self.current().0.metric_to_chars(Metric::Utf8, start)?;
+        let end = self.current().0.metric_to_chars(Metric::Utf8, end)?;
+        delete_chars(self, start, end)
+    }
+
+    fn text(&self) -> &Text {
+        self.current()
+    }
+}
+
+/// Deletes the visible scalars `start..end` through `scope`.
+fn delete_chars(scope: &mut Scope<'_, Text>, start: u64, end: u64) -> Result<(), PositionError> {
+    let records = scope.records_delta();
+    let (store, delta, transaction) = scope.parts();
+    store.0.delete_local(
+        transaction,
+        start,
+        end - start,
+        records.then_some(&mut delta.0),
+    )
+}
+
+/// The bounds of `range` as `u64`, refusing a reversed range.
+pub(crate) fn ordered(range: Range<usize>) -> Result<(u64, u64), PositionError> {
+    let (start, end) = (range.start as u64, range.end as u64);
+    if start > end {
+        return Err(PositionError::Reversed { start, end });
+    }
+    Ok((start, end))
+}
+
+sequence_dot_store!(Text, TEXT);
