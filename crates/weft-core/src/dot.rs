@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::replica::ReplicaIndex;
 
+/// The largest counter a dot may have: 2⁵³ − 1, so that every counter survives a round trip
+/// through a JavaScript number, and so that hostile input cannot push a replica's counter to
+/// the edge of `u64` (where the next change would overflow). Decoders refuse larger ones.
+pub const MAX_COUNTER: u64 = (1 << 53) - 1;
+
 /// One change made by one replica: the `counter`-th change of `replica` (counters start at 1).
 ///
 /// The replica is a local [`ReplicaIndex`]; a dot only means something together with the

@@ -47,7 +47,7 @@ mod version_vector;
 pub use causal::{Delta, Outcome, Replica, Scope, Transaction};
 pub use causal_context::CausalContext;
 pub use clock::Clock;
-pub use dot::Dot;
+pub use dot::{Dot, MAX_COUNTER};
 pub use error::DecodeError;
 pub use replica::{ParseReplicaIdError, ReplicaId, ReplicaIndex, ReplicaTable};
 pub use store::{Key, Value};

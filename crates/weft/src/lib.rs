@@ -15,3 +15,8 @@
 
 pub use weft_core::*;
 pub use weft_text::{List, ListEditor, PositionError, Text, TextEditor};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -6,6 +6,7 @@ use crate::causal_context::CausalContext;
 use crate::clock::Clock;
 use crate::codec::frame::{self, Kind};
 use crate::codec::{Decode, Decoder, DotReader, DotWriter, Encoder};
+use crate::dot::MAX_COUNTER;
 use crate::error::DecodeError;
 use crate::replica::{ReplicaId, ReplicaIndex, ReplicaTable};
 use crate::store::DotStore;
@@ -287,7 +288,8 @@ fn read_context(input: &mut DotReader<'_, '_>) -> Result<(Clock, CausalContext),
         let advance = input.varint()?;
         let top = from
             .checked_add(advance)
-            .ok_or_else(|| input.malformed("context range overflows"))?;
+            .filter(|top| *top <= MAX_COUNTER)
+            .ok_or_else(|| input.malformed("context range out of bounds"))?;
         since.set(replica, from);
         let first = if flags & FULL != 0 {
             1
@@ -305,7 +307,7 @@ fn read_context(input: &mut DotReader<'_, '_>) -> Result<(Clock, CausalContext),
             let span = input.varint()?;
             let last = first
                 .checked_add(span)
-                .filter(|_| first > 0)
+                .filter(|last| first > 0 && *last <= MAX_COUNTER)
                 .ok_or_else(|| input.malformed("context range out of bounds"))?;
             context.insert_range(replica, first, last);
         }

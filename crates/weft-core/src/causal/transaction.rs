@@ -118,9 +118,8 @@ impl Transaction {
     /// the dots it replaced, kept apart so that a replica can add its own run without
     /// building a context for it.
     pub(crate) fn into_parts(self) -> (Option<(ReplicaIndex, u64, u64)>, CausalContext) {
-        let own = (self.next_counter > self.first_counter).then(|| {
-            (self.replica, self.first_counter, self.next_counter - 1)
-        });
+        let own = (self.next_counter > self.first_counter)
+            .then(|| (self.replica, self.first_counter, self.next_counter - 1));
         (own, self.covered)
     }
 }

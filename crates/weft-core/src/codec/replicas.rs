@@ -10,7 +10,7 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use crate::codec::{Decoder, Encoder, varint};
-use crate::dot::Dot;
+use crate::dot::{Dot, MAX_COUNTER};
 use crate::error::DecodeError;
 use crate::replica::{ReplicaId, ReplicaIndex};
 
@@ -237,7 +237,7 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
         let previous = self.previous[replica.as_usize()];
         let counter = previous
             .checked_add_signed(step)
-            .filter(|counter| *counter > 0)
+            .filter(|counter| (1..=MAX_COUNTER).contains(counter))
             .ok_or_else(|| self.input.malformed("dot counter out of range"))?;
         self.previous[replica.as_usize()] = counter;
         Ok(counter)

@@ -1,0 +1,293 @@
+//! Decoders fed hostile bytes: every truncation, every bit flip (with the checksum left
+//! wrong, and recomputed so the corruption reaches the decoder), random garbage, huge length
+//! prefixes and deep nesting. Decoding returns a typed error or a value; it never panics, never
+//! allocates by an untrusted length, and whatever decodes can be applied without breaking a
+//! replica's invariants.
+
+use quickcheck::{Arbitrary, Gen};
+use weft::codec::{Decode, Decoder, Encode, Encoder, frame};
+use weft::{
+    AddWinsSet, DecodeError, Delta, GCounter, LwwRegister, Map, MvRegister, PNCounter,
+    RemoveWinsSet, Replica, ReplicaId,
+};
+use weft_tests::{SplitMix64, Step, Workload, run_script};
+
+/// A realistic delta and snapshot of `S`, from a random script.
+fn samples<S: Workload>(seed: u64) -> (Vec<u8>, Vec<u8>, Replica<S>) {
+    let mut script_gen = Gen::from_size_and_seed(30, seed);
+    let script: Vec<Step<S::Op>> = (0..30).map(|_| Step::arbitrary(&mut script_gen)).collect();
+    let (replicas, _) = run_script::<S>(3, &script);
+    let delta = replicas[0]
+        .delta_since(&weft::VersionVector::new())
+        .to_bytes();
+    (delta, replicas[1].save(), replicas[2].clone())
+}
+
+/// The frame with its checksum recomputed, so corruption inside passes the CRC.
+fn reseal(bytes: &mut [u8]) {
+    let body = bytes.len() - 4;
+    let checksum = crc32fast_hash(&bytes[..body]);
+    bytes[body..].copy_from_slice(&checksum.to_le_bytes());
+}
+
+/// CRC-32 (IEEE), bit by bit: the tests recompute checksums without trusting the code under
+/// test.
+fn crc32fast_hash(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Decodes `bytes` as a delta and, if it decodes, applies it to `receiver`, which must stay
+/// consistent.
+fn try_delta<S: Workload>(bytes: &[u8], receiver: &Replica<S>) -> bool {
+    match Delta::<S>::from_bytes(bytes) {
+        Ok(delta) => {
+            let mut receiver = receiver.clone();
+            receiver.apply(&delta);
+            receiver.check();
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn try_snapshot<S: Workload>(bytes: &[u8]) -> bool {
+    match Replica::<S>::load(bytes) {
+        Ok(replica) => {
+            replica.check();
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn survives_corruption<S: Workload>() {
+    for seed in 0..6 {
+        let (delta, snapshot, receiver) = samples::<S>(seed);
+        assert!(
+            try_delta::<S>(&delta, &receiver),
+            "the sample delta decodes"
+        );
+        assert!(try_snapshot::<S>(&snapshot), "the sample snapshot decodes");
+        for cut in 0..delta.len() {
+            assert!(
+                !try_delta::<S>(&delta[..cut], &receiver),
+                "cut at {cut} decoded"
+            );
+        }
+        for cut in 0..snapshot.len() {
+            assert!(!try_snapshot::<S>(&snapshot[..cut]), "cut at {cut} decoded");
+        }
+        for position in 0..delta.len() {
+            for bit in 0..8 {
+                let mut corrupt = delta.clone();
+                corrupt[position] ^= 1 << bit;
+                assert!(
+                    !try_delta::<S>(&corrupt, &receiver),
+                    "unchecked flip decoded"
+                );
+                if position >= 4 && position < corrupt.len() - 4 {
+                    reseal(&mut corrupt);
+                    try_delta::<S>(&corrupt, &receiver);
+                }
+            }
+        }
+        for position in 4..snapshot.len().saturating_sub(4) {
+            let mut corrupt = snapshot.clone();
+            corrupt[position] ^= 0x55;
+            reseal(&mut corrupt);
+            try_snapshot::<S>(&corrupt);
+        }
+        let mut random = SplitMix64::new(seed);
+        for _ in 0..2_000 {
+            let mut garbage = delta.clone();
+            let edits = 1 + random.index(4);
+            for _ in 0..edits {
+                let position = 4 + random.index(garbage.len() - 8);
+                garbage[position] = random.next_u64() as u8;
+            }
+            reseal(&mut garbage);
+            try_delta::<S>(&garbage, &receiver);
+            let length = random.index(64);
+            let mut noise: Vec<u8> = frame::MAGIC.to_vec();
+            noise.push(frame::FORMAT_VERSION);
+            noise.push(1);
+            noise.extend((0..length).map(|_| random.next_u64() as u8));
+            noise.extend([0; 4]);
+            reseal(&mut noise);
+            try_delta::<S>(&noise, &receiver);
+        }
+    }
+}
+
+#[test]
+fn counters_survive_corruption() {
+    survives_corruption::<GCounter>();
+    survives_corruption::<PNCounter>();
+}
+
+#[test]
+fn registers_survive_corruption() {
+    survives_corruption::<LwwRegister<u8>>();
+    survives_corruption::<MvRegister<u8>>();
+}
+
+#[test]
+fn sets_survive_corruption() {
+    survives_corruption::<AddWinsSet<u8>>();
+    survives_corruption::<RemoveWinsSet<u8>>();
+}
+
+#[test]
+fn maps_survive_corruption() {
+    survives_corruption::<Map<u8, PNCounter>>();
+    survives_corruption::<Map<u8, Map<u8, LwwRegister<u8>>>>();
+}
+
+/// A delta whose replica table claims 2⁴⁰ entries, and one whose set claims 2⁴⁰ elements:
+/// refused before anything is allocated.
+#[test]
+fn huge_length_prefixes_are_refused() {
+    let claim = |prefix: &[u8]| {
+        frame::seal(frame::Kind::Delta, |out| {
+            out.raw(prefix);
+            out.varint(1 << 40);
+            out.raw(&[0; 8]);
+        })
+    };
+    let schema = [0x31]; // AddWinsSet
+    assert!(matches!(
+        Delta::<AddWinsSet<u8>>::from_bytes(&claim(&schema)),
+        Err(DecodeError::LengthTooLarge { length, .. }) if length == 1 << 40
+    ));
+    // A valid empty table and context, then a store claiming 2^40 slots.
+    let mut prefix = schema.to_vec();
+    prefix.extend([0, 0, 0]);
+    assert!(matches!(
+        Delta::<AddWinsSet<u8>>::from_bytes(&claim(&prefix)),
+        Err(DecodeError::LengthTooLarge { length, .. }) if length == 1 << 40
+    ));
+    // A string value claiming 2^62 bytes.
+    let mut input = Encoder::new();
+    input.varint(1 << 62);
+    assert!(matches!(
+        String::decode_exact(input.as_bytes()),
+        Err(DecodeError::LengthTooLarge { .. })
+    ));
+}
+
+/// A value type that nests: the decoder's depth bound stops hostile nesting long before the
+/// stack (1 MiB on wasm32) is at risk.
+#[derive(Debug)]
+enum Tree {
+    Leaf,
+    Node(Box<Tree>),
+}
+
+impl Tree {
+    fn depth(&self) -> usize {
+        let mut depth = 0;
+        let mut node = self;
+        while let Tree::Node(child) = node {
+            depth += 1;
+            node = child;
+        }
+        depth
+    }
+}
+
+// Clone and equality by depth, iteratively: derived ones would recurse as deep as the tree.
+impl Clone for Tree {
+    fn clone(&self) -> Self {
+        deep(self.depth())
+    }
+}
+
+impl PartialEq for Tree {
+    fn eq(&self, other: &Self) -> bool {
+        self.depth() == other.depth()
+    }
+}
+
+impl Encode for Tree {
+    fn encode(&self, out: &mut Encoder) {
+        let mut node = self;
+        while let Tree::Node(child) = node {
+            out.u8(1);
+            node = child;
+        }
+        out.u8(0);
+    }
+}
+
+impl Decode for Tree {
+    fn decode(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        match input.u8()? {
+            0 => Ok(Tree::Leaf),
+            1 => Ok(Tree::Node(Box::new(input.nested(Tree::decode)?))),
+            other => Err(input.invalid("tree tag", other.into(), input.position() - 1)),
+        }
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        // Unlink iteratively so that dropping a deep tree cannot overflow the stack either.
+        let mut next = match self {
+            Tree::Node(child) => Some(std::mem::replace(child.as_mut(), Tree::Leaf)),
+            Tree::Leaf => None,
+        };
+        while let Some(mut node) = next {
+            next = match &mut node {
+                Tree::Node(child) => Some(std::mem::replace(child.as_mut(), Tree::Leaf)),
+                Tree::Leaf => None,
+            };
+        }
+    }
+}
+
+fn deep(depth: usize) -> Tree {
+    (0..depth).fold(Tree::Leaf, |tree, _| Tree::Node(Box::new(tree)))
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let mut writer = Replica::<LwwRegister<Tree>>::new(ReplicaId::from_u128(1));
+    let shallow = writer.update(|register| register.set(deep(10)));
+    assert!(Delta::<LwwRegister<Tree>>::from_bytes(&shallow.to_bytes()).is_ok());
+    let hostile = writer.update(|register| register.set(deep(100_000)));
+    assert!(matches!(
+        Delta::<LwwRegister<Tree>>::from_bytes(&hostile.to_bytes()),
+        Err(DecodeError::TooDeep { .. })
+    ));
+}
+
+/// A counter pushed to the edge of `u64` by a hostile peer is refused: the next local change
+/// would otherwise overflow.
+#[test]
+fn counters_beyond_the_safe_range_are_refused() {
+    let mut writer = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    let delta = writer.update(|counter| counter.increment(1));
+    let mut bytes = delta.to_bytes();
+    // Context entry: [flags, count=1, replica=0, since=0, advance=1] right after the table.
+    let table_end = 4 + 1 + 1 + 16;
+    assert_eq!(&bytes[table_end..table_end + 5], &[1, 1, 0, 0, 1]);
+    let mut patched = bytes[..table_end + 3].to_vec();
+    let mut huge = Encoder::new();
+    huge.varint(u64::MAX - 1);
+    patched.extend(huge.as_bytes());
+    patched.extend(&bytes[table_end + 4..]);
+    reseal(&mut patched);
+    assert!(Delta::<GCounter>::from_bytes(&patched).is_err());
+    bytes.clear();
+}
