@@ -3,8 +3,10 @@
 
 mod delta;
 mod replica;
+mod replicated;
 mod transaction;
 
 pub use delta::Delta;
 pub use replica::{Outcome, Replica};
+pub use replicated::Replicated;
 pub use transaction::{Scope, Transaction};

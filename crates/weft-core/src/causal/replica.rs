@@ -8,9 +8,12 @@ use crate::causal_context::CausalContext;
 use crate::clock::Clock;
 use crate::codec::frame::{self, Kind};
 use crate::codec::{Decode, Encode};
+use crate::digest::{Digest, DigestBuilder};
+use crate::dot::Dot;
 use crate::error::DecodeError;
 use crate::replica::{ReplicaId, ReplicaIndex, ReplicaTable};
 use crate::store::DotStore;
+use crate::store::push_dot;
 use crate::version_vector::VersionVector;
 
 /// What [`Replica::apply`] did with a delta.
@@ -241,6 +244,44 @@ impl<S: DotStore> Replica<S> {
             self.apply(delta);
         }
         outcome
+    }
+
+    /// Repairs divergence: merges `complete`, the whole state of a replica that claims the same
+    /// version as this one but whose [`digest`](Replica::digest) differs (one of them lost or
+    /// corrupted part of its state). Entries are merged by [`DotStore::repair_join`]: nothing
+    /// live on either side is dropped unless the other shows a later change of that entry, so
+    /// two replicas that repair from each other end with the same state and digest.
+    pub fn repair(&mut self, complete: &Delta<S>) {
+        let mut delta = complete.clone();
+        let map = self.table.translate_from(&delta.replicas);
+        delta.since = delta.since.remap(&map);
+        delta.context = delta.context.remap(&map);
+        delta.store.remap(&map);
+        self.store.repair_join(delta.store);
+        self.context.join(&delta.context);
+        self.drain_pending();
+    }
+
+    /// An order-independent digest of the context and the live state: two replicas with the
+    /// same digest hold the same state (with overwhelming probability), whatever their replica
+    /// tables and the order in which they received changes.
+    #[must_use]
+    pub fn digest(&self) -> Digest {
+        let names = self.table.ids();
+        let mut out = DigestBuilder::default();
+        for (replica, counter) in self.context.clock().iter() {
+            let mut atom = b"clock".to_vec();
+            push_dot(&mut atom, names, Dot::new(replica, counter));
+            out.add(&atom);
+        }
+        for (replica, first, last) in self.context.cloud() {
+            let mut atom = b"cloud".to_vec();
+            push_dot(&mut atom, names, Dot::new(replica, first));
+            push_dot(&mut atom, names, Dot::new(replica, last));
+            out.add(&atom);
+        }
+        self.store.digest(names, &mut Vec::new(), &mut out);
+        out.finish()
     }
 
     /// Whether `self` and `other` hold the same changes and the same state, whatever their

@@ -7,9 +7,10 @@ use crate::causal::Transaction;
 use crate::causal_context::CausalContext;
 use crate::clock::Clock;
 use crate::codec::{DotReader, DotWriter, Encoder};
+use crate::digest::DigestBuilder;
 use crate::dot::Dot;
 use crate::error::DecodeError;
-use crate::replica::ReplicaIndex;
+use crate::replica::{ReplicaId, ReplicaIndex};
 use crate::store::DotStore;
 
 /// One replica's contribution to a counter.
@@ -208,6 +209,18 @@ impl DotStore for CounterStore {
                 .iter()
                 .zip(&other.entries)
                 .all(|(mine, theirs)| mine.content() == theirs.content())
+    }
+
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
+        for entry in &self.entries {
+            let mut atom = Encoder::new();
+            atom.raw(path);
+            atom.raw(&names[entry.replica.as_usize()].to_bytes());
+            for number in [entry.latest, entry.total, entry.base, entry.base_total] {
+                atom.varint(number);
+            }
+            out.add(atom.as_bytes());
+        }
     }
 
     fn encode(&self, out: &mut DotWriter) {

@@ -8,10 +8,11 @@ use crate::causal::Transaction;
 use crate::causal_context::CausalContext;
 use crate::clock::Clock;
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
+use crate::digest::DigestBuilder;
 use crate::dot::Dot;
 use crate::error::DecodeError;
-use crate::replica::ReplicaIndex;
-use crate::store::DotStore;
+use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::store::{DotStore, push_dot};
 
 /// A value that can live in a replicated type: cloned, compared, encoded and decoded.
 /// Implemented for every type with those abilities.
@@ -184,6 +185,15 @@ impl<T: Value> DotStore for DotFun<T> {
         self == other
     }
 
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
+        for (dot, value) in &self.entries {
+            let mut atom = path.clone();
+            push_dot(&mut atom, names, *dot);
+            atom.extend_from_slice(&value.encode_to_vec());
+            out.add(&atom);
+        }
+    }
+
     fn encode(&self, out: &mut DotWriter) {
         out.length(self.entries.len());
         for (dot, value) in &self.entries {
@@ -290,6 +300,14 @@ impl DotStore for DotSet {
 
     fn content_eq(&self, other: &Self) -> bool {
         self.0 == other.0
+    }
+
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
+        self.0.digest(names, path, out);
+    }
+
+    fn repair_join(&mut self, other: Self) {
+        self.0.repair_join(other.0);
     }
 
     fn encode(&self, out: &mut DotWriter) {

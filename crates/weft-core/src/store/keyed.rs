@@ -12,9 +12,10 @@ use crate::causal::Transaction;
 use crate::causal_context::CausalContext;
 use crate::clock::{Clock, index_of};
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
+use crate::digest::DigestBuilder;
 use crate::dot::Dot;
 use crate::error::DecodeError;
-use crate::replica::ReplicaIndex;
+use crate::replica::{ReplicaId, ReplicaIndex};
 use crate::store::DotStore;
 
 /// A key that can index a replicated map or set: hashed, compared, encoded and decoded.
@@ -402,6 +403,36 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             })
     }
 
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
+        for (key, value) in self.iter() {
+            let depth = path.len();
+            path.extend_from_slice(&key.encode_to_vec());
+            value.digest(names, path, out);
+            path.truncate(depth);
+        }
+    }
+
+    /// Key by key: a slot whose touches show changes the other side's slot lacks wins whole;
+    /// otherwise the values are repaired recursively.
+    fn repair_join(&mut self, other: Self) {
+        for (key, incoming) in other.slots {
+            let Some(position) = self.slots.get_index_of(&key) else {
+                self.insert_slot(key, incoming);
+                continue;
+            };
+            let was_live = !self.slots[position].value.is_bottom();
+            let mine = &self.slots[position].touches;
+            let theirs = &incoming.touches;
+            if covers(theirs, mine) && !covers(mine, theirs) {
+                self.slots[position].value = incoming.value;
+            } else if !covers(mine, theirs) || mine == theirs {
+                self.slots[position].value.repair_join(incoming.value);
+            }
+            self.merge_touches(position, &incoming.touches);
+            self.recount(position, was_live);
+        }
+    }
+
     fn encode(&self, out: &mut DotWriter) {
         // Slots in the order of their first touch, so that runs of one replica's changes are
         // written as small steps.
@@ -488,6 +519,15 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         assert_eq!(actual, expected, "touch index out of date");
         assert_eq!(self.live, self.count_live(), "live count out of date");
     }
+}
+
+/// Whether every touch in `small` is matched by a touch of the same replica in `big` that is at
+/// least as recent.
+fn covers(big: &[Dot], small: &[Dot]) -> bool {
+    small.iter().all(|touch| {
+        big.iter()
+            .any(|other| other.replica == touch.replica && other.counter >= touch.counter)
+    })
 }
 
 impl<K: Key, V: DotStore> PartialEq for Keyed<K, V> {

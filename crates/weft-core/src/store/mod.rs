@@ -32,9 +32,10 @@ use crate::causal::Transaction;
 use crate::causal_context::CausalContext;
 use crate::clock::Clock;
 use crate::codec::{DotReader, DotWriter, Encoder};
+use crate::digest::DigestBuilder;
 use crate::dot::Dot;
 use crate::error::DecodeError;
-use crate::replica::ReplicaIndex;
+use crate::replica::{ReplicaId, ReplicaIndex};
 
 /// The state of a causal CRDT (or a fragment of it), under a causal context kept elsewhere.
 ///
@@ -106,7 +107,36 @@ pub trait DotStore: Clone + Default + Debug {
         None
     }
 
+    /// Adds the atoms of the live content to `out` (see [`Digest`](crate::Digest)): each atom
+    /// starts with `path` (the keys leading here) and names replicas by id through `names`.
+    /// The default covers which dots are live; stores with values override it.
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
+        self.visit_dots(&mut |dot| {
+            let mut atom = path.clone();
+            push_dot(&mut atom, names, dot);
+            out.add(&atom);
+        });
+    }
+
+    /// Merges `other`, the complete state of a replica that claims to have seen the same
+    /// changes, when the two states differ (divergence repair). Nothing live on either side is
+    /// dropped unless the other side shows a later change of the same entry. The default is the
+    /// union of live content.
+    fn repair_join(&mut self, other: Self) {
+        let nothing = CausalContext::default();
+        self.join(&nothing, other, &nothing);
+    }
+
     /// Checks internal invariants (sortedness, index consistency), panicking on a violation.
     /// Meant for tests and debug builds.
     fn check(&self) {}
+}
+
+/// Appends the table-independent name of `dot` to `atom`: the replica's 16-byte id, then the
+/// counter as a varint.
+pub fn push_dot(atom: &mut Vec<u8>, names: &[ReplicaId], dot: Dot) {
+    atom.extend_from_slice(&names[dot.replica.as_usize()].to_bytes());
+    let mut counter = Encoder::new();
+    counter.varint(dot.counter);
+    atom.extend_from_slice(counter.as_bytes());
 }

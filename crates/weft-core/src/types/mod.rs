@@ -57,6 +57,19 @@ macro_rules! delegate_dot_store {
             self.0.content_eq(&other.0)
         }
 
+        fn digest(
+            &self,
+            names: &[$crate::ReplicaId],
+            path: &mut Vec<u8>,
+            out: &mut $crate::DigestBuilder,
+        ) {
+            self.0.digest(names, path, out);
+        }
+
+        fn repair_join(&mut self, other: Self) {
+            self.0.repair_join(other.0);
+        }
+
         fn implied_by(&self, touches: &[$crate::Dot]) -> bool {
             self.0.implied_by(touches)
         }

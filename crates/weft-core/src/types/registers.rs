@@ -151,6 +151,14 @@ impl<T: Value> DotStore for LwwRegister<T> {
         self.0 == other.0
     }
 
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut crate::DigestBuilder) {
+        self.0.digest(names, path, out);
+    }
+
+    fn repair_join(&mut self, other: Self) {
+        self.0.repair_join(other.0);
+    }
+
     /// Entries as `(dot, lamport, value)`: the writer is the dot's replica, named once in the
     /// message's replica table.
     fn encode(&self, out: &mut DotWriter) {

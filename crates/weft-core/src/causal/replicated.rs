@@ -1,0 +1,103 @@
+//! `Replicated`: what the sync protocol and persistence need from a replicated object.
+
+use crate::causal::{Delta, Outcome, Replica};
+use crate::digest::Digest;
+use crate::error::DecodeError;
+use crate::replica::ReplicaId;
+use crate::store::DotStore;
+use crate::version_vector::VersionVector;
+
+/// A replicated object seen through bytes: its version, its deltas, its digest, its snapshot.
+/// [`Replica<S>`] implements it for every type, and so does a document; the sync protocol and
+/// the persistence log are written against this trait only.
+///
+/// ```
+/// use weft_core::{AddWinsSet, Replica, ReplicaId, Replicated};
+/// let mut a = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(1));
+/// let mut b = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(2));
+/// a.update(|s| s.insert(1));
+/// let bytes = a.encoded_delta_since(&Replicated::version(&b));
+/// b.apply_encoded(&bytes).unwrap();
+/// assert_eq!(Replicated::digest(&a), Replicated::digest(&b));
+/// ```
+pub trait Replicated {
+    /// The id of this replica.
+    fn replica_id(&self) -> ReplicaId;
+
+    /// The changes applied so far.
+    fn version(&self) -> VersionVector;
+
+    /// An order-independent digest of the state.
+    fn digest(&self) -> Digest;
+
+    /// What a replica at `since` lacks, encoded.
+    fn encoded_delta_since(&self, since: &VersionVector) -> Vec<u8>;
+
+    /// Decodes and applies a delta (kept pending if it depends on changes not received yet).
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if the bytes are not a valid delta of this type; nothing changes then.
+    fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError>;
+
+    /// Decodes a complete state (a delta since the empty version) and repairs divergence with
+    /// it (see [`Replica::repair`]).
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if the bytes are not a valid delta of this type; nothing changes then.
+    fn repair_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError>;
+
+    /// How many received deltas wait for their predecessors.
+    fn pending_len(&self) -> usize;
+
+    /// The whole replica as a snapshot.
+    fn save(&self) -> Vec<u8>;
+
+    /// A replica restored from [`Replicated::save`].
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if the bytes are not a valid snapshot of this type.
+    fn load(bytes: &[u8]) -> Result<Self, DecodeError>
+    where
+        Self: Sized;
+}
+
+impl<S: DotStore> Replicated for Replica<S> {
+    fn replica_id(&self) -> ReplicaId {
+        self.id()
+    }
+
+    fn version(&self) -> VersionVector {
+        Replica::version(self)
+    }
+
+    fn digest(&self) -> Digest {
+        Replica::digest(self)
+    }
+
+    fn encoded_delta_since(&self, since: &VersionVector) -> Vec<u8> {
+        self.delta_since(since).to_bytes()
+    }
+
+    fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError> {
+        let delta = Delta::<S>::from_bytes(bytes)?;
+        Ok(self.apply(&delta))
+    }
+
+    fn repair_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        let delta = Delta::<S>::from_bytes(bytes)?;
+        self.repair(&delta);
+        Ok(())
+    }
+
+    fn pending_len(&self) -> usize {
+        Replica::pending_len(self)
+    }
+
+    fn save(&self) -> Vec<u8> {
+        Replica::save(self)
+    }
+
+    fn load(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Replica::load(bytes)
+    }
+}
