@@ -136,7 +136,7 @@ fn write_run(
     width: u64,
 ) {
     let counter = run.counter();
-    body.varint(counter - previous);
+    body.varint(counter.saturating_sub(previous));
     match run {
         Run::Insert {
             len, left, right, ..
@@ -327,6 +327,7 @@ fn read_body<E: Element>(
         loose_visible += shown as usize;
         loose_runs.push((replica, run, gone, shown as usize));
     }
+    check_runs_disjoint(&history, &loose_runs, body)?;
     let mut content = E::read_column(body, visible + loose_visible)?;
     let loose_content = content.split_off(visible);
     let mut loose_content = loose_content.into_iter();
@@ -357,6 +358,37 @@ fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<(), DecodeError>
         .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
     {
         return Err(body.malformed("an element appears twice"));
+    }
+    Ok(())
+}
+
+/// A loose run as read before its content: replica, run, deleted ranges, visible count.
+type LooseHeader = (ReplicaIndex, Run, Vec<(u32, u32)>, usize);
+
+/// Refuses a body where two runs claim one dot.
+fn check_runs_disjoint(
+    history: &History,
+    loose: &[LooseHeader],
+    body: &Decoder<'_>,
+) -> Result<(), DecodeError> {
+    let mut ranges: Vec<(ReplicaIndex, u64, u64)> = history
+        .iter()
+        .flat_map(|(replica, runs)| {
+            runs.iter()
+                .map(move |run| (replica, run.counter(), run.end()))
+        })
+        .chain(
+            loose
+                .iter()
+                .map(|(replica, run, _, _)| (*replica, run.counter(), run.end())),
+        )
+        .collect();
+    ranges.sort_unstable();
+    if ranges
+        .windows(2)
+        .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
+    {
+        return Err(body.malformed("two runs claim one change"));
     }
     Ok(())
 }

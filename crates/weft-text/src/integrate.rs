@@ -47,6 +47,10 @@ impl<E: Element> Sequence<E> {
         else {
             return false;
         };
+        if self.tree.locate(Dot::new(loose.replica, counter)).is_some() {
+            // Already integrated (a duplicate in hostile input): nothing to do.
+            return true;
+        }
         let left_index: i64 = if left == NO_DOT {
             -1
         } else {

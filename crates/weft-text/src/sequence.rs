@@ -96,7 +96,11 @@ impl<E: Element> Sequence<E> {
     /// # Errors
     /// [`PositionError::OutOfRange`] past the end, [`PositionError::NotOnBoundary`] inside
     /// a character.
-    pub(crate) fn metric_to_chars(&self, metric: Metric, position: u64) -> Result<u64, PositionError> {
+    pub(crate) fn metric_to_chars(
+        &self,
+        metric: Metric,
+        position: u64,
+    ) -> Result<u64, PositionError> {
         let length = self.tree.total().get(metric);
         if position > length {
             return Err(PositionError::OutOfRange { position, length });
@@ -161,6 +165,13 @@ impl<E: Element> Sequence<E> {
             right: gap.right,
         };
         if let Some(delta) = delta {
+            // The delta names the replicas of its origins through its context (they are
+            // known to any replica that can apply it).
+            for origin in [gap.left, gap.right] {
+                if origin != NO_DOT {
+                    transaction.drop_dot(origin);
+                }
+            }
             delta.name(me, transaction.id());
             delta.push_loose(Loose {
                 replica: me,
@@ -229,6 +240,7 @@ impl<E: Element> Sequence<E> {
             };
             self.history.push(me, run);
             if let Some(delta) = delta.as_deref_mut() {
+                transaction.drop_dot(target);
                 delta.push_loose(Loose {
                     replica: me,
                     run,

@@ -301,7 +301,10 @@ impl TextEditor for Scope<'_, Text> {
     }
 
     fn insert_utf16(&mut self, position: usize, text: &str) -> Result<(), PositionError> {
-        let chars = self.current().0.metric_to_chars(Metric::Utf16, position as u64)?;
+        let chars = self
+            .current()
+            .0
+            .metric_to_chars(Metric::Utf16, position as u64)?;
         self.insert(chars as usize, text)
     }
 
@@ -313,7 +316,10 @@ impl TextEditor for Scope<'_, Text> {
     }
 
     fn insert_utf8(&mut self, position: usize, text: &str) -> Result<(), PositionError> {
-        let chars = self.current().0.metric_to_chars(Metric::Utf8, position as u64)?;
+        let chars = self
+            .current()
+            .0
+            .metric_to_chars(Metric::Utf8, position as u64)?;
         self.insert(chars as usize, text)
     }
 

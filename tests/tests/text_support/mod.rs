@@ -6,25 +6,25 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 /// One patch: position (in scalars), scalars deleted, text inserted.
-pub type Patch = (usize, usize, String);
+pub(crate) type Patch = (usize, usize, String);
 
 /// A transaction of a concurrent trace.
-pub struct Transaction {
-    pub parents: Vec<usize>,
-    pub agent: usize,
-    pub patches: Vec<Patch>,
+pub(crate) struct Transaction {
+    pub(crate) parents: Vec<usize>,
+    pub(crate) agent: usize,
+    pub(crate) patches: Vec<Patch>,
 }
 
 /// A trace: its transactions and the text it ends with.
-pub struct Trace {
-    pub agents: usize,
-    pub transactions: Vec<Transaction>,
-    pub end_content: String,
+pub(crate) struct Trace {
+    pub(crate) agents: usize,
+    pub(crate) transactions: Vec<Transaction>,
+    pub(crate) end_content: String,
 }
 
 /// The folder of the traces: `$WEFT_TRACES`, or `../shared/traces` beside the workspace.
 /// `None` (after saying so) when it is absent.
-pub fn traces_dir() -> Option<PathBuf> {
+pub(crate) fn traces_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("WEFT_TRACES").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/traces"),
         PathBuf::from,
@@ -42,7 +42,7 @@ pub fn traces_dir() -> Option<PathBuf> {
 }
 
 /// Reads a gzipped JSON trace.
-pub fn load(path: &std::path::Path) -> Trace {
+pub(crate) fn load(path: &std::path::Path) -> Trace {
     let file = std::fs::File::open(path).expect("trace file opens");
     let mut json = String::new();
     flate2::read::GzDecoder::new(file)
@@ -89,7 +89,7 @@ pub fn load(path: &std::path::Path) -> Trace {
 }
 
 /// The gzipped JSON files of `folder` under the traces folder.
-pub fn trace_files(dir: &std::path::Path, folder: &str) -> Vec<PathBuf> {
+pub(crate) fn trace_files(dir: &std::path::Path, folder: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(folder))
         .expect("trace folder")
         .map(|entry| entry.expect("entry").path())

@@ -1,0 +1,125 @@
+//! Decoding hostile bytes as `Text` or `List` deltas and snapshots never panics: every
+//! corruption of a valid encoding (with its checksum recomputed, so the decoder itself is
+//! exercised) either decodes to something that can be applied, or yields a `DecodeError`.
+
+use weft::codec::frame::{self, Kind};
+use weft::{Delta, List, ListEditor, Replica, ReplicaId, Text, TextEditor, VersionVector};
+use weft_tests::SplitMix64;
+
+/// Valid encodings to corrupt: deltas of each kind and a snapshot.
+fn samples() -> Vec<(Kind, Vec<u8>)> {
+    let mut a = Replica::<Text>::new(ReplicaId::from_u128(1));
+    let mut b = Replica::<Text>::new(ReplicaId::from_u128(2));
+    let mut samples = Vec::new();
+    let first = a.update(|t| t.insert(0, "hello, wörld 😀").unwrap());
+    samples.push((Kind::Delta, first.to_bytes()));
+    b.apply(&first);
+    samples.push((
+        Kind::Delta,
+        b.update(|t| t.delete(2..5).unwrap()).to_bytes(),
+    ));
+    for round in 0..200 {
+        a.edit(|t| {
+            t.insert(round % 7, "some longer text to compress, some longer text")
+                .unwrap()
+        });
+        a.edit(|t| t.delete(round % 5..round % 5 + 3).unwrap());
+    }
+    samples.push((Kind::Delta, a.delta_since(&VersionVector::new()).to_bytes()));
+    samples.push((Kind::Delta, a.delta_since(&b.version()).to_bytes()));
+    samples.push((Kind::Snapshot, a.save()));
+    samples
+}
+
+fn try_decode(kind: Kind, bytes: &[u8], target: &Replica<Text>) {
+    match kind {
+        Kind::Snapshot => {
+            if let Ok(loaded) = Replica::<Text>::load(bytes) {
+                let _ = loaded.to_string();
+                let _ = loaded.delta_since(&VersionVector::new()).to_bytes();
+            }
+        }
+        _ => {
+            if let Ok(delta) = Delta::<Text>::from_bytes(bytes) {
+                let mut empty = Replica::<Text>::new(ReplicaId::from_u128(9));
+                empty.apply(&delta);
+                let _ = empty.to_string();
+                let mut populated = target.clone();
+                populated.apply(&delta);
+                let _ = populated.to_string();
+                let _ = populated.delta_since(&VersionVector::new()).to_bytes();
+            }
+            let _ = Delta::<List<u32>>::from_bytes(bytes);
+        }
+    }
+}
+
+#[test]
+fn corrupted_encodings_never_panic() {
+    let samples = samples();
+    let mut target = Replica::<Text>::new(ReplicaId::from_u128(3));
+    target.apply(&Delta::from_bytes(&samples[0].1).unwrap());
+    let mut random = SplitMix64::new(42);
+    for (kind, bytes) in &samples {
+        let payload = &bytes[4..bytes.len() - 4];
+        for _ in 0..400 {
+            let mut corrupt = payload.to_vec();
+            match random.below(4) {
+                0 => {
+                    for _ in 0..1 + random.below(3) {
+                        let at = random.index(corrupt.len());
+                        corrupt[at] ^= 1 << random.below(8);
+                    }
+                }
+                1 => corrupt.truncate(random.index(corrupt.len())),
+                2 => {
+                    let at = random.index(corrupt.len());
+                    corrupt[at] = [0x00, 0x7f, 0x80, 0xff][random.index(4)];
+                }
+                _ => {
+                    let at = random.index(corrupt.len() + 1);
+                    for _ in 0..1 + random.below(8) {
+                        corrupt.insert(at, random.below(256) as u8);
+                    }
+                }
+            }
+            let sealed = frame::seal(*kind, |out| out.raw(&corrupt));
+            try_decode(*kind, &sealed, &target);
+        }
+        // Every truncation of the payload.
+        for cut in 0..payload.len().min(600) {
+            let sealed = frame::seal(*kind, |out| out.raw(&payload[..cut]));
+            try_decode(*kind, &sealed, &target);
+        }
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut random = SplitMix64::new(7);
+    let target = Replica::<Text>::new(ReplicaId::from_u128(3));
+    for _ in 0..3000 {
+        let length = random.index(80);
+        let payload: Vec<u8> = (0..length).map(|_| random.below(256) as u8).collect();
+        let mut schema_first = vec![0x51];
+        schema_first.extend_from_slice(&payload);
+        for kind in [Kind::Delta, Kind::Snapshot] {
+            try_decode(
+                kind,
+                &frame::seal(kind, |out| out.raw(&schema_first)),
+                &target,
+            );
+            try_decode(kind, &frame::seal(kind, |out| out.raw(&payload)), &target);
+        }
+    }
+}
+
+#[test]
+fn a_list_round_trips_and_refuses_text_bytes() {
+    let mut list = Replica::<List<String>>::new(ReplicaId::from_u128(1));
+    list.edit(|l| l.insert_all(0, ["a".to_string(), "b".to_string()]).unwrap());
+    let loaded = Replica::<List<String>>::load(&list.save()).unwrap();
+    assert_eq!(loaded.to_vec(), vec!["a".to_string(), "b".to_string()]);
+    let text = Replica::<Text>::new(ReplicaId::from_u128(2));
+    assert!(Replica::<List<String>>::load(&text.save()).is_err());
+}
