@@ -13,8 +13,23 @@
 
 #![forbid(unsafe_code)]
 
+mod doc;
+mod value;
+
+pub use doc::{
+    Change, ChildKey, Doc, DocDelta, DocError, Element, Entry, EntryEditor, Event, Item, Kind,
+    ListContainer, ListContainerEditor, Node, Object, ObjectEditor, PathSegment, Subscription,
+};
+pub use value::Value;
 pub use weft_core::*;
 pub use weft_text::{List, ListEditor, PositionError, Text, TextEditor};
+
+/// The editing traits, to bring every `Scope` method into scope at once:
+/// `use weft::prelude::*;`.
+pub mod prelude {
+    pub use crate::doc::{EntryEditor, ListContainerEditor, ObjectEditor};
+    pub use weft_text::{ListEditor, TextEditor};
+}
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

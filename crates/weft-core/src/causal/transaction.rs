@@ -148,6 +148,22 @@ impl<'a, S> Scope<'a, S> {
         }
     }
 
+    /// A scope over a store nested in another scope's store, recording its delta only if the
+    /// outer scope does (`records_delta`, from [`Scope::records_delta`]).
+    pub fn nested(
+        store: &'a mut S,
+        delta: &'a mut S,
+        transaction: &'a mut Transaction,
+        records_delta: bool,
+    ) -> Self {
+        Self {
+            store,
+            delta,
+            transaction,
+            records_delta,
+        }
+    }
+
     /// A scope whose delta nobody will read (see [`Replica::edit`](crate::Replica::edit)):
     /// types may skip writing to `scratch`, which is dropped.
     pub fn without_delta(

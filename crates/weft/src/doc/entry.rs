@@ -1,0 +1,396 @@
+//! `Entry`: one slot of a document map or list — a primitive value or a container.
+
+use weft_core::codec::{DotReader, DotWriter, Encoder};
+use weft_core::store::DotStore;
+use weft_core::{
+    AddWinsSet, CausalContext, Clock, DecodeError, DigestBuilder, Dot, LwwRegister, PNCounter,
+    ReplicaId, ReplicaIndex, Scope, Transaction,
+};
+use weft_text::Text;
+
+use crate::doc::kind::Kind;
+use crate::doc::list::ListContainer;
+use crate::doc::object::Object;
+use crate::value::Value;
+
+/// Schema tag of a document entry.
+const ENTRY: u8 = 0x60;
+
+/// One slot of a document map or list.
+///
+/// It is a product of stores — a `kind` register saying what the entry shows, a value
+/// register, and one optional container of each kind — so that concurrent writers of
+/// different kinds merge deterministically: the `kind` written last (by Lamport time) is
+/// shown, the other parts stay hidden until someone who sees them replaces them. Switching an
+/// entry to another kind clears (observed-remove) every part this replica sees, so an old
+/// text never reappears under a later `text()`.
+///
+/// Containers of the same kind created concurrently under one key are the *same* container:
+/// two offline replicas that both start a `"todos"` list merge their items.
+#[derive(Clone, Debug, Default)]
+pub struct Entry {
+    pub(crate) kind: LwwRegister<Kind>,
+    pub(crate) value: LwwRegister<Value>,
+    pub(crate) map: Option<Box<Object>>,
+    pub(crate) list: Option<Box<ListContainer>>,
+    pub(crate) text: Option<Box<Text>>,
+    pub(crate) counter: Option<Box<PNCounter>>,
+    pub(crate) set: Option<Box<AddWinsSet<Value>>>,
+}
+
+impl Entry {
+    /// What the entry shows, if anything was ever written.
+    #[must_use]
+    pub fn kind(&self) -> Option<Kind> {
+        self.kind.get().copied()
+    }
+
+    /// The primitive value, if the entry shows one.
+    #[must_use]
+    pub fn value(&self) -> Option<&Value> {
+        (self.kind() == Some(Kind::Value))
+            .then(|| self.value.get())
+            .flatten()
+    }
+
+    /// The nested map, if the entry shows one.
+    #[must_use]
+    pub fn map(&self) -> Option<&Object> {
+        shown(self, Kind::Map, self.map.as_deref())
+    }
+
+    /// The list, if the entry shows one.
+    #[must_use]
+    pub fn list(&self) -> Option<&ListContainer> {
+        shown(self, Kind::List, self.list.as_deref())
+    }
+
+    /// The text, if the entry shows one.
+    #[must_use]
+    pub fn text(&self) -> Option<&Text> {
+        shown(self, Kind::Text, self.text.as_deref())
+    }
+
+    /// The counter, if the entry shows one.
+    #[must_use]
+    pub fn counter(&self) -> Option<&PNCounter> {
+        shown(self, Kind::Counter, self.counter.as_deref())
+    }
+
+    /// The set, if the entry shows one.
+    #[must_use]
+    pub fn set(&self) -> Option<&AddWinsSet<Value>> {
+        shown(self, Kind::Set, self.set.as_deref())
+    }
+
+    /// Makes the entry show `kind`: if it shows something else, every part this replica sees
+    /// is cleared first (under one new change) and the kind is written.
+    pub(crate) fn switch_to(
+        &mut self,
+        transaction: &mut Transaction,
+        kind: Kind,
+        delta: &mut Self,
+    ) {
+        if self.kind() == Some(kind) {
+            return;
+        }
+        if !self.is_bottom() {
+            let event = transaction.next_dot();
+            self.clear(transaction, event, delta);
+        }
+        Scope::new(&mut self.kind, &mut delta.kind, transaction).set(kind);
+    }
+}
+
+fn shown<'a, T>(entry: &Entry, kind: Kind, part: Option<&'a T>) -> Option<&'a T> {
+    if entry.kind() == Some(kind) {
+        part
+    } else {
+        None
+    }
+}
+
+fn join_part<S: DotStore>(
+    mine: &mut Option<Box<S>>,
+    context: &CausalContext,
+    theirs: Option<Box<S>>,
+    their_context: &CausalContext,
+) {
+    if let Some(theirs) = theirs {
+        mine.get_or_insert_with(Box::default)
+            .join(context, *theirs, their_context);
+    }
+}
+
+fn repair_part<S: DotStore>(mine: &mut Option<Box<S>>, theirs: Option<Box<S>>) {
+    if let Some(theirs) = theirs {
+        mine.get_or_insert_with(Box::default).repair_join(*theirs);
+    }
+}
+
+fn clear_part<S: DotStore>(
+    mine: &mut Option<Box<S>>,
+    transaction: &mut Transaction,
+    event: Dot,
+    delta: &mut Option<Box<S>>,
+) {
+    if let Some(part) = mine.as_deref_mut().filter(|part| !part.is_bottom()) {
+        part.clear(transaction, event, delta.get_or_insert_with(Box::default));
+    }
+}
+
+fn part_eq<S: DotStore>(mine: Option<&S>, theirs: Option<&S>) -> bool {
+    match (mine, theirs) {
+        (Some(left), Some(right)) => left.content_eq(right),
+        (Some(only), None) | (None, Some(only)) => only.is_bottom(),
+        (None, None) => true,
+    }
+}
+
+fn bottom<S: DotStore>(part: Option<&S>) -> bool {
+    part.is_none_or(DotStore::is_bottom)
+}
+
+/// Runs `$body` with `$part` bound to each optional container part of `$entry` (by
+/// reference, mutable reference or value, as the expression in `$entry` allows).
+macro_rules! each_part {
+    (ref $entry:expr, |$part:ident| $body:expr) => {
+        each_part!(@ [&] $entry, |$part| $body)
+    };
+    (mut $entry:expr, |$part:ident| $body:expr) => {
+        each_part!(@ [&mut] $entry, |$part| $body)
+    };
+    (@ [$($borrow:tt)+] $entry:expr, |$part:ident| $body:expr) => {{
+        {
+            let $part = $($borrow)+ $entry.map;
+            $body;
+        }
+        {
+            let $part = $($borrow)+ $entry.list;
+            $body;
+        }
+        {
+            let $part = $($borrow)+ $entry.text;
+            $body;
+        }
+        {
+            let $part = $($borrow)+ $entry.counter;
+            $body;
+        }
+        {
+            let $part = $($borrow)+ $entry.set;
+            $body;
+        }
+    }};
+}
+
+impl DotStore for Entry {
+    fn write_schema(out: &mut Encoder) {
+        out.u8(ENTRY);
+    }
+
+    fn is_bottom(&self) -> bool {
+        self.kind.is_bottom()
+            && self.value.is_bottom()
+            && bottom(self.map.as_deref())
+            && bottom(self.list.as_deref())
+            && bottom(self.text.as_deref())
+            && bottom(self.counter.as_deref())
+            && bottom(self.set.as_deref())
+    }
+
+    fn join(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext) {
+        self.kind.join(context, other.kind, other_context);
+        self.value.join(context, other.value, other_context);
+        join_part(&mut self.map, context, other.map, other_context);
+        join_part(&mut self.list, context, other.list, other_context);
+        join_part(&mut self.text, context, other.text, other_context);
+        join_part(&mut self.counter, context, other.counter, other_context);
+        join_part(&mut self.set, context, other.set, other_context);
+    }
+
+    fn delta_since(&self, since: &Clock) -> Self {
+        Self {
+            kind: self.kind.delta_since(since),
+            value: self.value.delta_since(since),
+            map: self
+                .map
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
+            list: self
+                .list
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
+            text: self
+                .text
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
+            counter: self
+                .counter
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
+            set: self
+                .set
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
+        }
+    }
+
+    fn clear(&mut self, transaction: &mut Transaction, event: Dot, delta: &mut Self) {
+        self.kind.clear(transaction, event, &mut delta.kind);
+        self.value.clear(transaction, event, &mut delta.value);
+        clear_part(&mut self.map, transaction, event, &mut delta.map);
+        clear_part(&mut self.list, transaction, event, &mut delta.list);
+        clear_part(&mut self.text, transaction, event, &mut delta.text);
+        clear_part(&mut self.counter, transaction, event, &mut delta.counter);
+        clear_part(&mut self.set, transaction, event, &mut delta.set);
+    }
+
+    fn remap(&mut self, map: &[ReplicaIndex]) {
+        self.kind.remap(map);
+        self.value.remap(map);
+        each_part!(mut self, |part| if let Some(part) = part.as_deref_mut() {
+            part.remap(map)
+        });
+    }
+
+    fn visit_dots(&self, visit: &mut dyn FnMut(Dot)) {
+        self.kind.visit_dots(visit);
+        self.value.visit_dots(visit);
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            part.visit_dots(visit)
+        });
+    }
+
+    fn max_lamport(&self) -> u64 {
+        let mut highest = self.kind.max_lamport().max(self.value.max_lamport());
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            highest = highest.max(part.max_lamport())
+        });
+        highest
+    }
+
+    fn content_eq(&self, other: &Self) -> bool {
+        self.kind.content_eq(&other.kind)
+            && self.value.content_eq(&other.value)
+            && part_eq(self.map.as_deref(), other.map.as_deref())
+            && part_eq(self.list.as_deref(), other.list.as_deref())
+            && part_eq(self.text.as_deref(), other.text.as_deref())
+            && part_eq(self.counter.as_deref(), other.counter.as_deref())
+            && part_eq(self.set.as_deref(), other.set.as_deref())
+    }
+
+    fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
+        let mut tagged = |tag: u8, part: &dyn Fn(&mut Vec<u8>, &mut DigestBuilder)| {
+            path.push(tag);
+            part(path, out);
+            path.pop();
+        };
+        tagged(0, &|path, out| self.kind.digest(names, path, out));
+        tagged(1, &|path, out| self.value.digest(names, path, out));
+        tagged(2, &|path, out| {
+            digest_part(self.map.as_deref(), names, path, out)
+        });
+        tagged(3, &|path, out| {
+            digest_part(self.list.as_deref(), names, path, out)
+        });
+        tagged(4, &|path, out| {
+            digest_part(self.text.as_deref(), names, path, out)
+        });
+        tagged(5, &|path, out| {
+            digest_part(self.counter.as_deref(), names, path, out)
+        });
+        tagged(6, &|path, out| {
+            digest_part(self.set.as_deref(), names, path, out)
+        });
+    }
+
+    fn repair_join(&mut self, other: Self) {
+        self.kind.repair_join(other.kind);
+        self.value.repair_join(other.value);
+        repair_part(&mut self.map, other.map);
+        repair_part(&mut self.list, other.list);
+        repair_part(&mut self.text, other.text);
+        repair_part(&mut self.counter, other.counter);
+        repair_part(&mut self.set, other.set);
+    }
+
+    fn encode(&self, out: &mut DotWriter) {
+        let mut mask = 0u8;
+        let parts = [
+            !self.kind.is_bottom(),
+            !self.value.is_bottom(),
+            self.map.is_some(),
+            self.list.is_some(),
+            self.text.is_some(),
+            self.counter.is_some(),
+            self.set.is_some(),
+        ];
+        for (bit, present) in parts.iter().enumerate() {
+            mask |= u8::from(*present) << bit;
+        }
+        out.u8(mask);
+        if parts[0] {
+            self.kind.encode(out);
+        }
+        if parts[1] {
+            self.value.encode(out);
+        }
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            part.encode(out)
+        });
+    }
+
+    fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError> {
+        let offset = input.position();
+        let mask = input.u8()?;
+        if mask & 0x80 != 0 {
+            return Err(input.invalid("entry part mask", mask.into(), offset));
+        }
+        let mut entry = Self::default();
+        if mask & 1 != 0 {
+            entry.kind = input.nested_store(LwwRegister::decode)?;
+        }
+        if mask & 2 != 0 {
+            entry.value = input.nested_store(LwwRegister::decode)?;
+        }
+        entry.map = decode_part(input, mask, 2)?;
+        entry.list = decode_part(input, mask, 3)?;
+        entry.text = decode_part(input, mask, 4)?;
+        entry.counter = decode_part(input, mask, 5)?;
+        entry.set = decode_part(input, mask, 6)?;
+        Ok(entry)
+    }
+
+    fn check(&self) {
+        self.kind.check();
+        self.value.check();
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            part.check()
+        });
+    }
+}
+
+fn digest_part<S: DotStore>(
+    part: Option<&S>,
+    names: &[ReplicaId],
+    path: &mut Vec<u8>,
+    out: &mut DigestBuilder,
+) {
+    if let Some(part) = part {
+        part.digest(names, path, out);
+    }
+}
+
+fn decode_part<S: DotStore>(
+    input: &mut DotReader<'_, '_>,
+    mask: u8,
+    bit: u8,
+) -> Result<Option<Box<S>>, DecodeError> {
+    if mask & (1 << bit) == 0 {
+        return Ok(None);
+    }
+    input
+        .nested_store(S::decode)
+        .map(|part| Some(Box::new(part)))
+}

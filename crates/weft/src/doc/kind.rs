@@ -1,0 +1,75 @@
+//! `Kind`: what an entry of a document holds.
+
+use serde::{Deserialize, Serialize};
+use weft_core::DecodeError;
+use weft_core::codec::{Decode, Decoder, Encode, Encoder};
+
+/// What a document entry holds: a primitive value or one kind of container.
+///
+/// ```
+/// use weft::Kind;
+/// assert_eq!(Kind::Text.name(), "text");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A primitive [`Value`](crate::Value) (last writer wins).
+    Value,
+    /// A nested map of entries.
+    Map,
+    /// A list of values and containers.
+    List,
+    /// Collaborative text.
+    Text,
+    /// A counter that goes up and down.
+    Counter,
+    /// An add-wins set of values.
+    Set,
+}
+
+impl Kind {
+    /// The lower-case name used in events and in the JavaScript API.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Value => "value",
+            Self::Map => "map",
+            Self::List => "list",
+            Self::Text => "text",
+            Self::Counter => "counter",
+            Self::Set => "set",
+        }
+    }
+
+    fn tag(self) -> u8 {
+        match self {
+            Self::Value => 0,
+            Self::Map => 1,
+            Self::List => 2,
+            Self::Text => 3,
+            Self::Counter => 4,
+            Self::Set => 5,
+        }
+    }
+}
+
+impl Encode for Kind {
+    fn encode(&self, out: &mut Encoder) {
+        out.u8(self.tag());
+    }
+}
+
+impl Decode for Kind {
+    fn decode(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        let offset = input.position();
+        Ok(match input.u8()? {
+            0 => Self::Value,
+            1 => Self::Map,
+            2 => Self::List,
+            3 => Self::Text,
+            4 => Self::Counter,
+            5 => Self::Set,
+            tag => return Err(input.invalid("entry kind", tag.into(), offset)),
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! `Node`: a plain, read-only picture of a document (or part of one): what `to_json` returns,
+//! and what change events are computed from.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::doc::entry::Entry;
+use crate::doc::kind::Kind;
+use crate::doc::list::{Element, ListContainer};
+use crate::doc::object::Object;
+use crate::value::Value;
+
+/// A document, or part of one, as plain data. Maps have their names sorted and sets their
+/// elements sorted (by encoding), so every replica with the same state gives the same `Node`.
+///
+/// Serialises as JSON-like data: maps as objects, lists and sets as arrays, text as a string,
+/// counters as numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    /// A primitive value.
+    Value(Value),
+    /// A map.
+    Map(BTreeMap<String, Node>),
+    /// A list.
+    List(Vec<Node>),
+    /// A text.
+    Text(String),
+    /// A counter.
+    Counter(i64),
+    /// An add-wins set.
+    Set(Vec<Value>),
+}
+
+impl Node {
+    /// The picture of a map.
+    #[must_use]
+    pub fn of_object(object: &Object) -> Self {
+        Self::Map(
+            object
+                .entries()
+                .filter_map(|(name, entry)| Self::of_entry(entry).map(|node| (name.clone(), node)))
+                .collect(),
+        )
+    }
+
+    /// The picture of an entry (`None` if nothing was ever written to it).
+    #[must_use]
+    pub fn of_entry(entry: &Entry) -> Option<Self> {
+        Some(match entry.kind()? {
+            Kind::Value => Self::Value(entry.value().cloned().unwrap_or(Value::Null)),
+            Kind::Map => entry
+                .map()
+                .map_or_else(|| Self::Map(BTreeMap::new()), Self::of_object),
+            Kind::List => Self::List(entry.list().map(list_nodes).unwrap_or_default()),
+            Kind::Text => Self::Text(entry.text().map(ToString::to_string).unwrap_or_default()),
+            Kind::Counter => Self::Counter(entry.counter().map_or(0, weft_core::PNCounter::value)),
+            Kind::Set => {
+                let mut elements: Vec<Value> = entry
+                    .set()
+                    .map(|set| set.iter().cloned().collect())
+                    .unwrap_or_default();
+                elements.sort_by_cached_key(weft_core::codec::Encode::encode_to_vec);
+                Self::Set(elements)
+            }
+        })
+    }
+
+    /// The kind of node.
+    #[must_use]
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Value(_) => Kind::Value,
+            Self::Map(_) => Kind::Map,
+            Self::List(_) => Kind::List,
+            Self::Text(_) => Kind::Text,
+            Self::Counter(_) => Kind::Counter,
+            Self::Set(_) => Kind::Set,
+        }
+    }
+
+    /// The node as JSON text (bytes as arrays of numbers, non-finite floats as `null`).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_json(self, &mut out);
+        out
+    }
+}
+
+fn list_nodes(list: &ListContainer) -> Vec<Node> {
+    list.iter()
+        .map(|element| match element {
+            Element::Value(value) => Node::Value(value.clone()),
+            Element::Container(_, entry) => {
+                Node::of_entry(entry).unwrap_or(Node::Value(Value::Null))
+            }
+        })
+        .collect()
+}
+
+fn write_json(node: &Node, out: &mut String) {
+    match node {
+        Node::Value(value) => write_value(value, out),
+        Node::Map(entries) => {
+            out.push('{');
+            for (position, (name, child)) in entries.iter().enumerate() {
+                if position > 0 {
+                    out.push(',');
+                }
+                write_string(name, out);
+                out.push(':');
+                write_json(child, out);
+            }
+            out.push('}');
+        }
+        Node::List(items) => write_array(items.iter(), out, write_json),
+        Node::Text(text) => write_string(text, out),
+        Node::Counter(number) => out.push_str(&number.to_string()),
+        Node::Set(elements) => write_array(elements.iter(), out, write_value),
+    }
+}
+
+fn write_array<'a, T: 'a>(
+    items: impl Iterator<Item = &'a T>,
+    out: &mut String,
+    write: fn(&T, &mut String),
+) {
+    out.push('[');
+    for (position, item) in items.enumerate() {
+        if position > 0 {
+            out.push(',');
+        }
+        write(item, out);
+    }
+    out.push(']');
+}
+
+fn write_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        Value::Int(number) => out.push_str(&number.to_string()),
+        Value::Float(number) if number.is_finite() => out.push_str(&number.to_string()),
+        Value::Float(_) => out.push_str("null"),
+        Value::String(text) => write_string(text, out),
+        Value::Bytes(bytes) => write_array(bytes.iter(), out, |byte, out| {
+            out.push_str(&byte.to_string());
+        }),
+    }
+}
+
+fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            control if u32::from(control) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", u32::from(control)));
+            }
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_and_shapes() {
+        let mut map = BTreeMap::new();
+        map.insert("a\"b".to_string(), Node::Text("line\nnext\u{1}".into()));
+        map.insert(
+            "n".to_string(),
+            Node::List(vec![Node::Counter(-3), Node::Value(Value::Float(f64::NAN))]),
+        );
+        map.insert(
+            "s".to_string(),
+            Node::Set(vec![Value::Bool(true), Value::Bytes(vec![1, 2])]),
+        );
+        assert_eq!(
+            Node::Map(map).to_json(),
+            r#"{"a\"b":"line\nnext\u0001","n":[-3,null],"s":[true,[1,2]]}"#
+        );
+    }
+}
