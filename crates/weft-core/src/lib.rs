@@ -44,6 +44,7 @@ mod schema;
 pub mod store;
 mod types;
 mod version_vector;
+mod version_vector_codec;
 
 pub use causal::{Delta, Outcome, Replica, Replicated, Scope, Transaction};
 pub use causal_context::CausalContext;
