@@ -1,0 +1,552 @@
+//! Text editing traces, Weft side by side with diamond-types, Loro, Yrs and Automerge: local
+//! apply time, encoded size with full history, load of that encoding, heap retained, and the
+//! merge time of the concurrent traces. Prints ratios to the best peer.
+//!
+//! Run with `cargo run --release -p weft-benches --bin text_traces` (traces from
+//! `$WEFT_TRACES`, default `../shared/traces`). `TEXT_TRACES_QUICK=1` runs one trace.
+
+#![allow(clippy::print_stdout)]
+
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use automerge::{AutoCommit, ObjType, TextEncoding, transaction::Transactable};
+use diamond_types::list::ListCRDT;
+use diamond_types::list::encoding::ENCODE_FULL;
+use loro::{ExportMode, LoroDoc};
+use weft::{Delta, Replica, ReplicaId, Text, TextEditor};
+use weft_benches::{CountingAllocator, median_time, millis, print_table, ratio, traces_dir};
+use yrs::updates::decoder::Decode;
+use yrs::{GetString, ReadTxn, StateVector, Text as _, Transact, Update};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator::new();
+
+type Patch = (usize, usize, String);
+
+struct Txn {
+    parents: Vec<usize>,
+    agent: usize,
+    patches: Vec<Patch>,
+}
+
+struct Trace {
+    name: String,
+    agents: usize,
+    txns: Vec<Txn>,
+    end: String,
+}
+
+fn load_trace(path: &Path) -> Trace {
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("trace opens"))
+        .read_to_string(&mut json)
+        .expect("trace decompresses");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let number = |v: &serde_json::Value| v.as_u64().unwrap_or(0) as usize;
+    Trace {
+        name: path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".json.gz")
+            .to_string(),
+        agents: value["numAgents"].as_u64().unwrap_or(1) as usize,
+        txns: value["txns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|txn| Txn {
+                parents: txn["parents"]
+                    .as_array()
+                    .map(|p| p.iter().map(number).collect())
+                    .unwrap_or_default(),
+                agent: number(&txn["agent"]),
+                patches: txn["patches"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| (number(&p[0]), number(&p[1]), p[2].as_str().unwrap().to_string()))
+                    .collect(),
+            })
+            .collect(),
+        end: value["endContent"].as_str().unwrap().to_string(),
+    }
+}
+
+/// One row of results for one library on one trace.
+#[derive(Default, Clone)]
+struct Row {
+    apply: Option<Duration>,
+    size: Option<usize>,
+    load: Option<Duration>,
+    heap: Option<usize>,
+}
+
+fn patches(trace: &Trace) -> impl Iterator<Item = &Patch> + '_ {
+    trace.txns.iter().flat_map(|txn| txn.patches.iter())
+}
+
+/// Heap retained by what `build` returns.
+fn retained<T>(build: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATOR.live_bytes();
+    let value = build();
+    (value, ALLOCATOR.live_bytes().saturating_sub(before))
+}
+
+fn weft_apply(trace: &Trace) -> Replica<Text> {
+    let mut replica = Replica::<Text>::new(ReplicaId::from_u128(1));
+    for (position, deleted, inserted) in patches(trace) {
+        replica.edit(|text| {
+            if *deleted > 0 {
+                text.delete(*position..*position + *deleted).unwrap();
+            }
+            if !inserted.is_empty() {
+                text.insert(*position, inserted).unwrap();
+            }
+        });
+    }
+    replica
+}
+
+fn weft_apply_with_deltas(trace: &Trace) -> Replica<Text> {
+    let mut replica = Replica::<Text>::new(ReplicaId::from_u128(1));
+    for (position, deleted, inserted) in patches(trace) {
+        std::hint::black_box(replica.update(|text| {
+            if *deleted > 0 {
+                text.delete(*position..*position + *deleted).unwrap();
+            }
+            if !inserted.is_empty() {
+                text.insert(*position, inserted).unwrap();
+            }
+        }));
+    }
+    replica
+}
+
+fn weft(trace: &Trace, runs: usize) -> (Row, Row) {
+    let apply = median_time(runs, || weft_apply(trace));
+    let (replica, heap) = retained(|| weft_apply(trace));
+    assert_eq!(replica.to_string(), trace.end, "weft: wrong text");
+    let bytes = replica.save();
+    let load = median_time(runs, || Replica::<Text>::load(&bytes).unwrap());
+    assert_eq!(Replica::<Text>::load(&bytes).unwrap().to_string(), trace.end);
+    let with_deltas = median_time(runs, || weft_apply_with_deltas(trace));
+    (
+        Row {
+            apply: Some(apply),
+            size: Some(bytes.len()),
+            load: Some(load),
+            heap: Some(heap),
+        },
+        Row {
+            apply: Some(with_deltas),
+            ..Row::default()
+        },
+    )
+}
+
+fn diamond_apply(trace: &Trace) -> ListCRDT {
+    let mut doc = ListCRDT::new();
+    let agent = doc.get_or_create_agent_id("seph");
+    for (position, deleted, inserted) in patches(trace) {
+        if *deleted > 0 {
+            doc.delete_without_content(agent, *position..*position + *deleted);
+        }
+        if !inserted.is_empty() {
+            doc.insert(agent, *position, inserted);
+        }
+    }
+    doc
+}
+
+fn diamond(trace: &Trace, runs: usize) -> Row {
+    let apply = median_time(runs, || diamond_apply(trace));
+    let (doc, heap) = retained(|| diamond_apply(trace));
+    let bytes = doc.oplog.encode(ENCODE_FULL);
+    let load = median_time(runs, || ListCRDT::load_from(&bytes).unwrap());
+    assert_eq!(ListCRDT::load_from(&bytes).unwrap().branch.content().to_string(), trace.end);
+    Row {
+        apply: Some(apply),
+        size: Some(bytes.len()),
+        load: Some(load),
+        heap: Some(heap),
+    }
+}
+
+fn loro_apply(trace: &Trace) -> LoroDoc {
+    let doc = LoroDoc::new();
+    let text = doc.get_text("text");
+    for (position, deleted, inserted) in patches(trace) {
+        if *deleted > 0 {
+            text.delete(*position, *deleted).unwrap();
+        }
+        if !inserted.is_empty() {
+            text.insert(*position, inserted).unwrap();
+        }
+    }
+    doc.commit();
+    doc
+}
+
+fn loro(trace: &Trace, runs: usize) -> Row {
+    let apply = median_time(runs, || loro_apply(trace));
+    let (doc, heap) = retained(|| loro_apply(trace));
+    let bytes = doc.export(ExportMode::Snapshot).unwrap();
+    let load = median_time(runs, || {
+        let doc = LoroDoc::new();
+        doc.import(&bytes).unwrap();
+        doc
+    });
+    Row {
+        apply: Some(apply),
+        size: Some(bytes.len()),
+        load: Some(load),
+        heap: Some(heap),
+    }
+}
+
+fn yrs_apply(trace: &Trace) -> yrs::Doc {
+    let doc = yrs::Doc::with_client_id(1);
+    let text = doc.get_or_insert_text("text");
+    for (position, deleted, inserted) in patches(trace) {
+        let mut txn = doc.transact_mut();
+        if *deleted > 0 {
+            text.remove_range(&mut txn, *position as u32, *deleted as u32);
+        }
+        if !inserted.is_empty() {
+            text.insert(&mut txn, *position as u32, inserted);
+        }
+    }
+    doc
+}
+
+fn yrs(trace: &Trace, runs: usize) -> Row {
+    let apply = median_time(runs, || yrs_apply(trace));
+    let (doc, heap) = retained(|| yrs_apply(trace));
+    let bytes = doc
+        .transact()
+        .encode_state_as_update_v2(&StateVector::default());
+    let load = median_time(runs, || {
+        let doc = yrs::Doc::new();
+        doc.transact_mut()
+            .apply_update(Update::decode_v2(&bytes).unwrap())
+            .unwrap();
+        doc
+    });
+    Row {
+        apply: Some(apply),
+        size: Some(bytes.len()),
+        load: Some(load),
+        heap: Some(heap),
+    }
+}
+
+fn automerge_apply(trace: &Trace) -> AutoCommit {
+    let mut doc = AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint);
+    let text = doc
+        .put_object(automerge::ROOT, "text", ObjType::Text)
+        .unwrap();
+    for (position, deleted, inserted) in patches(trace) {
+        doc.splice_text(&text, *position, *deleted as isize, inserted)
+            .unwrap();
+    }
+    doc.commit();
+    doc
+}
+
+fn automerge(trace: &Trace, runs: usize) -> Row {
+    let apply = median_time(runs, || automerge_apply(trace));
+    let (mut doc, heap) = retained(|| automerge_apply(trace));
+    let bytes = doc.save();
+    let load = median_time(runs, || AutoCommit::load(&bytes).unwrap());
+    Row {
+        apply: Some(apply),
+        size: Some(bytes.len()),
+        load: Some(load),
+        heap: Some(heap),
+    }
+}
+
+/// A replica of one agent in a concurrent replay.
+trait Site: Sized {
+    type Update;
+    fn new(agent: usize) -> Self;
+    fn transact(&mut self, patches: &[Patch]) -> Self::Update;
+    fn receive(&mut self, update: &Self::Update);
+    fn text(&self) -> String;
+}
+
+/// Replays a concurrent trace: each transaction runs on its agent's replica once that
+/// replica has received exactly the transactions its parents include.
+fn replay<S: Site>(trace: &Trace) -> Vec<S> {
+    let mut sites: Vec<S> = (0..trace.agents).map(S::new).collect();
+    let mut have: Vec<Vec<usize>> = vec![vec![0; trace.agents]; trace.agents];
+    let mut after: Vec<Vec<usize>> = Vec::with_capacity(trace.txns.len());
+    let mut by_agent: Vec<Vec<usize>> = vec![Vec::new(); trace.agents];
+    let mut updates: Vec<S::Update> = Vec::with_capacity(trace.txns.len());
+    for (index, txn) in trace.txns.iter().enumerate() {
+        let agent = txn.agent;
+        let mut want = vec![0usize; trace.agents];
+        for parent in &txn.parents {
+            for (slot, count) in after[*parent].iter().enumerate() {
+                want[slot] = want[slot].max(*count);
+            }
+        }
+        let mut missing = Vec::new();
+        for other in 0..trace.agents {
+            if want[other] > have[agent][other] {
+                missing.extend_from_slice(&by_agent[other][have[agent][other]..want[other]]);
+                have[agent][other] = want[other];
+            }
+        }
+        missing.sort_unstable();
+        for txn in missing {
+            sites[agent].receive(&updates[txn]);
+        }
+        updates.push(sites[agent].transact(&txn.patches));
+        by_agent[agent].push(index);
+        have[agent][agent] += 1;
+        after.push(have[agent].clone());
+    }
+    sites
+}
+
+struct WeftSite(Replica<Text>);
+
+impl Site for WeftSite {
+    type Update = Delta<Text>;
+    fn new(agent: usize) -> Self {
+        Self(Replica::new(ReplicaId::from_u128(agent as u128 + 1)))
+    }
+    fn transact(&mut self, patches: &[Patch]) -> Delta<Text> {
+        self.0.update(|text| {
+            for (position, deleted, inserted) in patches {
+                if *deleted > 0 {
+                    text.delete(*position..*position + *deleted).unwrap();
+                }
+                if !inserted.is_empty() {
+                    text.insert(*position, inserted).unwrap();
+                }
+            }
+        })
+    }
+    fn receive(&mut self, update: &Delta<Text>) {
+        self.0.apply(update);
+    }
+    fn text(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+struct YrsSite(yrs::Doc, yrs::TextRef);
+
+impl Site for YrsSite {
+    type Update = Vec<u8>;
+    fn new(agent: usize) -> Self {
+        let doc = yrs::Doc::with_client_id(agent as u64 + 1);
+        let text = doc.get_or_insert_text("text");
+        Self(doc, text)
+    }
+    fn transact(&mut self, patches: &[Patch]) -> Vec<u8> {
+        let mut txn = self.0.transact_mut();
+        for (position, deleted, inserted) in patches {
+            if *deleted > 0 {
+                self.1.remove_range(&mut txn, *position as u32, *deleted as u32);
+            }
+            if !inserted.is_empty() {
+                self.1.insert(&mut txn, *position as u32, inserted);
+            }
+        }
+        txn.encode_update_v1()
+    }
+    fn receive(&mut self, update: &Vec<u8>) {
+        self.0
+            .transact_mut()
+            .apply_update(Update::decode_v1(update).unwrap())
+            .unwrap();
+    }
+    fn text(&self) -> String {
+        self.1.get_string(&self.0.transact())
+    }
+}
+
+struct LoroSite(LoroDoc);
+
+impl Site for LoroSite {
+    type Update = Vec<u8>;
+    fn new(agent: usize) -> Self {
+        let doc = LoroDoc::new();
+        doc.set_peer_id(agent as u64 + 1).unwrap();
+        Self(doc)
+    }
+    fn transact(&mut self, patches: &[Patch]) -> Vec<u8> {
+        let before = self.0.oplog_vv();
+        let text = self.0.get_text("text");
+        for (position, deleted, inserted) in patches {
+            if *deleted > 0 {
+                text.delete(*position, *deleted).unwrap();
+            }
+            if !inserted.is_empty() {
+                text.insert(*position, inserted).unwrap();
+            }
+        }
+        self.0.commit();
+        self.0.export(ExportMode::updates(&before)).unwrap()
+    }
+    fn receive(&mut self, update: &Vec<u8>) {
+        self.0.import(update).unwrap();
+    }
+    fn text(&self) -> String {
+        self.0.get_text("text").to_string()
+    }
+}
+
+/// diamond-types: the event graph built with each transaction at its parents, then merged
+/// (checked out at the tip).
+fn diamond_merge(trace: &Trace) -> String {
+    let mut oplog = diamond_types::list::OpLog::new();
+    let agents: Vec<_> = (0..trace.agents)
+        .map(|agent| oplog.get_or_create_agent_id(&format!("agent{agent}")))
+        .collect();
+    let mut last: Vec<usize> = Vec::with_capacity(trace.txns.len());
+    for txn in &trace.txns {
+        let mut parents: Vec<usize> = txn.parents.iter().map(|p| last[*p]).collect();
+        let mut time = usize::MAX;
+        for (position, deleted, inserted) in &txn.patches {
+            if *deleted > 0 {
+                time = oplog.add_delete_at(agents[txn.agent], &parents, *position..*position + *deleted);
+                parents = vec![time];
+            }
+            if !inserted.is_empty() {
+                time = oplog.add_insert_at(agents[txn.agent], &parents, *position, inserted);
+                parents = vec![time];
+            }
+        }
+        last.push(if time == usize::MAX { parents.first().copied().unwrap_or(usize::MAX) } else { time });
+    }
+    oplog.checkout_tip().content().to_string()
+}
+
+fn merges(trace: &Trace) -> Vec<(&'static str, Option<Duration>)> {
+    let runs = 3;
+    let weft = median_time(runs, || {
+        let sites = replay::<WeftSite>(trace);
+        let last = trace.txns.last().unwrap().agent;
+        assert_eq!(sites[last].text(), trace.end, "weft merge: wrong text");
+    });
+    let diamond = median_time(runs, || assert_eq!(diamond_merge(trace), trace.end));
+    let yrs = median_time(1, || {
+        let sites = replay::<YrsSite>(trace);
+        assert_eq!(sites[trace.txns.last().unwrap().agent].text(), trace.end);
+    });
+    let loro = (trace.agents <= 8 || trace.txns.len() < 2000).then(|| {
+        median_time(1, || {
+            let sites = replay::<LoroSite>(trace);
+            assert_eq!(sites[trace.txns.last().unwrap().agent].text(), trace.end);
+        })
+    });
+    vec![
+        ("weft", Some(weft)),
+        ("diamond-types", Some(diamond)),
+        ("yrs", Some(yrs)),
+        ("loro", loro),
+    ]
+}
+
+fn fmt_ms(value: Option<Duration>) -> String {
+    value.map_or("–".into(), |d| format!("{:.2} ms", millis(d)))
+}
+
+fn fmt_bytes(value: Option<usize>) -> String {
+    value.map_or("–".into(), |b| format!("{b} B"))
+}
+
+fn main() {
+    let Some(dir) = traces_dir() else { return };
+    let quick = std::env::var_os("TEXT_TRACES_QUICK").is_some();
+    let mut names = vec![
+        "automerge-paper",
+        "seph-blog1",
+        "sveltecomponent",
+        "friendsforever_flat",
+        "clownschool_flat",
+        "json-crdt-patch",
+    ];
+    if quick {
+        names.truncate(1);
+    }
+    for name in names {
+        let trace = load_trace(&dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")));
+        let edits = patches(&trace).count();
+        println!("\n### {} ({edits} edits, final text {} chars)\n", trace.name, trace.end.chars().count());
+        let (weft_row, weft_deltas) = weft(&trace, 5);
+        let slow = if quick { 1 } else { 1 };
+        let rows: Vec<(&str, Row)> = vec![
+            ("weft (edit)", weft_row),
+            ("weft (update: delta per edit)", weft_deltas),
+            ("diamond-types", diamond(&trace, 5)),
+            ("loro (one commit)", loro(&trace, 3)),
+            ("yrs (txn per edit)", yrs(&trace, slow)),
+            ("automerge", automerge(&trace, slow)),
+        ];
+        let peers = &rows[2..];
+        let best_apply = peers.iter().filter_map(|(_, r)| r.apply).min().unwrap();
+        let best_size = peers.iter().filter_map(|(_, r)| r.size).min().unwrap();
+        let best_load = peers.iter().filter_map(|(_, r)| r.load).min().unwrap();
+        let best_heap = peers.iter().filter_map(|(_, r)| r.heap).min().unwrap();
+        let table: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(library, row)| {
+                vec![
+                    (*library).to_string(),
+                    fmt_ms(row.apply),
+                    row.apply.map_or("–".into(), |d| ratio(millis(d), millis(best_apply))),
+                    fmt_bytes(row.size),
+                    row.size.map_or("–".into(), |s| ratio(s as f64, best_size as f64)),
+                    fmt_ms(row.load),
+                    row.load.map_or("–".into(), |d| ratio(millis(d), millis(best_load))),
+                    fmt_bytes(row.heap),
+                    row.heap.map_or("–".into(), |h| ratio(h as f64, best_heap as f64)),
+                ]
+            })
+            .collect();
+        print_table(
+            &["library", "apply", "× best peer", "encoded (full history)", "×", "load", "×", "heap retained", "×"],
+            &table,
+        );
+        if let Some(text) = Replica::<Text>::load(&weft_apply(&trace).save()).ok() {
+            let (spans, runs, waiting) = text.shape();
+            println!("\nweft shape: {spans} spans in the order tree, {runs} history runs, {waiting} waiting");
+        }
+    }
+    let mut concurrent = vec![dir.join("concurrent_traces/friendsforever.json.gz")];
+    if !quick {
+        concurrent.push(dir.join("egwalker-paper/A1.json.gz"));
+        concurrent.push(dir.join("egwalker-paper/S3.json.gz"));
+    }
+    for path in concurrent {
+        let trace = load_trace(&path);
+        println!(
+            "\n### merge: {} ({} agents, {} transactions, final text {} chars)\n",
+            trace.name,
+            trace.agents,
+            trace.txns.len(),
+            trace.end.chars().count()
+        );
+        let results = merges(&trace);
+        let best = results[1..].iter().filter_map(|(_, d)| *d).min().unwrap();
+        let table: Vec<Vec<String>> = results
+            .iter()
+            .map(|(library, time)| {
+                vec![
+                    (*library).to_string(),
+                    fmt_ms(*time),
+                    time.map_or("not run".into(), |d| ratio(millis(d), millis(best))),
+                ]
+            })
+            .collect();
+        print_table(&["library", "replay with merges", "× best peer"], &table);
+    }
+}
