@@ -1,6 +1,7 @@
 //! Shared machinery of the integration tests: workloads for every replicated type, scripted
 //! histories over several replicas, and a deterministic lossy network.
 
+pub mod doc_workload;
 pub mod network;
 pub mod random;
 pub mod workloads;

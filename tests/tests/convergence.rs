@@ -171,6 +171,7 @@ simulation!(
 simulation!(map_of_sets_once, map_of_sets_forever, Map<u8, AddWinsSet<u8>>);
 simulation!(map_of_counters_once, map_of_counters_forever, Map<u8, PNCounter>);
 simulation!(map_of_maps_once, map_of_maps_forever, Map<u8, Map<u8, MvRegister<u8>>>);
+simulation!(document_once, document_forever, weft::Object);
 
 /// Nothing is lost: a counter's final value is the sum of every increment any replica made,
 /// whatever the network did and however often replicas restarted.

@@ -7,9 +7,12 @@ use weft::codec::frame;
 use weft::{AddWinsSet, Delta, Map, PNCounter, Replica, ReplicaId, VersionVector};
 use weft_tests::{Step, run_script};
 
+type Sets = Map<u8, AddWinsSet<u8>>;
+type Script = Vec<Step<<Sets as weft_tests::Workload>::Op>>;
+
 #[test]
 fn equal_states_have_equal_digests() {
-    fn property(script: Vec<Step<<Map<u8, AddWinsSet<u8>> as weft_tests::Workload>::Op>>) -> bool {
+    fn property(script: Script) -> bool {
         let (replicas, _) = run_script::<Map<u8, AddWinsSet<u8>>>(3, &script);
         let mut merged: Vec<Replica<Map<u8, AddWinsSet<u8>>>> = replicas.clone();
         for (index, replica) in merged.iter_mut().enumerate() {
@@ -28,7 +31,7 @@ fn equal_states_have_equal_digests() {
     QuickCheck::new()
         .tests(1_000)
         .rng(Gen::new(40))
-        .quickcheck(property as fn(Vec<Step<_>>) -> bool);
+        .quickcheck(property as fn(Script) -> bool);
 }
 
 /// A delta from `author` claiming its change `counter` with no effect: what a replica that

@@ -196,3 +196,4 @@ laws!(map_of_sets, Map<u8, AddWinsSet<u8>>);
 laws!(map_of_registers, Map<u8, MvRegister<u8>>);
 laws!(map_of_maps, Map<u8, Map<u8, LwwRegister<u8>>>);
 laws!(map_of_remove_wins_sets, Map<u8, RemoveWinsSet<u8>>);
+laws!(document, weft::Object);

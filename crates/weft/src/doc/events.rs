@@ -135,7 +135,9 @@ pub(crate) fn shape_of(entry: &crate::doc::entry::Entry) -> Option<Shape> {
                             }
                             crate::doc::list::Element::Container(key, child) => (
                                 Some(key),
-                                shape_of(child).unwrap_or(Shape::Leaf(Node::Value(Value::Null))),
+                                child
+                                    .and_then(shape_of)
+                                    .unwrap_or(Shape::Leaf(Node::Value(Value::Null))),
                             ),
                         })
                         .collect()

@@ -86,8 +86,8 @@ impl Decode for Item {
 pub enum Element<'a> {
     /// A primitive value.
     Value(&'a Value),
-    /// A nested container.
-    Container(ChildKey, &'a Entry),
+    /// A nested container (`None` while nothing was written into it).
+    Container(ChildKey, Option<&'a Entry>),
 }
 
 /// A list of values and containers: the order is a [`List`] (FugueMax, never interleaving),
@@ -125,14 +125,7 @@ impl ListContainer {
     fn element<'a>(&'a self, item: &'a Item) -> Element<'a> {
         match item {
             Item::Value(value) => Element::Value(value),
-            Item::Container(key) => {
-                static EMPTY: std::sync::OnceLock<Entry> = std::sync::OnceLock::new();
-                let entry = self
-                    .children
-                    .get(key)
-                    .unwrap_or_else(|| EMPTY.get_or_init(Entry::default));
-                Element::Container(*key, entry)
-            }
+            Item::Container(key) => Element::Container(*key, self.children.get(key)),
         }
     }
 }

@@ -93,9 +93,9 @@ fn list_nodes(list: &ListContainer) -> Vec<Node> {
     list.iter()
         .map(|element| match element {
             Element::Value(value) => Node::Value(value.clone()),
-            Element::Container(_, entry) => {
-                Node::of_entry(entry).unwrap_or(Node::Value(Value::Null))
-            }
+            Element::Container(_, entry) => entry
+                .and_then(Node::of_entry)
+                .unwrap_or(Node::Value(Value::Null)),
         })
         .collect()
 }

@@ -1,0 +1,138 @@
+//! Random operations on a document: every container kind, nested in maps and lists.
+
+use quickcheck::{Arbitrary, Gen};
+use weft::prelude::*;
+use weft::{Object, Scope};
+
+use crate::workloads::{Small, Workload};
+
+/// One operation on a document, on a few names so that operations collide.
+#[derive(Clone, Debug)]
+pub enum DocOp {
+    /// Write a value under a name.
+    SetValue(Small, i8),
+    /// Remove a name.
+    Remove(Small),
+    /// Insert a character into the text under a name.
+    TextInsert(Small, u8, char),
+    /// Delete characters from the text under a name.
+    TextDelete(Small, u8, u8),
+    /// Append a value to the list under a name.
+    ListPush(Small, i8),
+    /// Insert a map into the list under a name, with one field.
+    ListInsertMap(Small, u8, Small, i8),
+    /// Set a field of the map at a list position.
+    ListEditMap(Small, u8, Small, i8),
+    /// Delete list elements.
+    ListDelete(Small, u8, u8),
+    /// Increment the counter under a name.
+    Count(Small, i8),
+    /// Add a value to the set under a name.
+    SetAdd(Small, i8),
+    /// Remove a value from the set under a name.
+    SetRemove(Small, i8),
+    /// Set a field of the map under a name.
+    Nested(Small, Small, i8),
+    /// Remove a field of the map under a name.
+    NestedRemove(Small, Small),
+}
+
+fn name(small: Small) -> String {
+    ["a", "b", "c", "d"][usize::from(small.0 % 4)].to_string()
+}
+
+impl Arbitrary for DocOp {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let s = Small::arbitrary;
+        match u8::arbitrary(g) % 13 {
+            0 => Self::SetValue(s(g), i8::arbitrary(g)),
+            1 => Self::Remove(s(g)),
+            2 => Self::TextInsert(
+                s(g),
+                u8::arbitrary(g),
+                *g.choose(&['x', 'y', 'é', '😀']).unwrap_or(&'x'),
+            ),
+            3 => Self::TextDelete(s(g), u8::arbitrary(g), u8::arbitrary(g) % 3),
+            4 => Self::ListPush(s(g), i8::arbitrary(g)),
+            5 => Self::ListInsertMap(s(g), u8::arbitrary(g), s(g), i8::arbitrary(g)),
+            6 => Self::ListEditMap(s(g), u8::arbitrary(g), s(g), i8::arbitrary(g)),
+            7 => Self::ListDelete(s(g), u8::arbitrary(g), u8::arbitrary(g) % 3),
+            8 => Self::Count(s(g), i8::arbitrary(g)),
+            9 => Self::SetAdd(s(g), i8::arbitrary(g) % 4),
+            10 => Self::SetRemove(s(g), i8::arbitrary(g) % 4),
+            11 => Self::Nested(s(g), s(g), i8::arbitrary(g)),
+            _ => Self::NestedRemove(s(g), s(g)),
+        }
+    }
+}
+
+fn clamp(position: u8, length: usize) -> usize {
+    usize::from(position) % (length + 1)
+}
+
+impl Workload for Object {
+    type Op = DocOp;
+
+    fn perform(scope: &mut Scope<'_, Self>, op: &DocOp) {
+        match op {
+            DocOp::SetValue(key, value) => scope.set(&name(*key), i64::from(*value)),
+            DocOp::Remove(key) => {
+                scope.remove(&name(*key));
+            }
+            DocOp::TextInsert(key, position, character) => scope.text(&name(*key), |text| {
+                let at = clamp(*position, text.current().len());
+                text.insert(at, &character.to_string())
+                    .expect("clamped positions are in range");
+            }),
+            DocOp::TextDelete(key, position, length) => scope.text(&name(*key), |text| {
+                let size = text.current().len();
+                let start = clamp(*position, size);
+                let end = (start + usize::from(*length)).min(size);
+                text.delete(start..end)
+                    .expect("clamped ranges are in range");
+            }),
+            DocOp::ListPush(key, value) => {
+                scope.list(&name(*key), |list| list.push(i64::from(*value)))
+            }
+            DocOp::ListInsertMap(key, position, field, value) => scope.list(&name(*key), |list| {
+                let at = clamp(*position, list.current().len());
+                list.insert_entry(at, |entry| {
+                    entry.map(|map| map.set(&name(*field), i64::from(*value)));
+                })
+                .expect("clamped positions are in range");
+            }),
+            DocOp::ListEditMap(key, position, field, value) => scope.list(&name(*key), |list| {
+                let length = list.current().len();
+                if length > 0 {
+                    let at = usize::from(*position) % length;
+                    // A primitive element refuses the edit, which changes nothing.
+                    let _ = list.entry_at(at, |entry| {
+                        entry.map(|map| map.set(&name(*field), i64::from(*value)));
+                    });
+                }
+            }),
+            DocOp::ListDelete(key, position, length) => scope.list(&name(*key), |list| {
+                let size = list.current().len();
+                let start = clamp(*position, size);
+                let end = (start + usize::from(*length)).min(size);
+                list.delete(start..end)
+                    .expect("clamped ranges are in range");
+            }),
+            DocOp::Count(key, amount) => scope.counter(&name(*key), |counter| {
+                counter.increment(i64::from(*amount));
+            }),
+            DocOp::SetAdd(key, value) => {
+                scope.set_of(&name(*key), |set| set.insert(i64::from(*value).into()))
+            }
+            DocOp::SetRemove(key, value) => scope.set_of(&name(*key), |set| {
+                set.remove(&i64::from(*value).into());
+            }),
+            DocOp::Nested(key, field, value) => scope.map(&name(*key), |map| {
+                map.set(&name(*field), i64::from(*value));
+            }),
+            DocOp::NestedRemove(key, field) => scope.map(&name(*key), |map| {
+                map.remove(&name(*field));
+            }),
+        }
+    }
+}
