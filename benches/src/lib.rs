@@ -140,3 +140,40 @@ pub fn ratio(value: f64, best: f64) -> String {
         "–".to_string()
     }
 }
+
+/// Runs `work` on a fresh input from `setup` `runs` times (after one warm-up) and returns the
+/// median duration of `work` alone, for operations that consume or change their input (a
+/// merge into a copy of a replica, say). Dropping what `work` returns is not timed.
+pub fn median_time_with_setup<I, T>(
+    runs: usize,
+    mut setup: impl FnMut() -> I,
+    mut work: impl FnMut(I) -> T,
+) -> Duration {
+    std::hint::black_box(work(setup()));
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let input = setup();
+            let start = Instant::now();
+            let output = std::hint::black_box(work(input));
+            let elapsed = start.elapsed();
+            drop(output);
+            elapsed
+        })
+        .collect();
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+/// `value` with thousands separators, such as `3,200,152`.
+#[must_use]
+pub fn grouped(value: usize) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
