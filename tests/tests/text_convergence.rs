@@ -170,11 +170,7 @@ fn typing_session(seed: u64, writers: usize) -> Result<(), String> {
     let text: Vec<char> = replicas[0].chars().collect();
     for other in &replicas[1..] {
         if !other.same_state(&replicas[0]) {
-            return Err(format!(
-                "diverged: {} vs {}",
-                **other,
-                *replicas[0]
-            ));
+            return Err(format!("diverged: {} vs {}", **other, *replicas[0]));
         }
     }
     for word in &words {

@@ -226,6 +226,11 @@ impl History {
         }
     }
 
+    /// The latest run of `replica`.
+    pub(crate) fn last(&self, replica: ReplicaIndex) -> Option<&Run> {
+        self.replicas.get(replica.as_usize())?.last()
+    }
+
     /// The insert run of `replica` holding element `dot`, if any.
     pub(crate) fn insert_run(&self, dot: Dot) -> Option<Run> {
         let runs = self.replicas.get(dot.replica.as_usize())?;

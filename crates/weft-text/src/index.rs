@@ -70,10 +70,28 @@ impl IdIndex {
         self.top[slot] = self.top[slot].max(counter);
     }
 
-    /// Forgets everything.
-    pub(crate) fn clear(&mut self) {
-        self.entries.clear();
-        self.top.clear();
+    /// The index of spans given as `(replica, first, end, leaf)`, in any order (each span
+    /// its own range): sorted once and built in bulk.
+    pub(crate) fn build(mut spans: Vec<(ReplicaIndex, u64, u64, u32)>) -> Self {
+        spans.sort_unstable_by_key(|(replica, first, _, _)| (*replica, *first));
+        let mut top: Vec<u64> = Vec::new();
+        let mut entries: Vec<((ReplicaIndex, u64), u32)> = Vec::with_capacity(spans.len());
+        for (replica, first, end, leaf) in spans {
+            let slot = replica.as_usize();
+            if top.len() <= slot {
+                top.resize(slot + 1, 0);
+            }
+            top[slot] = top[slot].max(end - 1);
+            match entries.last() {
+                Some(((last_replica, _), last_leaf))
+                    if *last_replica == replica && *last_leaf == leaf => {}
+                _ => entries.push(((replica, first), leaf)),
+            }
+        }
+        Self {
+            entries: entries.into_iter().collect(),
+            top,
+        }
     }
 }
 

@@ -140,6 +140,13 @@ impl<E: Element> Sequence<E> {
             return self.tree.find(Metric::Items, index);
         }
         let mut leaf = 0;
+        if self.tree.is_empty() {
+            return Location {
+                leaf,
+                span: 0,
+                offset: 0,
+            };
+        }
         while let Some(next) = self.tree.next_leaf(leaf) {
             leaf = next;
         }

@@ -186,9 +186,10 @@ impl<E: Element> Sequence<E> {
                 && span.end() == first.counter
                 && !span.is_deleted()
                 && span.len() as u64 + count <= u64::from(MAX_VISIBLE_SPAN)
-                && self.history.insert_run(gap.left).is_some_and(
-                    |previous| matches!(previous, Run::Insert { right, .. } if right == gap.right),
-                );
+                && self.history.last(me).is_some_and(|previous| {
+                    matches!(previous, Run::Insert { right, .. } if *right == gap.right)
+                        && previous.end() == first.counter
+                });
             if typing_on {
                 self.tree.extend(end.leaf, end.span, content);
                 self.history.push(me, run);
@@ -227,7 +228,7 @@ impl<E: Element> Sequence<E> {
         let mut dot = transaction.next_dots(count).counter;
         let mut remaining = count;
         while remaining > 0 {
-            let location = self.tree.find(Metric::Chars, position);
+            let location = self.tree.find_visible(position);
             let span = self.tree.span(location);
             let target = span.dot(location.offset);
             let piece = remaining.min(u64::from(span.len() - location.offset)) as u32;
@@ -258,8 +259,7 @@ impl<E: Element> Sequence<E> {
     /// before whatever (deleted or not) follows that element.
     fn gap_at(&self, position: u64) -> Gap {
         if position == 0 {
-            let first_leaf = self.tree.leaf(0);
-            let right = first_leaf.spans.first().map_or(NO_DOT, |span| span.dot(0));
+            let right = self.tree.first_dot().unwrap_or(NO_DOT);
             return Gap {
                 location: Location {
                     leaf: 0,
@@ -271,7 +271,7 @@ impl<E: Element> Sequence<E> {
                 left_at_end: None,
             };
         }
-        let location = self.tree.find(Metric::Chars, position - 1);
+        let location = self.tree.find_visible(position - 1);
         let span = self.tree.span(location);
         let left = span.dot(location.offset);
         if location.offset + 1 < span.len() {

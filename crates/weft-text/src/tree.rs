@@ -7,6 +7,8 @@
 //! Leaves hold up to [`LEAF_SPANS`] spans and the visible content of those spans; leaves are
 //! chained in document order for scans.
 
+use std::cell::Cell;
+
 use weft_core::Dot;
 
 use crate::element::Element;
@@ -28,6 +30,8 @@ pub(crate) const NONE: u32 = u32::MAX;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Leaf<E> {
     parent: u32,
+    /// Index among the parent's children.
+    slot: u32,
     next: u32,
     pub(crate) spans: Vec<Span>,
     pub(crate) content: Vec<E>,
@@ -36,6 +40,8 @@ pub(crate) struct Leaf<E> {
 #[derive(Clone, Debug)]
 struct Internal {
     parent: u32,
+    /// Index among the parent's children.
+    slot: u32,
     /// Whether the children are leaves.
     over_leaves: bool,
     children: Vec<u32>,
@@ -60,22 +66,21 @@ pub(crate) struct Tree<E> {
     root_is_leaf: bool,
     total: Summary,
     pub(crate) index: IdIndex,
+    /// The leaf of the latest local edit and the visible elements before it: typing near
+    /// the previous edit skips the descent from the root.
+    cursor: Cell<(u32, u64)>,
 }
 
 impl<E> Default for Tree<E> {
     fn default() -> Self {
         Self {
-            leaves: vec![Leaf {
-                parent: NONE,
-                next: NONE,
-                spans: Vec::new(),
-                content: Vec::new(),
-            }],
+            leaves: Vec::new(),
             internals: Vec::new(),
             root: 0,
             root_is_leaf: true,
             total: Summary::default(),
             index: IdIndex::default(),
+            cursor: Cell::new((NONE, 0)),
         }
     }
 }
@@ -96,6 +101,49 @@ impl<E: Element> Tree<E> {
         &self.leaves[leaf as usize]
     }
 
+    /// The first element of the sequence, if any.
+    pub(crate) fn first_dot(&self) -> Option<Dot> {
+        self.leaves
+            .first()
+            .and_then(|leaf| leaf.spans.first())
+            .map(|span| span.dot(0))
+    }
+
+    /// Creates the root leaf of an empty tree.
+    fn ensure_root(&mut self) {
+        if self.leaves.is_empty() {
+            self.leaves.push(Leaf {
+                parent: NONE,
+                slot: 0,
+                next: NONE,
+                spans: Vec::new(),
+                content: Vec::new(),
+            });
+        }
+    }
+
+    /// Forgets the cursor unless it is on `leaf` (whose own changes do not move it).
+    fn touched(&self, leaf: u32) {
+        if self.cursor.get().0 != leaf {
+            self.cursor.set((NONE, 0));
+        }
+    }
+
+    /// The visible element at index `position` (below the visible total), starting from the
+    /// cursor when the position is in its leaf.
+    pub(crate) fn find_visible(&self, position: u64) -> Location {
+        let (leaf, start) = self.cursor.get();
+        if leaf != NONE
+            && position >= start
+            && position - start < self.leaves[leaf as usize].content.len() as u64
+        {
+            return self.find_in_leaf(leaf, Metric::Chars, position - start);
+        }
+        let (before, leaf, rest) = self.descend_counting(Metric::Chars, position, Metric::Chars);
+        self.cursor.set((leaf, before));
+        self.find_in_leaf(leaf, Metric::Chars, rest)
+    }
+
     /// The leaf after `leaf` in document order.
     pub(crate) fn next_leaf(&self, leaf: u32) -> Option<u32> {
         let next = self.leaves[leaf as usize].next;
@@ -104,7 +152,7 @@ impl<E: Element> Tree<E> {
 
     /// The spans and content of every leaf in document order.
     pub(crate) fn leaves_in_order(&self) -> impl Iterator<Item = &Leaf<E>> + '_ {
-        let mut current = Some(0u32);
+        let mut current = (!self.leaves.is_empty()).then_some(0u32);
         std::iter::from_fn(move || {
             let leaf = current?;
             current = self.next_leaf(leaf);
@@ -139,6 +187,11 @@ impl<E: Element> Tree<E> {
         debug_assert!(matches!(metric, Metric::Items | Metric::Chars));
         debug_assert!(position < self.total.get(metric));
         let leaf = self.descend(metric, &mut position);
+        self.find_in_leaf(leaf, metric, position)
+    }
+
+    /// The element at index `position` of `metric` inside `leaf`.
+    fn find_in_leaf(&self, leaf: u32, metric: Metric, mut position: u64) -> Location {
         let spans = &self.leaves[leaf as usize].spans;
         for (index, span) in spans.iter().enumerate() {
             let length = u64::from(match metric {
@@ -255,13 +308,12 @@ impl<E: Element> Tree<E> {
             .map(|span| u64::from(span.len()))
             .sum::<u64>()
             + u64::from(location.offset);
-        let mut child = location.leaf;
+        let mut slot = leaf.slot as usize;
         let mut parent = leaf.parent;
         while parent != NONE {
             let node = &self.internals[parent as usize];
-            let slot = slot_of(&node.children, child);
             index += node.sums[..slot].iter().map(|sum| sum.items).sum::<u64>();
-            child = parent;
+            slot = node.slot as usize;
             parent = node.parent;
         }
         index
@@ -278,6 +330,7 @@ impl<E: Element> Tree<E> {
     /// Lengthens the visible span at `location` (which must be its last element) by
     /// `content`, whose dots continue the span. The caller checks the span may grow.
     pub(crate) fn extend(&mut self, leaf: u32, span: usize, content: &[E]) {
+        self.touched(leaf);
         let added = content.len() as u32;
         let at = self.content_index(leaf, span + 1);
         let node = &mut self.leaves[leaf as usize];
@@ -286,7 +339,11 @@ impl<E: Element> Tree<E> {
         let (replica, last) = (node.spans[span].replica, node.spans[span].end() - 1);
         self.index.raise_top(replica, last);
         let node = &mut self.leaves[leaf as usize];
-        node.content.splice(at..at, content.iter().cloned());
+        if let [single] = content {
+            node.content.insert(at, single.clone());
+        } else {
+            node.content.splice(at..at, content.iter().cloned());
+        }
         let plus = summarize(added, content);
         self.propagate(leaf, &plus, &Summary::default());
         self.split_if_full(leaf);
@@ -296,6 +353,8 @@ impl<E: Element> Tree<E> {
     /// or at the end of the leaf when `location.span` is the leaf's span count. Returns where
     /// the new span's first element is.
     pub(crate) fn insert(&mut self, location: Location, span: Span, content: &[E]) -> Location {
+        self.ensure_root();
+        self.touched(location.leaf);
         let Location {
             leaf,
             span: mut slot,
@@ -356,6 +415,7 @@ impl<E: Element> Tree<E> {
     /// elements that covers (deleted before or not) and whether they were visible.
     pub(crate) fn delete(&mut self, location: Location, count: u32) -> (u32, bool) {
         let Location { leaf, span, offset } = location;
+        self.touched(leaf);
         let current = self.leaves[leaf as usize].spans[span];
         let covered = count.min(current.len() - offset);
         if current.is_deleted() {
@@ -395,14 +455,19 @@ impl<E: Element> Tree<E> {
 
     /// Adds `plus` and removes `minus` from the counts of `leaf` and its ancestors.
     fn propagate(&mut self, leaf: u32, plus: &Summary, minus: &Summary) {
-        let mut child = leaf;
+        let adding = *plus != Summary::default();
+        let removing = *minus != Summary::default();
+        let mut slot = self.leaves[leaf as usize].slot as usize;
         let mut parent = self.leaves[leaf as usize].parent;
         while parent != NONE {
             let node = &mut self.internals[parent as usize];
-            let slot = slot_of(&node.children, child);
-            node.sums[slot].add(plus);
-            node.sums[slot].subtract(minus);
-            child = parent;
+            if adding {
+                node.sums[slot].add(plus);
+            }
+            if removing {
+                node.sums[slot].subtract(minus);
+            }
+            slot = node.slot as usize;
             parent = node.parent;
         }
         self.total.add(plus);
@@ -419,6 +484,7 @@ impl<E: Element> Tree<E> {
         if node.spans.len() < 2 {
             return None;
         }
+        self.cursor.set((NONE, 0));
         let at = if node.spans.len() > LEAF_SPANS {
             node.spans.len() / 2
         } else {
@@ -449,6 +515,7 @@ impl<E: Element> Tree<E> {
         }
         self.leaves.push(Leaf {
             parent,
+            slot: 0,
             next,
             spans,
             content,
@@ -470,23 +537,31 @@ impl<E: Element> Tree<E> {
             let root = self.internals.len() as u32;
             self.internals.push(Internal {
                 parent: NONE,
+                slot: 0,
                 over_leaves: leaves,
                 children: vec![old, new],
                 sums: vec![old_sum, moved],
             });
-            self.set_parent(old, leaves, root);
-            self.set_parent(new, leaves, root);
+            self.set_parent(old, leaves, root, 0);
+            self.set_parent(new, leaves, root, 1);
             self.root = root;
             self.root_is_leaf = false;
             return;
         }
+        let slot = if leaves {
+            self.leaves[old as usize].slot
+        } else {
+            self.internals[old as usize].slot
+        } as usize;
         let node = &mut self.internals[parent as usize];
-        let slot = slot_of(&node.children, old);
         node.sums[slot].subtract(&moved);
         node.children.insert(slot + 1, new);
         node.sums.insert(slot + 1, moved);
         let full = node.children.len() > NODE_CHILDREN;
-        self.set_parent(new, leaves, parent);
+        let later: Vec<u32> = node.children[slot + 1..].to_vec();
+        for (offset, child) in later.into_iter().enumerate() {
+            self.set_parent(child, leaves, parent, (slot + 1 + offset) as u32);
+        }
         if full {
             self.split_internal(parent);
         }
@@ -503,11 +578,12 @@ impl<E: Element> Tree<E> {
         for sum in &sums {
             moved.add(sum);
         }
-        for child in &children {
-            self.set_parent(*child, over_leaves, new_index);
+        for (slot, child) in children.iter().enumerate() {
+            self.set_parent(*child, over_leaves, new_index, slot as u32);
         }
         self.internals.push(Internal {
             parent: self.internals[node_index as usize].parent,
+            slot: 0,
             over_leaves,
             children,
             sums,
@@ -515,26 +591,25 @@ impl<E: Element> Tree<E> {
         self.attach_after(node_index, false, new_index, moved);
     }
 
-    fn set_parent(&mut self, node: u32, leaf: bool, parent: u32) {
+    fn set_parent(&mut self, node: u32, leaf: bool, parent: u32, slot: u32) {
         if leaf {
             self.leaves[node as usize].parent = parent;
+            self.leaves[node as usize].slot = slot;
         } else {
             self.internals[node as usize].parent = parent;
+            self.internals[node as usize].slot = slot;
         }
     }
 
     /// Rebuilds the identity index (after replica indices changed).
     pub(crate) fn rebuild_index(&mut self) {
-        self.index.clear();
-        let mut leaf = Some(0u32);
-        while let Some(current) = leaf {
-            let node = &self.leaves[current as usize];
+        let mut entries = Vec::with_capacity(self.span_count());
+        for (leaf, node) in self.leaves.iter().enumerate() {
             for span in &node.spans {
-                self.index
-                    .assign(span.replica, span.counter, span.end(), current);
+                entries.push((span.replica, span.counter, span.end(), leaf as u32));
             }
-            leaf = self.next_leaf(current);
         }
+        self.index = IdIndex::build(entries);
     }
 
     /// Renames replicas in every span (the index must be rebuilt afterwards).
@@ -573,15 +648,16 @@ impl<E: Element> Tree<E> {
         tree.leaves.clear();
         let mut level: Vec<(u32, Summary)> = Vec::with_capacity(built.len());
         let count = built.len() as u32;
+        let mut entries = Vec::new();
         for (index, (spans, content)) in built.into_iter().enumerate() {
             let sum = summarize_spans(&spans, &content);
             let index = index as u32;
             for span in &spans {
-                tree.index
-                    .assign(span.replica, span.counter, span.end(), index);
+                entries.push((span.replica, span.counter, span.end(), index));
             }
             tree.leaves.push(Leaf {
                 parent: NONE,
+                slot: 0,
                 next: if index + 1 < count { index + 1 } else { NONE },
                 spans,
                 content,
@@ -589,18 +665,20 @@ impl<E: Element> Tree<E> {
             level.push((index, sum));
             tree.total.add(&sum);
         }
+        tree.index = IdIndex::build(entries);
         let mut over_leaves = true;
         while level.len() > 1 {
             let mut upper = Vec::with_capacity(level.len() / (NODE_CHILDREN - 4) + 1);
             for group in level.chunks(NODE_CHILDREN - 4) {
                 let node = tree.internals.len() as u32;
                 let mut sum = Summary::default();
-                for (child, child_sum) in group {
-                    tree.set_parent(*child, over_leaves, node);
+                for (slot, (child, child_sum)) in group.iter().enumerate() {
+                    tree.set_parent(*child, over_leaves, node, slot as u32);
                     sum.add(child_sum);
                 }
                 tree.internals.push(Internal {
                     parent: NONE,
+                    slot: 0,
                     over_leaves,
                     children: group.iter().map(|(child, _)| *child).collect(),
                     sums: group.iter().map(|(_, sum)| *sum).collect(),
@@ -628,7 +706,8 @@ impl<E: Element> Tree<E> {
             );
             if leaf.parent != NONE {
                 let parent = &self.internals[leaf.parent as usize];
-                let slot = slot_of(&parent.children, index as u32);
+                let slot = leaf.slot as usize;
+                assert_eq!(parent.children[slot], index as u32, "leaf {index} slot");
                 assert_eq!(parent.sums[slot], sum, "leaf {index} summary out of date");
             }
             total.add(&sum);
@@ -668,13 +747,6 @@ impl<E: Element> Tree<E> {
 fn can_merge(previous: &Span, span: &Span) -> bool {
     previous.continues_into(span)
         && (span.is_deleted() || previous.len() + span.len() <= MAX_VISIBLE_SPAN)
-}
-
-fn slot_of(children: &[u32], child: u32) -> usize {
-    children
-        .iter()
-        .position(|candidate| *candidate == child)
-        .expect("a child is listed by its parent")
 }
 
 fn measure<E: Element>(item: &E, metric: Metric) -> u64 {

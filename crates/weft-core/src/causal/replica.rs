@@ -193,7 +193,14 @@ impl<S: DotStore> Replica<S> {
         if delta.is_empty() {
             return Outcome::Redundant;
         }
-        let mut delta = delta.clone();
+        self.apply_owned(delta.clone())
+    }
+
+    /// [`Replica::apply`] for a delta the caller gives away (no copy of the state).
+    fn apply_owned(&mut self, mut delta: Delta<S>) -> Outcome {
+        if delta.is_empty() {
+            return Outcome::Redundant;
+        }
         let map = self.table.translate_from(&delta.replicas);
         if map
             .iter()
@@ -330,9 +337,9 @@ impl<S: DotStore> Replica<S> {
         }
         input.finish()?;
         let mut replica = Self::new(id);
-        replica.apply(&state);
-        for delta in &pending {
-            replica.apply(delta);
+        replica.apply_owned(state);
+        for delta in pending {
+            replica.apply_owned(delta);
         }
         Ok(replica)
     }
