@@ -1,0 +1,343 @@
+//! Splitting large messages into chunks, and reassembling them within bounds.
+//!
+//! The receiver holds only bytes it has actually received: nothing is allocated from the
+//! length a chunk claims, partial messages are capped in bytes, chunks and number, and a
+//! new partial message beyond the cap evicts the oldest one.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::config::SyncConfig;
+use crate::error::SyncError;
+use crate::message::{CHUNK_OVERHEAD, Chunk, Message};
+
+/// Splits the encoded message `bytes` into chunk messages whose frames fit `frame_size`.
+pub(crate) fn split(session: u32, transfer: u64, bytes: &[u8], frame_size: usize) -> Vec<Message> {
+    let piece = frame_size.saturating_sub(CHUNK_OVERHEAD).max(1);
+    let total = bytes.len() as u64;
+    bytes
+        .chunks(piece)
+        .enumerate()
+        .map(|(index, slice)| {
+            Message::Chunk(Chunk::new(
+                session,
+                transfer,
+                total,
+                (index * piece) as u64,
+                slice.to_vec(),
+            ))
+        })
+        .collect()
+}
+
+/// Partial messages being reassembled.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Reassembly {
+    partials: BTreeMap<(u32, u64), Partial>,
+    buffered_bytes: usize,
+    buffered_chunks: usize,
+    arrivals: u64,
+    /// Recently completed messages: late duplicates of their chunks are ignored.
+    completed: VecDeque<(u32, u64)>,
+}
+
+/// How many completed messages [`Reassembly`] remembers.
+const REMEMBERED: usize = 16;
+
+#[derive(Clone, Debug)]
+struct Partial {
+    total: u64,
+    received: u64,
+    arrival: u64,
+    pieces: BTreeMap<u64, Vec<u8>>,
+}
+
+impl Reassembly {
+    /// Adds `chunk`; returns the whole message's bytes once every piece is there.
+    pub(crate) fn insert(
+        &mut self,
+        chunk: Chunk,
+        config: &SyncConfig,
+    ) -> Result<Option<Vec<u8>>, SyncError> {
+        let key = (chunk.session, chunk.transfer);
+        let result = self.try_insert(key, chunk, config);
+        if result.is_err() {
+            self.remove(key);
+        }
+        result
+    }
+
+    fn try_insert(
+        &mut self,
+        key: (u32, u64),
+        chunk: Chunk,
+        config: &SyncConfig,
+    ) -> Result<Option<Vec<u8>>, SyncError> {
+        if chunk.total > config.max_message_size as u64 {
+            return Err(SyncError::MessageTooLarge {
+                length: chunk.total,
+                limit: config.max_message_size,
+            });
+        }
+        let length = chunk.bytes.len();
+        let end = chunk.offset.checked_add(length as u64);
+        if length == 0 || end.is_none_or(|end| end > chunk.total) {
+            return Err(SyncError::ChunkOutOfBounds {
+                offset: chunk.offset,
+                length,
+                total: chunk.total,
+            });
+        }
+        if self.completed.contains(&key) {
+            return Ok(None);
+        }
+        if let Some(partial) = self.partials.get(&key)
+            && partial.total != chunk.total
+        {
+            return Err(SyncError::ChunkLengthMismatch {
+                first: partial.total,
+                second: chunk.total,
+            });
+        }
+        if let Some(partial) = self.partials.get(&key)
+            && partial.overlaps(&chunk)?
+        {
+            return Ok(None); // a duplicate
+        }
+        if self.buffered_bytes + length > config.max_buffered_bytes {
+            return Err(SyncError::ReassemblyFull {
+                what: "bytes",
+                buffered: self.buffered_bytes,
+                limit: config.max_buffered_bytes,
+            });
+        }
+        if self.buffered_chunks + 1 > config.max_buffered_chunks {
+            return Err(SyncError::ReassemblyFull {
+                what: "chunks",
+                buffered: self.buffered_chunks,
+                limit: config.max_buffered_chunks,
+            });
+        }
+        if !self.partials.contains_key(&key) {
+            self.make_room(config.max_partial_messages.max(1) - 1);
+            self.arrivals += 1;
+            self.partials.insert(
+                key,
+                Partial {
+                    total: chunk.total,
+                    received: 0,
+                    arrival: self.arrivals,
+                    pieces: BTreeMap::new(),
+                },
+            );
+        }
+        self.buffered_bytes += length;
+        self.buffered_chunks += 1;
+        let Some(partial) = self.partials.get_mut(&key) else {
+            return Ok(None);
+        };
+        partial.received += length as u64;
+        partial.pieces.insert(chunk.offset, chunk.bytes);
+        if partial.received < partial.total {
+            return Ok(None);
+        }
+        let Some(partial) = self.remove(key) else {
+            return Ok(None);
+        };
+        if self.completed.len() == REMEMBERED {
+            self.completed.pop_front();
+        }
+        self.completed.push_back(key);
+        let mut whole = Vec::with_capacity(partial.pieces.values().map(Vec::len).sum());
+        for piece in partial.pieces.into_values() {
+            whole.extend_from_slice(&piece);
+        }
+        Ok(Some(whole))
+    }
+
+    /// Drops every partial message (their missing chunks will come again under a new transfer).
+    pub(crate) fn clear(&mut self) {
+        self.partials.clear();
+        self.buffered_bytes = 0;
+        self.buffered_chunks = 0;
+    }
+
+    /// How many bytes of partial messages are held.
+    pub(crate) fn buffered_bytes(&self) -> usize {
+        self.buffered_bytes
+    }
+
+    fn make_room(&mut self, keep: usize) {
+        while self.partials.len() > keep {
+            let oldest = self
+                .partials
+                .iter()
+                .min_by_key(|(_, partial)| partial.arrival)
+                .map(|(key, _)| *key);
+            match oldest {
+                Some(key) => {
+                    self.remove(key);
+                }
+                None => return,
+            }
+        }
+    }
+
+    fn remove(&mut self, key: (u32, u64)) -> Option<Partial> {
+        let partial = self.partials.remove(&key)?;
+        self.buffered_bytes -= partial.pieces.values().map(Vec::len).sum::<usize>();
+        self.buffered_chunks -= partial.pieces.len();
+        Some(partial)
+    }
+}
+
+impl Partial {
+    /// `Ok(true)` if `chunk` repeats a piece already held, an error if it overlaps one
+    /// otherwise, `Ok(false)` if it is new.
+    fn overlaps(&self, chunk: &Chunk) -> Result<bool, SyncError> {
+        let end = chunk.offset + chunk.bytes.len() as u64;
+        let out_of_bounds = || SyncError::ChunkOutOfBounds {
+            offset: chunk.offset,
+            length: chunk.bytes.len(),
+            total: chunk.total,
+        };
+        if let Some((offset, piece)) = self.pieces.range(..=chunk.offset).next_back() {
+            if *offset == chunk.offset && piece.len() == chunk.bytes.len() {
+                return Ok(true);
+            }
+            if offset + piece.len() as u64 > chunk.offset {
+                return Err(out_of_bounds());
+            }
+        }
+        if let Some((offset, _)) = self.pieces.range(chunk.offset + 1..).next()
+            && *offset < end
+        {
+            return Err(out_of_bounds());
+        }
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(bytes: &[u8], frame_size: usize) -> Vec<Chunk> {
+        split(1, 1, bytes, frame_size)
+            .into_iter()
+            .filter_map(|message| match message {
+                Message::Chunk(chunk) => Some(chunk),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_fit_the_frame_and_reassemble_in_any_order() {
+        let bytes: Vec<u8> = (0..5_000u32).map(|value| value as u8).collect();
+        let mut chunks = pieces(&bytes, 512);
+        assert!(chunks.len() > 5);
+        for chunk in &chunks {
+            assert!(Message::Chunk(chunk.clone()).to_bytes().len() <= 512);
+        }
+        chunks.reverse();
+        chunks.swap(0, 3);
+        let config = SyncConfig::default();
+        let mut reassembly = Reassembly::default();
+        let mut completed = Vec::new();
+        // Every chunk twice, and all of them again afterwards: duplicates are ignored.
+        for chunk in chunks
+            .iter()
+            .flat_map(|chunk| [chunk, chunk])
+            .chain(&chunks)
+        {
+            if let Some(whole) = reassembly.insert(chunk.clone(), &config).unwrap() {
+                completed.push(whole);
+            }
+        }
+        assert_eq!(completed, vec![bytes]);
+        assert_eq!(reassembly.buffered_bytes(), 0);
+    }
+
+    #[test]
+    fn a_message_completes_once() {
+        let bytes = vec![7u8; 1_000];
+        let config = SyncConfig::default();
+        let mut reassembly = Reassembly::default();
+        let mut completed = Vec::new();
+        for chunk in pieces(&bytes, 300) {
+            if let Some(whole) = reassembly.insert(chunk, &config).unwrap() {
+                completed.push(whole);
+            }
+        }
+        assert_eq!(completed, vec![bytes]);
+        assert_eq!(reassembly.buffered_bytes(), 0);
+    }
+
+    #[test]
+    fn hostile_chunks_are_refused_without_allocating_their_claims() {
+        let config = SyncConfig::default();
+        let mut reassembly = Reassembly::default();
+        let huge = Chunk::new(1, 1, u64::MAX, 0, vec![1]);
+        assert!(matches!(
+            reassembly.insert(huge, &config),
+            Err(SyncError::MessageTooLarge { .. })
+        ));
+        let beyond = Chunk::new(1, 2, 10, u64::MAX, vec![1]);
+        assert!(matches!(
+            reassembly.insert(beyond, &config),
+            Err(SyncError::ChunkOutOfBounds { .. })
+        ));
+        let empty = Chunk::new(1, 2, 10, 0, Vec::new());
+        assert!(reassembly.insert(empty, &config).is_err());
+        reassembly
+            .insert(Chunk::new(1, 3, 10, 0, vec![0; 4]), &config)
+            .unwrap();
+        assert!(matches!(
+            reassembly.insert(Chunk::new(1, 3, 10, 2, vec![0; 4]), &config),
+            Err(SyncError::ChunkOutOfBounds { .. })
+        ));
+        reassembly
+            .insert(Chunk::new(1, 4, 10, 0, vec![0; 4]), &config)
+            .unwrap();
+        assert!(matches!(
+            reassembly.insert(Chunk::new(1, 4, 11, 4, vec![0; 4]), &config),
+            Err(SyncError::ChunkLengthMismatch { .. })
+        ));
+        assert_eq!(
+            reassembly.buffered_bytes(),
+            0,
+            "refused transfers are dropped"
+        );
+    }
+
+    #[test]
+    fn buffering_is_bounded() {
+        let config = SyncConfig {
+            max_buffered_bytes: 100,
+            max_buffered_chunks: 5,
+            max_partial_messages: 2,
+            ..SyncConfig::default()
+        };
+        let mut reassembly = Reassembly::default();
+        // Many partial messages: only the newest two are kept.
+        for transfer in 0..10 {
+            reassembly
+                .insert(Chunk::new(1, transfer, 1_000, 0, vec![0; 10]), &config)
+                .unwrap();
+        }
+        assert_eq!(reassembly.buffered_bytes(), 20);
+        assert!(matches!(
+            reassembly.insert(Chunk::new(1, 9, 1_000, 10, vec![0; 90]), &config),
+            Err(SyncError::ReassemblyFull { what: "bytes", .. })
+        ));
+        for offset in 1..5 {
+            reassembly
+                .insert(Chunk::new(1, 8, 1_000, offset * 10, vec![0; 1]), &config)
+                .unwrap();
+        }
+        assert!(matches!(
+            reassembly.insert(Chunk::new(1, 8, 1_000, 500, vec![0; 1]), &config),
+            Err(SyncError::ReassemblyFull { what: "chunks", .. })
+        ));
+    }
+}

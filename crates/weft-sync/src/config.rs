@@ -1,0 +1,57 @@
+//! Limits and sizes of a sync session.
+
+/// The smallest frame size [`SyncConfig::max_frame_size`] may be set to; smaller settings
+/// are raised to it.
+pub const MIN_FRAME_SIZE: usize = 256;
+
+/// Sizes and limits of one peer's session.
+///
+/// ```
+/// use weft_sync::SyncConfig;
+/// let mut config = SyncConfig::default();
+/// config.max_frame_size = 16 * 1024; // e.g. a transport with small frames
+/// assert_eq!(config.max_message_size, 256 * 1024 * 1024);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SyncConfig {
+    /// The largest frame [`generate`](crate::generate) produces; larger messages are sent as
+    /// chunks. At least [`MIN_FRAME_SIZE`]. Default 64 KiB.
+    pub max_frame_size: usize,
+    /// The largest message accepted from chunks. A peer whose state exceeds it cannot be
+    /// repaired through this session. Default 256 MiB.
+    pub max_message_size: usize,
+    /// The most bytes of partial messages held at once. Default 256 MiB.
+    pub max_buffered_bytes: usize,
+    /// The most chunks of partial messages held at once. Default 65,536.
+    pub max_buffered_chunks: usize,
+    /// The most partial messages held at once; a new one evicts the oldest (its chunks were
+    /// probably lost, and it will be sent again). Default 4.
+    pub max_partial_messages: usize,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            max_frame_size: 64 * 1024,
+            max_message_size: 256 * 1024 * 1024,
+            max_buffered_bytes: 256 * 1024 * 1024,
+            max_buffered_chunks: 65_536,
+            max_partial_messages: 4,
+        }
+    }
+}
+
+impl SyncConfig {
+    /// The frame size in effect: [`SyncConfig::max_frame_size`], at least [`MIN_FRAME_SIZE`].
+    ///
+    /// ```
+    /// let mut config = weft_sync::SyncConfig::default();
+    /// config.max_frame_size = 10;
+    /// assert_eq!(config.frame_size(), weft_sync::MIN_FRAME_SIZE);
+    /// ```
+    #[must_use]
+    pub fn frame_size(&self) -> usize {
+        self.max_frame_size.max(MIN_FRAME_SIZE)
+    }
+}

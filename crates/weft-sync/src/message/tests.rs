@@ -1,0 +1,161 @@
+//! Tests of the message codec: round trips, and damaged or hostile bytes refused.
+
+use quickcheck::{Arbitrary, Gen, QuickCheck};
+use weft_core::codec::frame::{self, Kind};
+use weft_core::{DecodeError, Digest, ReplicaId, VersionVector};
+
+use super::*;
+
+fn version(g: &mut Gen) -> VersionVector {
+    let count = usize::arbitrary(g) % 4;
+    (0..count)
+        .map(|_| {
+            (
+                ReplicaId::from_u128(u128::from(u8::arbitrary(g))),
+                u64::arbitrary(g) % weft_core::MAX_COUNTER + 1,
+            )
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+struct Arbitrary_(Message);
+
+impl Arbitrary for Arbitrary_ {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let session = u32::arbitrary(g);
+        let digest = Digest(u128::arbitrary(g));
+        Self(match u8::arbitrary(g) % 5 {
+            0 => Message::Hello(Hello {
+                protocol: u8::arbitrary(g),
+                session,
+                version: version(g),
+                digest,
+            }),
+            1 => Message::Changes(Changes::new(
+                session,
+                u64::arbitrary(g),
+                Option::<u32>::arbitrary(g),
+                version(g),
+                Vec::<u8>::arbitrary(g),
+            )),
+            2 => Message::Ack(Ack::new(
+                session,
+                u32::arbitrary(g),
+                u64::arbitrary(g),
+                version(g),
+                bool::arbitrary(g).then_some(digest),
+            )),
+            3 => Message::Repair(Repair::new(
+                session,
+                bool::arbitrary(g),
+                version(g),
+                Vec::<u8>::arbitrary(g),
+            )),
+            _ => Message::Chunk(Chunk::new(
+                session,
+                u64::arbitrary(g),
+                u64::arbitrary(g),
+                u64::arbitrary(g),
+                Vec::<u8>::arbitrary(g),
+            )),
+        })
+    }
+}
+
+#[test]
+fn every_message_round_trips() {
+    fn property(message: Arbitrary_) -> bool {
+        Message::from_bytes(&message.0.to_bytes()) == Ok(message.0)
+    }
+    QuickCheck::new()
+        .tests(2_000)
+        .quickcheck(property as fn(Arbitrary_) -> bool);
+}
+
+#[test]
+fn every_truncation_and_bit_flip_is_refused() {
+    let mut g = Gen::new(20);
+    for _ in 0..50 {
+        let bytes = Arbitrary_::arbitrary(&mut g).0.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(Message::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        for position in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut damaged = bytes.clone();
+                damaged[position] ^= 1 << bit;
+                assert!(
+                    Message::from_bytes(&damaged).is_err(),
+                    "flip {position}:{bit}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unknown_tags_and_flags_are_typed_errors() {
+    let unknown = frame::seal(Kind::SyncMessage, |out| out.u8(99));
+    assert!(matches!(
+        Message::from_bytes(&unknown),
+        Err(DecodeError::InvalidValue {
+            what: "sync message tag",
+            value: 99,
+            ..
+        })
+    ));
+    let saved_state = frame::seal(Kind::SyncMessage, |out| {
+        out.u8(tag::SAVED_STATE);
+        out.u8(0);
+    });
+    assert!(Message::from_bytes(&saved_state).is_err());
+    let bad_flag = frame::seal(Kind::SyncMessage, |out| {
+        out.u8(tag::CHANGES);
+        out.raw(&[0; 4]);
+        out.varint(1);
+        out.u8(7);
+    });
+    assert!(matches!(
+        Message::from_bytes(&bad_flag),
+        Err(DecodeError::InvalidValue {
+            what: "session flag",
+            ..
+        })
+    ));
+    let delta_frame = frame::seal(Kind::Delta, |_| {});
+    assert!(matches!(
+        Message::from_bytes(&delta_frame),
+        Err(DecodeError::WrongKind { .. })
+    ));
+}
+
+#[test]
+fn a_huge_length_is_refused_before_allocation() {
+    // A `Changes` whose delta claims 2^60 bytes.
+    let bytes = frame::seal(Kind::SyncMessage, |out| {
+        out.u8(tag::CHANGES);
+        out.raw(&[0; 4]);
+        out.varint(1);
+        out.u8(0);
+        out.varint(0);
+        out.varint(1 << 60);
+    });
+    assert!(matches!(
+        Message::from_bytes(&bytes),
+        Err(DecodeError::LengthTooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_hello_of_two_replicas_is_small() {
+    let version: VersionVector = [
+        (ReplicaId::from_u128(1), 1000),
+        (ReplicaId::from_u128(2), 5),
+    ]
+    .into_iter()
+    .collect();
+    let bytes = Message::Hello(Hello::new(1, version, Digest(0))).to_bytes();
+    // frame 8 + tag 1 + protocol 1 + session 4 + vector (1 + 32 + 3) + digest 16
+    assert_eq!(bytes.len(), 66);
+}

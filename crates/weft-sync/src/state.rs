@@ -1,0 +1,333 @@
+//! `SyncState`: what one replica knows about one peer's session.
+
+use std::collections::VecDeque;
+
+use weft_core::codec::frame::{self, Kind};
+use weft_core::codec::{Decode, Encode};
+use weft_core::{DecodeError, ReplicaId, Replicated, VersionVector};
+
+use crate::chunk::Reassembly;
+use crate::config::SyncConfig;
+use crate::message::{Message, tag};
+
+/// How many replaced peer sessions a state remembers, to ignore their late messages.
+const RETIRED_SESSIONS: usize = 16;
+
+/// The sync state of one replica towards one peer: what the peer is known to hold, what was
+/// sent and not yet acknowledged, the handshake and repair phases, messages waiting to be
+/// sent and chunks being reassembled. Keep one per peer; feed it to
+/// [`generate`](crate::generate) and [`receive`](crate::receive).
+///
+/// ```
+/// use weft_sync::SyncState;
+/// let state = SyncState::new();
+/// assert!(state.peer_version().is_none()); // nothing known before the peer's hello
+/// ```
+#[derive(Clone, Debug)]
+pub struct SyncState {
+    pub(crate) config: SyncConfig,
+    /// This side's session; a new one for every connection.
+    pub(crate) session: u32,
+    /// The `seq` of the last `Changes` sent in this session.
+    pub(crate) last_seq: u64,
+    /// The last chunked transfer number used in this session.
+    pub(crate) last_transfer: u64,
+    /// Our hello must be sent (again).
+    pub(crate) hello_due: bool,
+    /// The peer session that answered our current hello, once one did.
+    pub(crate) answered_by: Option<u32>,
+    /// The peer's current session, once known.
+    pub(crate) peer_session: Option<u32>,
+    /// Peer sessions replaced by a newer one: their late messages carry stale versions.
+    pub(crate) retired: VecDeque<u32>,
+    /// What the peer is known to hold (from its hello, `Changes` and acks in its current
+    /// session, or resumed from a saved state). `None` before anything is known.
+    pub(crate) peer_has: Option<VersionVector>,
+    /// What the peer will hold once everything we sent arrives: `peer_has` ⊔ versions sent.
+    pub(crate) sent: VersionVector,
+    /// The latest `Changes` not acknowledged yet: its `seq` and `sent` after it.
+    pub(crate) in_flight: Option<(u64, VersionVector)>,
+    /// Versions pushed since a reconnect and before the peer's new hello (resumed sessions).
+    pub(crate) resumed_pushes: Option<VersionVector>,
+    /// The peer's hello waits for its answer: `Some(empty)`, where `empty` says that the
+    /// peer holds exactly our state.
+    pub(crate) answer_due: Option<(u32, bool)>,
+    /// An ack is due: `(peer session, seq, with digest)`.
+    pub(crate) ack_due: Option<(u32, u64, bool)>,
+    pub(crate) repair: RepairPhase,
+    /// Chunks of a large message, sent one per [`generate`](crate::generate) call.
+    pub(crate) outbox: VecDeque<Message>,
+    pub(crate) reassembly: Reassembly,
+}
+
+/// Where a divergence repair stands in the current session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RepairPhase {
+    /// A repair was started (at most once per session).
+    pub(crate) started: bool,
+    /// Our complete state must be sent, asking for the peer's.
+    pub(crate) request_due: bool,
+    /// Our complete state must be sent in answer to the peer's request.
+    pub(crate) answer_due: bool,
+    /// We asked for the peer's complete state and have not received it yet.
+    pub(crate) awaiting: bool,
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SyncState {
+    /// A state for a new connection to a peer, with the default [`SyncConfig`] and a random
+    /// session.
+    ///
+    /// ```
+    /// assert_ne!(weft_sync::SyncState::new().session(), weft_sync::SyncState::new().session());
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_config(SyncConfig::default(), random_session())
+    }
+
+    /// A state for a new connection with `config` and the given `session` number. Sessions
+    /// tell a connection's messages from late messages of an earlier one: never reuse one
+    /// towards the same peer (pass a random number; tests pass fixed ones to be reproducible).
+    ///
+    /// ```
+    /// use weft_sync::{SyncConfig, SyncState};
+    /// let state = SyncState::with_config(SyncConfig::default(), 42);
+    /// assert_eq!(state.session(), 42);
+    /// ```
+    #[must_use]
+    pub fn with_config(config: SyncConfig, session: u32) -> Self {
+        Self {
+            config,
+            session,
+            last_seq: 0,
+            last_transfer: 0,
+            hello_due: true,
+            answered_by: None,
+            peer_session: None,
+            retired: VecDeque::new(),
+            peer_has: None,
+            sent: VersionVector::new(),
+            in_flight: None,
+            resumed_pushes: None,
+            answer_due: None,
+            ack_due: None,
+            repair: RepairPhase::default(),
+            outbox: VecDeque::new(),
+            reassembly: Reassembly::default(),
+        }
+    }
+
+    /// This side's current session.
+    ///
+    /// ```
+    /// let mut state = weft_sync::SyncState::with_config(Default::default(), 7);
+    /// state.reconnect();
+    /// assert_eq!(state.session(), 8);
+    /// ```
+    #[must_use]
+    pub fn session(&self) -> u32 {
+        self.session
+    }
+
+    /// The configuration.
+    ///
+    /// ```
+    /// assert_eq!(weft_sync::SyncState::new().config().max_frame_size, 64 * 1024);
+    /// ```
+    #[must_use]
+    pub fn config(&self) -> &SyncConfig {
+        &self.config
+    }
+
+    /// What the peer is known to hold: its version as it last told us (hello, acks, changes),
+    /// or as resumed from [`SyncState::save`]. `None` before the peer's hello.
+    ///
+    /// ```
+    /// assert_eq!(weft_sync::SyncState::new().peer_version(), None);
+    /// ```
+    #[must_use]
+    pub fn peer_version(&self) -> Option<&VersionVector> {
+        self.peer_has.as_ref()
+    }
+
+    /// How many bytes of partially received chunked messages are held.
+    ///
+    /// ```
+    /// assert_eq!(weft_sync::SyncState::new().buffered_bytes(), 0);
+    /// ```
+    #[must_use]
+    pub fn buffered_bytes(&self) -> usize {
+        self.reassembly.buffered_bytes()
+    }
+
+    /// Whether nothing is waiting to be sent or acknowledged: no hello, answer, ack, repair
+    /// or chunk due, nothing in flight, and `replica` holds nothing the peer lacks.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// let replica = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// assert!(!weft_sync::SyncState::new().is_idle(&replica)); // the hello is due
+    /// ```
+    #[must_use]
+    pub fn is_idle<R: Replicated>(&self, replica: &R) -> bool {
+        !self.hello_due
+            && self.answered_by.is_some()
+            && self.answer_due.is_none()
+            && self.ack_due.is_none()
+            && self.in_flight.is_none()
+            && self.outbox.is_empty()
+            && !self.repair.request_due
+            && !self.repair.answer_due
+            && !self.repair.awaiting
+            && self.peer_has.is_some()
+            && replica.version() <= self.sent
+    }
+
+    /// Whether the peer holds changes of `replica`'s own id that `replica` lacks: the replica
+    /// was restored from an older snapshot after those changes left it. Until this turns false
+    /// (the peer's answer brings them back), the replica must not make changes: they would
+    /// reuse counters that already name other changes.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// let replica = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// assert!(!weft_sync::SyncState::new().behind_on_own_changes(&replica));
+    /// ```
+    #[must_use]
+    pub fn behind_on_own_changes<R: Replicated>(&self, replica: &R) -> bool {
+        let me = replica.replica_id();
+        self.peer_has
+            .as_ref()
+            .is_some_and(|peer| peer.get(me) > replica.version().get(me))
+    }
+
+    /// Starts a new session over a new connection to the same peer (call it on both sides
+    /// when a connection is re-established). What the peer acknowledged is kept, so changes
+    /// made meanwhile are pushed at once, without waiting for the peer's hello, and nothing
+    /// the peer acknowledged is sent again.
+    ///
+    /// ```
+    /// let mut state = weft_sync::SyncState::with_config(Default::default(), 1);
+    /// state.reconnect();
+    /// assert_eq!(state.session(), 2);
+    /// ```
+    pub fn reconnect(&mut self) {
+        let mut next = Self::with_config(self.config, self.session.wrapping_add(1));
+        next.retired = std::mem::take(&mut self.retired);
+        if let Some(peer) = self.peer_session {
+            next.retire(peer);
+        }
+        next.sent = self.peer_has.clone().unwrap_or_default();
+        next.resumed_pushes = self.peer_has.as_ref().map(|_| VersionVector::new());
+        next.peer_has = self.peer_has.take();
+        *self = next;
+    }
+
+    /// Call when the peer has been silent for a while (no message for a few round-trip
+    /// times): messages that may have been lost are sent again by the next
+    /// [`generate`](crate::generate) calls — the hello if unanswered, the changes not
+    /// acknowledged, a repair request not answered. Partial chunked messages are dropped.
+    /// Does nothing when nothing is outstanding, so calling it on a timer cannot loop.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// let replica = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// let mut state = weft_sync::SyncState::new();
+    /// let hello = weft_sync::generate(&mut state, &replica); // lost on the way
+    /// assert!(hello.is_some());
+    /// assert!(weft_sync::generate(&mut state, &replica).is_none());
+    /// state.timeout();
+    /// assert!(weft_sync::generate(&mut state, &replica).is_some()); // the hello again
+    /// ```
+    pub fn timeout(&mut self) {
+        if self.answered_by.is_none() {
+            self.hello_due = true;
+        }
+        if self.in_flight.take().is_some() {
+            self.sent = self.peer_has.clone().unwrap_or_default();
+        }
+        if self.repair.awaiting {
+            self.repair.request_due = true;
+        }
+        self.reassembly.clear();
+    }
+
+    /// What to keep across restarts so that a later session resumes where this one stopped:
+    /// the version the peer acknowledged. A frame of kind 4 (tag 16, see `docs/SYNC.md`).
+    ///
+    /// ```
+    /// use weft_sync::SyncState;
+    /// let saved = SyncState::new().save();
+    /// let resumed = SyncState::resume(&saved).unwrap();
+    /// assert_eq!(resumed.peer_version(), None);
+    /// ```
+    #[must_use]
+    pub fn save(&self) -> Vec<u8> {
+        frame::seal(Kind::SyncMessage, |out| {
+            out.u8(tag::SAVED_STATE);
+            self.peer_has.encode(out);
+        })
+    }
+
+    /// A state for a new connection that resumes from [`SyncState::save`], with the default
+    /// configuration and a random session.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if `bytes` are not a saved state.
+    ///
+    /// ```
+    /// assert!(weft_sync::SyncState::resume(b"nonsense").is_err());
+    /// ```
+    pub fn resume(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::resume_with_config(bytes, SyncConfig::default(), random_session())
+    }
+
+    /// [`SyncState::resume`] with a configuration and session of your choice.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if `bytes` are not a saved state.
+    ///
+    /// ```
+    /// use weft_sync::SyncState;
+    /// let saved = SyncState::new().save();
+    /// let state = SyncState::resume_with_config(&saved, Default::default(), 5).unwrap();
+    /// assert_eq!(state.session(), 5);
+    /// ```
+    pub fn resume_with_config(
+        bytes: &[u8],
+        config: SyncConfig,
+        session: u32,
+    ) -> Result<Self, DecodeError> {
+        let mut input = frame::open(bytes, Kind::SyncMessage)?;
+        let offset = input.position();
+        let found = input.u8()?;
+        if found != tag::SAVED_STATE {
+            return Err(input.invalid("saved sync state tag", u64::from(found), offset));
+        }
+        let peer_has = Option::<VersionVector>::decode(&mut input)?;
+        input.finish()?;
+        let mut state = Self::with_config(config, session);
+        state.sent = peer_has.clone().unwrap_or_default();
+        state.resumed_pushes = peer_has.as_ref().map(|_| VersionVector::new());
+        state.peer_has = peer_has;
+        Ok(state)
+    }
+
+    pub(crate) fn retire(&mut self, session: u32) {
+        if self.retired.len() == RETIRED_SESSIONS {
+            self.retired.pop_front();
+        }
+        self.retired.push_back(session);
+    }
+}
+
+fn random_session() -> u32 {
+    let bytes = ReplicaId::random().to_bytes();
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}
