@@ -6,7 +6,7 @@
 //! [`COMPRESS_ABOVE`] bytes is deflated (RFC 1951), which shrinks prose about fourfold.
 
 use weft_core::codec::{Decoder, DotReader, DotWriter, Encoder};
-use weft_core::{DecodeError, Dot, ReplicaIndex};
+use weft_core::{DecodeError, Dot, MAX_COUNTER, ReplicaIndex};
 
 use crate::element::Element;
 use crate::history::{History, NO_DOT, Run};
@@ -76,23 +76,26 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
     for leaf in sequence.tree.leaves_in_order() {
         content.extend_from_slice(&leaf.content);
     }
-    // History, per replica.
+    // History, per replica: a header, then the runs as columns.
     let with_history: Vec<(ReplicaIndex, &[Run])> = sequence.history.iter().collect();
     body.length(with_history.len());
+    let mut columns = RunColumns::default();
     for (replica, runs) in with_history {
         body.varint(slot_of(replica));
         body.length(runs.len());
         let mut previous = 0u64;
         for run in runs {
-            write_run(&mut body, run, previous, &slot_of, width);
+            columns.write(run, previous, &slot_of, width);
             previous = run.end();
         }
     }
+    columns.finish(&mut body);
     // Loose runs.
     body.length(sequence.loose.len());
+    let mut columns = RunColumns::default();
     for loose in &sequence.loose {
         body.varint(slot_of(loose.replica));
-        write_run(&mut body, &loose.run, 0, &slot_of, width);
+        columns.write(&loose.run, 0, &slot_of, width);
         body.length(loose.gone.len());
         for (start, len) in &loose.gone {
             body.varint(u64::from(*start));
@@ -100,19 +103,56 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
         }
         content.extend_from_slice(&loose.content);
     }
-    E::write_column(&content, &mut body);
-    let body = body.into_bytes();
-    if body.len() > COMPRESS_ABOVE {
-        let packed = miniz_oxide::deflate::compress_to_vec(&body, 7);
-        if packed.len() < body.len() {
+    columns.finish(&mut body);
+    let mut text = Encoder::new();
+    E::write_column(&content, &mut text);
+    write_part(out, body.as_bytes());
+    write_part(out, text.as_bytes());
+}
+
+/// Writes one part of the body (the metadata, or the content column), deflated when that
+/// pays. Metadata and content deflate better apart than together.
+fn write_part(out: &mut DotWriter, part: &[u8]) {
+    if part.len() > COMPRESS_ABOVE {
+        let packed = miniz_oxide::deflate::compress_to_vec(part, 9);
+        if packed.len() < part.len() {
             out.u8(DEFLATED);
-            out.length(body.len());
+            out.length(part.len());
             out.bytes(&packed);
             return;
         }
     }
     out.u8(RAW);
-    out.bytes(&body);
+    out.bytes(part);
+}
+
+/// Reads a part written by [`write_part`].
+fn read_part(input: &mut DotReader<'_, '_>) -> Result<Vec<u8>, DecodeError> {
+    let mode_offset = input.position();
+    match input.u8()? {
+        RAW => Ok(input.bytes()?.to_vec()),
+        DEFLATED => {
+            let declared_offset = input.position();
+            let declared = input.varint()?;
+            let packed = input.bytes()?;
+            let limit = packed.len().saturating_mul(MAX_RATIO);
+            let declared = usize::try_from(declared)
+                .ok()
+                .filter(|length| *length <= limit)
+                .ok_or(DecodeError::LengthTooLarge {
+                    offset: declared_offset,
+                    length: declared,
+                    remaining: packed.len(),
+                })?;
+            let part = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, declared)
+                .map_err(|_| input.malformed("a deflated part is corrupt"))?;
+            if part.len() != declared {
+                return Err(input.malformed("a deflated part has another length"));
+            }
+            Ok(part)
+        }
+        other => Err(input.invalid("sequence part mode", u64::from(other), mode_offset)),
+    }
 }
 
 fn visit_run_dots(run: &Run, mark: &mut impl FnMut(ReplicaIndex)) {
@@ -128,50 +168,130 @@ fn visit_run_dots(run: &Run, mark: &mut impl FnMut(ReplicaIndex)) {
     }
 }
 
-fn write_run(
-    body: &mut Encoder,
-    run: &Run,
-    previous: u64,
-    slot_of: &impl Fn(ReplicaIndex) -> u64,
-    width: u64,
-) {
-    let counter = run.counter();
-    body.varint(counter.saturating_sub(previous));
-    match run {
-        Run::Insert {
-            len, left, right, ..
-        } => {
-            body.varint(u64::from(*len) << 1);
-            for dot in [left, right] {
-                if *dot == NO_DOT {
-                    body.varint(0);
+/// Runs written as columns (counter gaps, shapes, left origins, right origins, deletion
+/// targets), each a sequence of varints: similar values side by side deflate better.
+#[derive(Default)]
+struct RunColumns {
+    gaps: Encoder,
+    shapes: Encoder,
+    lefts: Encoder,
+    rights: Encoder,
+    targets: Encoder,
+    /// The element the previous deletion run ended on: deletions often continue nearby.
+    last_target: u64,
+}
+
+impl RunColumns {
+    fn write(
+        &mut self,
+        run: &Run,
+        previous: u64,
+        slot_of: &impl Fn(ReplicaIndex) -> u64,
+        width: u64,
+    ) {
+        let counter = run.counter();
+        self.gaps.varint(counter.saturating_sub(previous));
+        let dot_word = |dot: &Dot, base: u64| {
+            zigzag(base as i64 - dot.counter as i64)
+                .wrapping_mul(width)
+                .wrapping_add(slot_of(dot.replica))
+        };
+        match run {
+            Run::Insert {
+                len, left, right, ..
+            } => {
+                self.shapes.varint(u64::from(*len) << 1);
+                // The left origin relative to the run, the right one relative to the left
+                // (they are usually neighbours).
+                let right_base = if *left == NO_DOT {
+                    counter
                 } else {
-                    let step = counter as i64 - dot.counter as i64;
-                    body.varint(
-                        zigzag(step)
-                            .wrapping_mul(width)
-                            .wrapping_add(slot_of(dot.replica))
-                            .wrapping_add(1),
-                    );
+                    left.counter
+                };
+                for (dot, base, column) in [
+                    (left, counter, &mut self.lefts),
+                    (right, right_base, &mut self.rights),
+                ] {
+                    if *dot == NO_DOT {
+                        column.varint(0);
+                    } else {
+                        column.varint(dot_word(dot, base).wrapping_add(1));
+                    }
                 }
             }
+            Run::Delete {
+                len,
+                target,
+                backward,
+                ..
+            } => {
+                self.shapes.varint((u64::from(*len) << 1) | 1);
+                // Relative to the run or to where the previous deletion ended, whichever
+                // is nearer (a flag says which).
+                let from_run = dot_word(target, counter);
+                let from_previous = dot_word(target, self.last_target);
+                let word = if from_run <= from_previous {
+                    from_run << 1
+                } else {
+                    (from_previous << 1) | 1
+                };
+                self.targets.varint((word << 1) | u64::from(*backward));
+                self.last_target = last_target(*target, *len, *backward);
+            }
         }
-        Run::Delete {
-            len,
-            target,
-            backward,
-            ..
-        } => {
-            body.varint((u64::from(*len) << 1) | 1);
-            let step = counter as i64 - target.counter as i64;
-            body.varint(
-                (zigzag(step)
-                    .wrapping_mul(width)
-                    .wrapping_add(slot_of(target.replica))
-                    << 1)
-                    | u64::from(*backward),
-            );
+    }
+
+    fn finish(self, body: &mut Encoder) {
+        for column in [
+            self.gaps,
+            self.shapes,
+            self.lefts,
+            self.rights,
+            self.targets,
+        ] {
+            body.bytes(column.as_bytes());
         }
+    }
+}
+
+/// The element a deletion run ends on.
+fn last_target(target: Dot, len: u32, backward: bool) -> u64 {
+    Run::target_at(target, backward, len - 1).counter
+}
+
+/// Readers over the five columns of [`RunColumns`].
+struct RunReaders<'a> {
+    gaps: Decoder<'a>,
+    shapes: Decoder<'a>,
+    lefts: Decoder<'a>,
+    rights: Decoder<'a>,
+    targets: Decoder<'a>,
+    last_target: u64,
+}
+
+impl<'a> RunReaders<'a> {
+    fn new(body: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        Ok(Self {
+            gaps: Decoder::new(body.bytes()?),
+            shapes: Decoder::new(body.bytes()?),
+            lefts: Decoder::new(body.bytes()?),
+            rights: Decoder::new(body.bytes()?),
+            targets: Decoder::new(body.bytes()?),
+            last_target: 0,
+        })
+    }
+
+    fn finish(&self) -> Result<(), DecodeError> {
+        for column in [
+            &self.gaps,
+            &self.shapes,
+            &self.lefts,
+            &self.rights,
+            &self.targets,
+        ] {
+            column.finish()?;
+        }
+        Ok(())
     }
 }
 
@@ -192,34 +312,14 @@ pub(crate) fn decode<E: Element>(
         slots.push(replica);
     }
     let names = input.table().clone();
-    let mode_offset = input.position();
-    let body = match input.u8()? {
-        RAW => input.bytes()?.to_vec(),
-        DEFLATED => {
-            let declared_offset = input.position();
-            let declared = input.varint()?;
-            let packed = input.bytes()?;
-            let limit = packed.len().saturating_mul(MAX_RATIO);
-            let declared = usize::try_from(declared)
-                .ok()
-                .filter(|length| *length <= limit)
-                .ok_or(DecodeError::LengthTooLarge {
-                    offset: declared_offset,
-                    length: declared,
-                    remaining: packed.len(),
-                })?;
-            let body = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, declared)
-                .map_err(|_| input.malformed("the deflated body is corrupt"))?;
-            if body.len() != declared {
-                return Err(input.malformed("the deflated body has another length"));
-            }
-            body
-        }
-        other => return Err(input.invalid("sequence body mode", u64::from(other), mode_offset)),
-    };
-    let mut body = Decoder::new(&body);
-    let mut sequence = read_body::<E>(&mut body, &slots).map_err(|error| inner(error, input))?;
+    let meta = read_part(input)?;
+    let text = read_part(input)?;
+    let mut body = Decoder::new(&meta);
+    let mut content = Decoder::new(&text);
+    let mut sequence =
+        read_body::<E>(&mut body, &mut content, &slots).map_err(|error| inner(error, input))?;
     body.finish().map_err(|error| inner(error, input))?;
+    content.finish().map_err(|error| inner(error, input))?;
     for replica in &slots {
         if let Some(id) = names.get(replica.as_usize()) {
             sequence.name(*replica, *id);
@@ -241,6 +341,7 @@ fn inner(error: DecodeError, input: &DotReader<'_, '_>) -> DecodeError {
 
 fn read_body<E: Element>(
     body: &mut Decoder<'_>,
+    text: &mut Decoder<'_>,
     slots: &[ReplicaIndex],
 ) -> Result<Sequence<E>, DecodeError> {
     let width = slots.len() as u64;
@@ -274,7 +375,9 @@ fn read_body<E: Element>(
         let replica = replica_of(body, slot)?;
         let counter = previous_end[slot as usize]
             .checked_add_signed(unzigzag(word / width))
-            .filter(|counter| *counter > 0 && counter.checked_add(u64::from(len)).is_some())
+            .filter(|counter| {
+                (1..=MAX_COUNTER).contains(counter) && *counter + u64::from(len) - 1 <= MAX_COUNTER
+            })
             .ok_or_else(|| body.malformed("span counter out of range"))?;
         let span = Span::new(Dot::new(replica, counter), len, deleted);
         previous_end[slot as usize] = span.end();
@@ -283,14 +386,19 @@ fn read_body<E: Element>(
     }
     check_disjoint(&spans, body)?;
     let history_count = body.length(2)?;
-    let mut history = History::default();
+    let mut headers = Vec::with_capacity(history_count);
     for _ in 0..history_count {
         let slot = u64::from(body.varint_u32("replica slot")?);
         let replica = replica_of(body, slot)?;
-        let count = body.length(3)?;
+        let count = body.length(1)?;
+        headers.push((replica, count));
+    }
+    let mut readers = RunReaders::new(body)?;
+    let mut history = History::default();
+    for (replica, count) in headers {
         let mut previous = 0u64;
         for _ in 0..count {
-            let run = read_run(body, previous, slots)?;
+            let run = read_run(&mut readers, previous, slots)?;
             if run.counter() < previous.max(1) {
                 return Err(body.malformed("history runs out of order"));
             }
@@ -298,21 +406,31 @@ fn read_body<E: Element>(
             history.push(replica, run);
         }
     }
+    readers.finish()?;
     let loose_count = body.length(4)?;
-    let mut loose_runs = Vec::with_capacity(loose_count);
-    let mut loose_visible = 0usize;
+    let mut loose_headers = Vec::with_capacity(loose_count);
     for _ in 0..loose_count {
         let slot = u64::from(body.varint_u32("replica slot")?);
         let replica = replica_of(body, slot)?;
-        let run = read_run(body, 0, slots)?;
         let gone_count = body.length(2)?;
         let mut gone = Vec::with_capacity(gone_count);
-        let mut covered = 0u64;
-        let mut end = 0u64;
         for _ in 0..gone_count {
             let start = body.varint()?;
             let len = body.varint()?;
-            if len == 0 || start < end || start + len > u64::from(run.len()) {
+            gone.push((start, len));
+        }
+        loose_headers.push((replica, gone));
+    }
+    let mut readers = RunReaders::new(body)?;
+    let mut loose_runs = Vec::with_capacity(loose_count);
+    let mut loose_visible = 0usize;
+    for (replica, ranges) in loose_headers {
+        let run = read_run(&mut readers, 0, slots)?;
+        let mut gone = Vec::with_capacity(ranges.len());
+        let mut covered = 0u64;
+        let mut end = 0u64;
+        for (start, len) in ranges {
+            if len == 0 || start < end || start.saturating_add(len) > u64::from(run.len()) {
                 return Err(body.malformed("deleted range out of order"));
             }
             end = start + len;
@@ -321,14 +439,15 @@ fn read_body<E: Element>(
         }
         let shown = match run {
             Run::Insert { .. } => u64::from(run.len()) - covered,
-            Run::Delete { .. } if gone_count == 0 => 0,
+            Run::Delete { .. } if gone.is_empty() => 0,
             Run::Delete { .. } => return Err(body.malformed("a deletion with deleted ranges")),
         };
         loose_visible += shown as usize;
         loose_runs.push((replica, run, gone, shown as usize));
     }
+    readers.finish()?;
     check_runs_disjoint(&history, &loose_runs, body)?;
-    let mut content = E::read_column(body, visible + loose_visible)?;
+    let mut content = E::read_column(text, visible + loose_visible)?;
     let loose_content = content.split_off(visible);
     let mut loose_content = loose_content.into_iter();
     let mut sequence = Sequence {
@@ -409,54 +528,67 @@ fn read_dot(
     let step = unzigzag(word / width);
     let target = counter
         .checked_add_signed(-step)
-        .filter(|target| *target > 0)
+        .filter(|target| (1..=MAX_COUNTER).contains(target))
         .ok_or_else(|| body.malformed("dot counter out of range"))?;
     Ok(Dot::new(replica, target))
 }
 
 fn read_run(
-    body: &mut Decoder<'_>,
+    readers: &mut RunReaders<'_>,
     previous: u64,
     slots: &[ReplicaIndex],
 ) -> Result<Run, DecodeError> {
     let counter = previous
-        .checked_add(body.varint()?)
-        .filter(|counter| *counter > 0)
-        .ok_or_else(|| body.malformed("run counter out of range"))?;
-    let word = body.varint()?;
+        .checked_add(readers.gaps.varint()?)
+        .filter(|counter| (1..=MAX_COUNTER).contains(counter))
+        .ok_or_else(|| readers.gaps.malformed("run counter out of range"))?;
+    let word = readers.shapes.varint()?;
     let len = u32::try_from(word >> 1)
         .ok()
-        .filter(|len| *len > 0)
-        .ok_or_else(|| body.malformed("run length out of range"))?;
-    if counter.checked_add(u64::from(len)).is_none() {
-        return Err(body.malformed("run counter out of range"));
-    }
+        .filter(|len| *len > 0 && counter + u64::from(*len) - 1 <= MAX_COUNTER)
+        .ok_or_else(|| readers.shapes.malformed("run length out of range"))?;
     if word & 1 == 0 {
-        let mut origins = [NO_DOT; 2];
-        for origin in &mut origins {
-            let word = body.varint()?;
-            if word > 0 {
-                *origin = read_dot(body, word - 1, counter, slots)?;
-            }
-        }
+        let word = readers.lefts.varint()?;
+        let left = if word > 0 {
+            read_dot(&readers.lefts, word - 1, counter, slots)?
+        } else {
+            NO_DOT
+        };
+        let right_base = if left == NO_DOT {
+            counter
+        } else {
+            left.counter
+        };
+        let word = readers.rights.varint()?;
+        let right = if word > 0 {
+            read_dot(&readers.rights, word - 1, right_base, slots)?
+        } else {
+            NO_DOT
+        };
         Ok(Run::Insert {
             counter,
             len,
-            left: origins[0],
-            right: origins[1],
+            left,
+            right,
         })
     } else {
-        let word = body.varint()?;
+        let word = readers.targets.varint()?;
         let backward = word & 1 == 1;
-        let target = read_dot(body, word >> 1, counter, slots)?;
+        let base = if word & 2 == 0 {
+            counter
+        } else {
+            readers.last_target
+        };
+        let target = read_dot(&readers.targets, word >> 2, base, slots)?;
         let fits = if backward {
             target.counter >= u64::from(len)
         } else {
-            target.counter.checked_add(u64::from(len)).is_some()
+            target.counter + u64::from(len) - 1 <= MAX_COUNTER
         };
         if !fits {
-            return Err(body.malformed("deletion targets out of range"));
+            return Err(readers.targets.malformed("deletion targets out of range"));
         }
+        readers.last_target = last_target(target, len, backward);
         Ok(Run::Delete {
             counter,
             len,

@@ -86,10 +86,10 @@ pub trait ListEditor<T> {
     /// ```
     /// # use weft_core::{Replica, ReplicaId};
     /// # use weft_text::{List, ListEditor};
-    /// let mut list = Replica::<List<char>>::new(ReplicaId::random());
-    /// list.edit(|l| l.insert(0, 'b')).unwrap();
-    /// list.edit(|l| l.insert(0, 'a')).unwrap();
-    /// assert_eq!(list.to_vec(), vec!['a', 'b']);
+    /// let mut list = Replica::<List<u32>>::new(ReplicaId::random());
+    /// list.edit(|l| l.insert(0, 2)).unwrap();
+    /// list.edit(|l| l.insert(0, 1)).unwrap();
+    /// assert_eq!(list.to_vec(), vec![1, 2]);
     /// ```
     ///
     /// # Errors
