@@ -1,5 +1,6 @@
 //! `Doc`: one replica of a JSON-like document of named containers.
 
+mod edit;
 mod entry;
 mod error;
 mod events;
