@@ -141,9 +141,23 @@ impl<S: DotStore> Replica<S> {
         let covered = transaction.into_context();
         let mut since = Clock::default();
         since.set(me, next - 1);
-        for (replica, counter) in self.context.clock().iter() {
-            if replica != me && self.last_mutation.get(replica) != counter {
-                since.set(replica, counter);
+        if S::DEPENDS_ONLY_ON_REPLACED {
+            // Wait only for what the changes replaced (their context beside the new dots).
+            for (replica, last) in covered.clock().iter() {
+                if replica != me {
+                    since.raise(replica, last);
+                }
+            }
+            for (replica, _, last) in covered.cloud() {
+                if replica != me {
+                    since.raise(replica, last);
+                }
+            }
+        } else {
+            for (replica, counter) in self.context.clock().iter() {
+                if replica != me && self.last_mutation.get(replica) != counter {
+                    since.set(replica, counter);
+                }
             }
         }
         self.context.join(&covered);
@@ -191,6 +205,20 @@ impl<S: DotStore> Replica<S> {
     /// until they arrive. Applying a delta twice, or deltas in any order, gives the same state.
     pub fn apply(&mut self, delta: &Delta<S>) -> Outcome {
         if delta.is_empty() {
+            return Outcome::Redundant;
+        }
+        // Check redundancy on the (small) context before copying the (large) store.
+        let map = self.table.translate_from(&delta.replicas);
+        let identity = map
+            .iter()
+            .enumerate()
+            .all(|(from, to)| from == to.as_usize());
+        let redundant = if identity {
+            self.context.includes(&delta.context)
+        } else {
+            self.context.includes(&delta.context.remap(&map))
+        };
+        if redundant {
             return Outcome::Redundant;
         }
         self.apply_owned(delta.clone())
@@ -251,6 +279,20 @@ impl<S: DotStore> Replica<S> {
             self.apply(delta);
         }
         outcome
+    }
+
+    /// Forgets removed entries whose removal every replica has seen. `stable` must be a version
+    /// that every replica which will ever sync with this one has reached (causal stability,
+    /// e.g. the meet of the versions all known peers acknowledged): a replica below it that
+    /// still held a removed entry would never learn of the removal. Returns how many entries
+    /// went.
+    pub fn compact(&mut self, stable: &VersionVector) -> usize {
+        let stable = stable.to_clock(&self.table);
+        let mut bounded = Clock::default();
+        for (replica, counter) in stable.iter() {
+            bounded.set(replica, counter.min(self.context.clock().get(replica)));
+        }
+        self.store.compact(&bounded)
     }
 
     /// Repairs divergence: merges `complete`, the whole state of a replica that claims the same

@@ -141,6 +141,8 @@ impl CounterStore {
 }
 
 impl DotStore for CounterStore {
+    const DEPENDS_ONLY_ON_REPLACED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::COUNTER);
     }

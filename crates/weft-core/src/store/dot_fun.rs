@@ -117,6 +117,8 @@ impl<T> DotFun<T> {
 }
 
 impl<T: Value> DotStore for DotFun<T> {
+    const DEPENDS_ONLY_ON_REPLACED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::DOT_FUN);
     }
@@ -270,6 +272,8 @@ impl DotSet {
 }
 
 impl DotStore for DotSet {
+    const DEPENDS_ONLY_ON_REPLACED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::DOT_SET);
     }

@@ -26,8 +26,7 @@ impl<K: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode> Key for K {}
 
 /// One key's entry: its nested store and the latest change of each replica that touched it.
 ///
-/// `touches` holds at most one dot per replica, sorted by replica. A local change replaces
-/// them all by its own dot (it has seen every earlier touch), so there is usually one.
+/// `touches` holds at most one dot per replica, sorted by replica.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Slot<V> {
     touches: SmallVec<[Dot; 1]>,
@@ -184,7 +183,8 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         true
     }
 
-    /// Forgets dead slots whose every touch is in `stable`: use only with a version that every
+    /// Forgets dead slots whose every touch is in `stable` (not those of nested stores: see
+    /// [`DotStore::compact`] for the recursive version): use only with a version that every
     /// replica that will ever sync has reached (causal stability), or a replica still holding
     /// the old dots would never learn they were removed. Returns how many slots went.
     pub fn compact(&mut self, stable: &Clock) -> usize {
@@ -224,13 +224,11 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
             .count()
     }
 
+    /// Records a local change of the slot. Touches of other replicas are kept: a replica may
+    /// hold this change without the ones it saw (types that depend only on what they replace
+    /// are applied without their author's whole past), and must still be sent those.
     fn touch_local(&mut self, position: usize, dot: Dot) {
-        let slot_id = position as u32;
-        for old in std::mem::take(&mut self.slots[position].touches) {
-            self.index[old.replica.as_usize()].remove(&(old.counter, slot_id));
-        }
-        self.slots[position].touches.push(dot);
-        self.index_insert(dot, slot_id);
+        self.merge_touches(position, &[dot]);
     }
 
     fn merge_touches(&mut self, position: usize, incoming: &[Dot]) {
@@ -292,6 +290,17 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
 }
 
 impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
+    const DEPENDS_ONLY_ON_REPLACED: bool = V::DEPENDS_ONLY_ON_REPLACED;
+
+    fn compact(&mut self, stable: &Clock) -> usize {
+        let nested: usize = self
+            .slots
+            .values_mut()
+            .map(|slot| slot.value.compact(stable))
+            .sum();
+        nested + Keyed::compact(self, stable)
+    }
+
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::KEYED);
         V::write_schema(out);
@@ -365,7 +374,16 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             slot.touches.sort_unstable_by_key(|dot| dot.replica);
             slot.value.remap(map);
         }
-        self.rebuild_index();
+        // Slots keep their positions: the per-replica index only moves to the new replicas.
+        let mut index = Vec::new();
+        for (replica, touched) in std::mem::take(&mut self.index).into_iter().enumerate() {
+            let target = map[replica].as_usize();
+            if index.len() <= target {
+                index.resize_with(target + 1, BTreeSet::new);
+            }
+            index[target] = touched;
+        }
+        self.index = index;
     }
 
     fn visit_dots(&self, visit: &mut dyn FnMut(Dot)) {

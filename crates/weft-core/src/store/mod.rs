@@ -43,6 +43,14 @@ use crate::replica::{ReplicaId, ReplicaIndex};
 /// (idempotent, commutative, associative) and must only ever hold live dots that are in the
 /// context of the replica that owns them.
 pub trait DotStore: Clone + Default + Debug {
+    /// Whether a change to this type depends only on the changes it replaces (the dots it
+    /// drops). Then a mutation's delta only waits for those (and for its author's previous
+    /// change), so a set insertion stays ~40 bytes however many replicas the author has heard
+    /// from. Types whose changes refer to other changes in other ways (a text insertion refers
+    /// to its neighbours) keep the default, `false`: their deltas wait for the author's whole
+    /// causal past.
+    const DEPENDS_ONLY_ON_REPLACED: bool = false;
+
     /// Writes the type's schema: a tag per nesting level, checked when decoding so that bytes
     /// of one type are never read as another.
     fn write_schema(out: &mut Encoder);
@@ -125,6 +133,13 @@ pub trait DotStore: Clone + Default + Debug {
     fn repair_join(&mut self, other: Self) {
         let nothing = CausalContext::default();
         self.join(&nothing, other, &nothing);
+    }
+
+    /// Forgets bookkeeping that every replica has seen: entries removed by changes all in
+    /// `stable` (a version every replica that will ever sync has reached). Returns how many
+    /// entries went. The default forgets nothing.
+    fn compact(&mut self, _stable: &Clock) -> usize {
+        0
     }
 
     /// Checks internal invariants (sortedness, index consistency), panicking on a violation.

@@ -50,7 +50,7 @@ impl DotStore for GCounter {
         out.u8(crate::schema::GROW_COUNTER);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(CounterStore);
     delegate_codec!();
 }
 
@@ -106,6 +106,6 @@ impl DotStore for PNCounter {
         out.u8(crate::schema::PN_COUNTER);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(CounterStore);
     delegate_codec!();
 }

@@ -120,7 +120,7 @@ impl<K: Key, V: DotStore> DotStore for Map<K, V> {
         V::write_schema(out);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(Keyed<K, V>);
     delegate_codec!();
 }
 

@@ -14,7 +14,14 @@ pub use sets::{AddWinsSet, GSet, RemoveWinsSet};
 /// Implements the [`DotStore`](crate::store::DotStore) methods of a newtype by delegating to
 /// its single field (everything but `write_schema`).
 macro_rules! delegate_dot_store {
-    () => {
+    ($inner:ty) => {
+        const DEPENDS_ONLY_ON_REPLACED: bool =
+            <$inner as $crate::store::DotStore>::DEPENDS_ONLY_ON_REPLACED;
+
+        fn compact(&mut self, stable: &$crate::Clock) -> usize {
+            self.0.compact(stable)
+        }
+
         fn is_bottom(&self) -> bool {
             self.0.is_bottom()
         }

@@ -111,6 +111,8 @@ impl<T: Value> Scope<'_, LwwRegister<T>> {
 }
 
 impl<T: Value> DotStore for LwwRegister<T> {
+    const DEPENDS_ONLY_ON_REPLACED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::LWW_REGISTER);
     }
@@ -248,6 +250,6 @@ impl<T: Value> DotStore for MvRegister<T> {
         out.u8(crate::schema::MV_REGISTER);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(DotFun<T>);
     delegate_codec!();
 }

@@ -171,7 +171,7 @@ impl<T: Key> DotStore for GSet<T> {
         out.u8(crate::schema::GROW_SET);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(Keyed<T, DotSet>);
     delegate_codec!();
 }
 
@@ -180,7 +180,7 @@ impl<T: Key> DotStore for AddWinsSet<T> {
         out.u8(crate::schema::ADD_WINS_SET);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(Keyed<T, DotSet>);
     delegate_codec!();
 }
 
@@ -258,7 +258,7 @@ impl<T: Key> DotStore for RemoveWinsSet<T> {
         out.u8(crate::schema::REMOVE_WINS_SET);
     }
 
-    delegate_dot_store!();
+    delegate_dot_store!(Keyed<T, DotFun<bool>>);
     delegate_codec!();
 }
 
