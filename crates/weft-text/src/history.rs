@@ -212,6 +212,10 @@ impl History {
             self.replicas.resize_with(slot + 1, Vec::new);
         }
         let runs = &mut self.replicas[slot];
+        if runs.len() == runs.capacity() {
+            // Grow by an eighth, not double: the history is most of a document's memory.
+            runs.reserve_exact(runs.len() / 8 + 16);
+        }
         match runs.last_mut() {
             None => runs.push(run),
             Some(last) if last.end() <= run.counter() => {

@@ -25,6 +25,18 @@ pub(crate) const MAX_VISIBLE_SPAN: u32 = 256;
 const NODE_CHILDREN: usize = 24;
 /// "No node".
 pub(crate) const NONE: u32 = u32::MAX;
+/// Spans added to a leaf's capacity when it is full (growing by small steps, not doubling,
+/// keeps the memory of a leaf near its content).
+const SPAN_STEP: usize = 4;
+/// Elements added to a leaf's content capacity when it is full.
+const CONTENT_STEP: usize = 48;
+
+/// Makes room for `extra` more items in `vec`, growing by at least `step` (not doubling).
+fn reserve<T>(vec: &mut Vec<T>, extra: usize, step: usize) {
+    if vec.len() + extra > vec.capacity() {
+        vec.reserve_exact(extra.max(step));
+    }
+}
 
 /// A leaf: spans in document order and the content of the visible ones.
 #[derive(Clone, Debug, Default)]
@@ -339,6 +351,7 @@ impl<E: Element> Tree<E> {
         let (replica, last) = (node.spans[span].replica, node.spans[span].end() - 1);
         self.index.raise_top(replica, last);
         let node = &mut self.leaves[leaf as usize];
+        reserve(&mut node.content, content.len(), CONTENT_STEP);
         if let [single] = content {
             node.content.insert(at, single.clone());
         } else {
@@ -360,6 +373,12 @@ impl<E: Element> Tree<E> {
             span: mut slot,
             offset,
         } = location;
+        reserve(&mut self.leaves[leaf as usize].spans, 2, SPAN_STEP);
+        reserve(
+            &mut self.leaves[leaf as usize].content,
+            content.len(),
+            CONTENT_STEP,
+        );
         if offset > 0 {
             let spans = &mut self.leaves[leaf as usize].spans;
             let back = spans[slot].split(offset);
@@ -423,6 +442,7 @@ impl<E: Element> Tree<E> {
         }
         let content_at = self.content_index(leaf, span) + offset as usize;
         let node = &mut self.leaves[leaf as usize];
+        reserve(&mut node.spans, 2, SPAN_STEP);
         let range = content_at..content_at + covered as usize;
         let mut minus = summarize(covered, &node.content[range.clone()]);
         minus.items = 0;
@@ -503,8 +523,12 @@ impl<E: Element> Tree<E> {
         let content_at = self.content_index(leaf, at);
         let new_index = self.leaves.len() as u32;
         let node = &mut self.leaves[leaf as usize];
-        let spans = node.spans.split_off(at);
-        let content = node.content.split_off(content_at);
+        let mut spans = node.spans.split_off(at);
+        let mut content = node.content.split_off(content_at);
+        node.spans.shrink_to(at + SPAN_STEP);
+        node.content.shrink_to(content_at + CONTENT_STEP);
+        spans.reserve_exact(SPAN_STEP);
+        content.reserve_exact(CONTENT_STEP);
         let moved = summarize_spans(&spans, &content);
         let parent = node.parent;
         let next = node.next;
