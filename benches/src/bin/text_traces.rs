@@ -67,7 +67,13 @@ fn load_trace(path: &Path) -> Trace {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|p| (number(&p[0]), number(&p[1]), p[2].as_str().unwrap().to_string()))
+                    .map(|p| {
+                        (
+                            number(&p[0]),
+                            number(&p[1]),
+                            p[2].as_str().unwrap().to_string(),
+                        )
+                    })
                     .collect(),
             })
             .collect(),
@@ -131,7 +137,10 @@ fn weft(trace: &Trace, runs: usize) -> (Row, Row) {
     assert_eq!(replica.to_string(), trace.end, "weft: wrong text");
     let bytes = replica.save();
     let load = median_time(runs, || Replica::<Text>::load(&bytes).unwrap());
-    assert_eq!(Replica::<Text>::load(&bytes).unwrap().to_string(), trace.end);
+    assert_eq!(
+        Replica::<Text>::load(&bytes).unwrap().to_string(),
+        trace.end
+    );
     let with_deltas = median_time(runs, || weft_apply_with_deltas(trace));
     (
         Row {
@@ -166,7 +175,14 @@ fn diamond(trace: &Trace, runs: usize) -> Row {
     let (doc, heap) = retained(|| diamond_apply(trace));
     let bytes = doc.oplog.encode(ENCODE_FULL);
     let load = median_time(runs, || ListCRDT::load_from(&bytes).unwrap());
-    assert_eq!(ListCRDT::load_from(&bytes).unwrap().branch.content().to_string(), trace.end);
+    assert_eq!(
+        ListCRDT::load_from(&bytes)
+            .unwrap()
+            .branch
+            .content()
+            .to_string(),
+        trace.end
+    );
     Row {
         apply: Some(apply),
         size: Some(bytes.len()),
@@ -273,13 +289,20 @@ fn automerge(trace: &Trace, runs: usize) -> Row {
 trait Site: Sized {
     type Update;
     fn new(agent: usize) -> Self;
+    /// A replica of `agent` holding exactly what `from` holds (the traces' `fork()`).
+    fn fork(agent: usize, from: &Self) -> Self;
     fn transact(&mut self, patches: &[Patch]) -> Self::Update;
     fn receive(&mut self, update: &Self::Update);
     fn text(&self) -> String;
 }
 
+/// Catching up by more transactions than this forks a parent's replica instead.
+const FORK_ABOVE: usize = 8;
+
 /// Replays a concurrent trace: each transaction runs on its agent's replica once that
-/// replica has received exactly the transactions its parents include.
+/// replica has received exactly the transactions its parents include: by receiving the
+/// updates of the transactions it lacks, or (when it lacks many) by forking the replica of
+/// a parent that stands exactly at that parent, then receiving the rest.
 fn replay<S: Site>(trace: &Trace) -> Vec<S> {
     let mut sites: Vec<S> = (0..trace.agents).map(S::new).collect();
     let mut have: Vec<Vec<usize>> = vec![vec![0; trace.agents]; trace.agents];
@@ -292,6 +315,19 @@ fn replay<S: Site>(trace: &Trace) -> Vec<S> {
         for parent in &txn.parents {
             for (slot, count) in after[*parent].iter().enumerate() {
                 want[slot] = want[slot].max(*count);
+            }
+        }
+        let lacking: usize = (0..trace.agents)
+            .map(|other| want[other].saturating_sub(have[agent][other]))
+            .sum();
+        if lacking > FORK_ABOVE {
+            for parent in &txn.parents {
+                let source = trace.txns[*parent].agent;
+                if source != agent && have[source] == after[*parent] {
+                    sites[agent] = S::fork(agent, &sites[source]);
+                    have[agent] = have[source].clone();
+                    break;
+                }
             }
         }
         let mut missing = Vec::new();
@@ -319,6 +355,11 @@ impl Site for WeftSite {
     type Update = Delta<Text>;
     fn new(agent: usize) -> Self {
         Self(Replica::new(ReplicaId::from_u128(agent as u128 + 1)))
+    }
+    fn fork(agent: usize, from: &Self) -> Self {
+        let mut replica = Replica::<Text>::new(ReplicaId::from_u128(agent as u128 + 1));
+        replica.merge(&from.0);
+        Self(replica)
     }
     fn transact(&mut self, patches: &[Patch]) -> Delta<Text> {
         self.0.update(|text| {
@@ -349,11 +390,24 @@ impl Site for YrsSite {
         let text = doc.get_or_insert_text("text");
         Self(doc, text)
     }
+    fn fork(agent: usize, from: &Self) -> Self {
+        let site = Self::new(agent);
+        let state = from
+            .0
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        site.0
+            .transact_mut()
+            .apply_update(Update::decode_v1(&state).unwrap())
+            .unwrap();
+        site
+    }
     fn transact(&mut self, patches: &[Patch]) -> Vec<u8> {
         let mut txn = self.0.transact_mut();
         for (position, deleted, inserted) in patches {
             if *deleted > 0 {
-                self.1.remove_range(&mut txn, *position as u32, *deleted as u32);
+                self.1
+                    .remove_range(&mut txn, *position as u32, *deleted as u32);
             }
             if !inserted.is_empty() {
                 self.1.insert(&mut txn, *position as u32, inserted);
@@ -380,6 +434,13 @@ impl Site for LoroSite {
         let doc = LoroDoc::new();
         doc.set_peer_id(agent as u64 + 1).unwrap();
         Self(doc)
+    }
+    fn fork(agent: usize, from: &Self) -> Self {
+        let site = Self::new(agent);
+        site.0
+            .import(&from.0.export(ExportMode::Snapshot).unwrap())
+            .unwrap();
+        site
     }
     fn transact(&mut self, patches: &[Patch]) -> Vec<u8> {
         let before = self.0.oplog_vv();
@@ -416,7 +477,11 @@ fn diamond_merge(trace: &Trace) -> String {
         let mut time = usize::MAX;
         for (position, deleted, inserted) in &txn.patches {
             if *deleted > 0 {
-                time = oplog.add_delete_at(agents[txn.agent], &parents, *position..*position + *deleted);
+                time = oplog.add_delete_at(
+                    agents[txn.agent],
+                    &parents,
+                    *position..*position + *deleted,
+                );
                 parents = vec![time];
             }
             if !inserted.is_empty() {
@@ -424,7 +489,11 @@ fn diamond_merge(trace: &Trace) -> String {
                 parents = vec![time];
             }
         }
-        last.push(if time == usize::MAX { parents.first().copied().unwrap_or(usize::MAX) } else { time });
+        last.push(if time == usize::MAX {
+            parents.first().copied().unwrap_or(usize::MAX)
+        } else {
+            time
+        });
     }
     oplog.checkout_tip().content().to_string()
 }
@@ -480,7 +549,11 @@ fn main() {
     for name in names {
         let trace = load_trace(&dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")));
         let edits = patches(&trace).count();
-        println!("\n### {} ({edits} edits, final text {} chars)\n", trace.name, trace.end.chars().count());
+        println!(
+            "\n### {} ({edits} edits, final text {} chars)\n",
+            trace.name,
+            trace.end.chars().count()
+        );
         let (weft_row, weft_deltas) = weft(&trace, 5);
         let slow = if quick { 1 } else { 1 };
         let rows: Vec<(&str, Row)> = vec![
@@ -502,23 +575,39 @@ fn main() {
                 vec![
                     (*library).to_string(),
                     fmt_ms(row.apply),
-                    row.apply.map_or("–".into(), |d| ratio(millis(d), millis(best_apply))),
+                    row.apply
+                        .map_or("–".into(), |d| ratio(millis(d), millis(best_apply))),
                     fmt_bytes(row.size),
-                    row.size.map_or("–".into(), |s| ratio(s as f64, best_size as f64)),
+                    row.size
+                        .map_or("–".into(), |s| ratio(s as f64, best_size as f64)),
                     fmt_ms(row.load),
-                    row.load.map_or("–".into(), |d| ratio(millis(d), millis(best_load))),
+                    row.load
+                        .map_or("–".into(), |d| ratio(millis(d), millis(best_load))),
                     fmt_bytes(row.heap),
-                    row.heap.map_or("–".into(), |h| ratio(h as f64, best_heap as f64)),
+                    row.heap
+                        .map_or("–".into(), |h| ratio(h as f64, best_heap as f64)),
                 ]
             })
             .collect();
         print_table(
-            &["library", "apply", "× best peer", "encoded (full history)", "×", "load", "×", "heap retained", "×"],
+            &[
+                "library",
+                "apply",
+                "× best peer",
+                "encoded (full history)",
+                "×",
+                "load",
+                "×",
+                "heap retained",
+                "×",
+            ],
             &table,
         );
         if let Some(text) = Replica::<Text>::load(&weft_apply(&trace).save()).ok() {
             let (spans, runs, waiting) = text.shape();
-            println!("\nweft shape: {spans} spans in the order tree, {runs} history runs, {waiting} waiting");
+            println!(
+                "\nweft shape: {spans} spans in the order tree, {runs} history runs, {waiting} waiting"
+            );
         }
     }
     let mut concurrent = vec![dir.join("concurrent_traces/friendsforever.json.gz")];

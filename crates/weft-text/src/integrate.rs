@@ -246,10 +246,11 @@ impl<E: Element> Sequence<E> {
             self.integrate_all(fresh);
             return;
         }
+        // Only the runs above what `self` has seen in order need their content gathered.
         let mut runs = if tree.is_empty() {
             Vec::new()
         } else {
-            Self::runs_of(&tree, &history, &Clock::default())
+            Self::runs_of(&tree, &history, context.clock())
         };
         runs.extend(loose);
         let fresh = unseen(context, runs);
@@ -402,12 +403,22 @@ fn unseen<E: Element>(context: &CausalContext, runs: Vec<Loose<E>>) -> Vec<Loose
         if context.includes_range(loose.replica, first, last) {
             continue;
         }
+        let top = context.clock().get(loose.replica);
+        if context.cloud_is_empty() {
+            // Seen: exactly the counters up to `top`.
+            if top < first {
+                fresh.push(loose);
+            } else {
+                let from = (top + 1 - first) as u32;
+                fresh.push(slice(&loose, from, loose.run.len()));
+            }
+            continue;
+        }
         let mut known: Vec<(u64, u64)> = context
             .cloud()
             .filter(|(replica, _, _)| *replica == loose.replica)
             .map(|(_, low, high)| (low, high))
             .collect();
-        let top = context.clock().get(loose.replica);
         if top > 0 {
             known.insert(0, (1, top));
         }
@@ -423,11 +434,11 @@ fn unseen<E: Element>(context: &CausalContext, runs: Vec<Loose<E>>) -> Vec<Loose
             if next < stop {
                 let from = (next - first) as u32;
                 let to = (stop - first) as u32;
-                fresh.push(if from == 0 && to == loose.run.len() {
-                    loose.clone()
-                } else {
-                    slice(&loose, from, to)
-                });
+                if from == 0 && to == loose.run.len() {
+                    fresh.push(loose);
+                    break;
+                }
+                fresh.push(slice(&loose, from, to));
             }
             next = next.max(high.saturating_add(1));
             if next > last {

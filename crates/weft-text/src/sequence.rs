@@ -70,6 +70,24 @@ impl<E: Element> Sequence<E> {
         self.names[slot] = Some(id);
     }
 
+    /// Makes sure this delta's context mentions the replica of `dot` (an origin or a target
+    /// of a change by `me`), so that the delta's replica table names it: once per replica.
+    fn declare(
+        &mut self,
+        dot: Dot,
+        me: ReplicaIndex,
+        names: &[Option<ReplicaId>],
+        transaction: &mut Transaction,
+    ) {
+        if dot == NO_DOT || dot.replica == me || self.name_of(dot.replica).is_some() {
+            return;
+        }
+        transaction.drop_dot(dot);
+        if let Some(id) = names.get(dot.replica.as_usize()).copied().flatten() {
+            self.name(dot.replica, id);
+        }
+    }
+
     fn name_of(&self, replica: ReplicaIndex) -> Option<ReplicaId> {
         self.names.get(replica.as_usize()).copied().flatten()
     }
@@ -165,12 +183,10 @@ impl<E: Element> Sequence<E> {
             right: gap.right,
         };
         if let Some(delta) = delta {
-            // The delta names the replicas of its origins through its context (they are
-            // known to any replica that can apply it).
+            // The delta names the replicas of its origins through its context (one dot of
+            // each is enough; they are known to any replica that can apply it).
             for origin in [gap.left, gap.right] {
-                if origin != NO_DOT {
-                    transaction.drop_dot(origin);
-                }
+                delta.declare(origin, me, &self.names, transaction);
             }
             delta.name(me, transaction.id());
             delta.push_loose(Loose {
@@ -241,7 +257,7 @@ impl<E: Element> Sequence<E> {
             };
             self.history.push(me, run);
             if let Some(delta) = delta.as_deref_mut() {
-                transaction.drop_dot(target);
+                delta.declare(target, me, &self.names, transaction);
                 delta.push_loose(Loose {
                     replica: me,
                     run,

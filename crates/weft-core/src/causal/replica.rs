@@ -390,9 +390,9 @@ impl<S: DotStore> Replica<S> {
     pub fn check(&self) {
         self.store.check();
         let mut outside = Vec::new();
-        self.store.visit_dots(&mut |dot| {
-            if !self.context.contains(dot) {
-                outside.push(dot);
+        self.store.visit_dot_ranges(&mut |replica, first, last| {
+            if !self.context.includes_range(replica, first, last) {
+                outside.push((replica, first, last));
             }
         });
         assert!(outside.is_empty(), "dots outside the context: {outside:?}");
