@@ -2,8 +2,11 @@
 //! histories over several replicas, and a deterministic lossy network.
 
 pub mod doc_workload;
+pub mod fuzzing;
 pub mod network;
 pub mod random;
+pub mod sync_pair;
+pub mod sync_simulation;
 pub mod workloads;
 
 pub use network::{Network, NetworkConfig};

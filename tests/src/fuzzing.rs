@@ -1,0 +1,183 @@
+//! The fuzz harnesses, shared by the cargo-fuzz targets in `fuzz/` and by the regression
+//! tests that replay every input a fuzzer ever found (`tests/fuzz_regressions/`).
+//!
+//! Every harness must return normally on any input: a panic is a bug.
+
+use weft::store::DotStore;
+use weft::{
+    AddWinsSet, Delta, Doc, DocDelta, GCounter, List, LwwRegister, Map, MvRegister, Object,
+    PNCounter, RemoveWinsSet, Replica, ReplicaId, Text, VersionVector,
+};
+
+use crate::doc_workload::DocOp;
+use crate::workloads::{Small, Workload};
+
+fn decode_and_apply<S: DotStore>(data: &[u8]) {
+    if let Ok(delta) = Delta::<S>::from_bytes(data) {
+        let mut replica = Replica::<S>::new(ReplicaId::from_u128(7));
+        replica.apply(&delta);
+        replica.check();
+        let again = replica.delta_since(&VersionVector::new()).to_bytes();
+        let decoded = Delta::<S>::from_bytes(&again).expect("a delta we wrote decodes");
+        let mut copy = Replica::<S>::new(ReplicaId::from_u128(8));
+        copy.apply(&decoded);
+        copy.check();
+    }
+    if let Ok(replica) = Replica::<S>::load(data) {
+        replica.check();
+        let restored = Replica::<S>::load(&replica.save()).expect("a snapshot we wrote loads");
+        assert!(restored.same_state(&replica));
+    }
+}
+
+/// Decodes `data` as a delta and as a snapshot of every type — as it is, and with its checksum
+/// recomputed so that mutations reach past the frame check; whatever decodes is applied to a
+/// fresh replica, which must stay consistent and re-encode.
+pub fn decode_everything(data: &[u8]) {
+    decode_as_is(data);
+    if data.len() >= 8 {
+        let mut resealed = data.to_vec();
+        let body = resealed.len() - 4;
+        let checksum = crc32(&resealed[..body]);
+        resealed[body..].copy_from_slice(&checksum.to_le_bytes());
+        decode_as_is(&resealed);
+    }
+}
+
+/// CRC-32 (IEEE), bit by bit.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn decode_as_is(data: &[u8]) {
+    decode_and_apply::<GCounter>(data);
+    decode_and_apply::<PNCounter>(data);
+    decode_and_apply::<LwwRegister<String>>(data);
+    decode_and_apply::<MvRegister<u64>>(data);
+    decode_and_apply::<AddWinsSet<String>>(data);
+    decode_and_apply::<RemoveWinsSet<u32>>(data);
+    decode_and_apply::<Map<String, Map<u8, PNCounter>>>(data);
+    decode_and_apply::<Text>(data);
+    decode_and_apply::<List<u32>>(data);
+    decode_and_apply::<Object>(data);
+    if let Ok(delta) = DocDelta::from_bytes(data) {
+        let mut doc = Doc::new(ReplicaId::from_u128(9));
+        doc.apply(&delta);
+        doc.check();
+        let _ = doc.to_json();
+    }
+}
+
+/// Reads operations from bytes, one small record at a time.
+struct Script<'a> {
+    bytes: &'a [u8],
+}
+
+impl Script<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (first, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        Some(*first)
+    }
+
+    fn small(&mut self) -> Option<Small> {
+        self.byte().map(|byte| Small(byte % 4))
+    }
+
+    fn op(&mut self) -> Option<DocOp> {
+        let kind = self.byte()? % 13;
+        let (a, b, c, d) = (
+            self.small()?,
+            self.byte()?,
+            self.small()?,
+            self.byte()? as i8,
+        );
+        Some(match kind {
+            0 => DocOp::SetValue(a, d),
+            1 => DocOp::Remove(a),
+            2 => DocOp::TextInsert(a, b, ['x', 'é', '😀', '\n'][usize::from(c.0)]),
+            3 => DocOp::TextDelete(a, b, c.0),
+            4 => DocOp::ListPush(a, d),
+            5 => DocOp::ListInsertMap(a, b, c, d),
+            6 => DocOp::ListEditMap(a, b, c, d),
+            7 => DocOp::ListDelete(a, b, c.0),
+            8 => DocOp::Count(a, d),
+            9 => DocOp::SetAdd(a, d % 4),
+            10 => DocOp::SetRemove(a, d % 4),
+            11 => DocOp::Nested(a, c, d),
+            _ => DocOp::NestedRemove(a, c),
+        })
+    }
+}
+
+/// Three document replicas driven by `data`: local operations, delivery of any earlier delta
+/// (through its bytes), `delta_since` exchanges and restarts from snapshots. At the end every
+/// replica gets everything and all must hold the same state.
+pub fn replicas(data: &[u8]) {
+    let mut docs: Vec<Doc> = (1..=3)
+        .map(|id| Doc::new(ReplicaId::from_u128(id)))
+        .collect();
+    let mut deltas: Vec<Vec<u8>> = Vec::new();
+    let mut script = Script { bytes: data };
+    while let Some(action) = script.byte() {
+        let target = usize::from(action >> 6) % 3;
+        match action % 4 {
+            0 | 1 => {
+                let Some(op) = script.op() else { break };
+                let (_, delta) = docs[target].transact(|root| Object::perform(root, &op));
+                if !delta.is_empty() {
+                    deltas.push(delta.to_bytes());
+                }
+            }
+            2 => {
+                let Some(which) = script.byte() else { break };
+                if let Some(bytes) = deltas.get(usize::from(which) % deltas.len().max(1)) {
+                    let delta = DocDelta::from_bytes(bytes).expect("our deltas decode");
+                    docs[target].apply(&delta);
+                }
+            }
+            _ => {
+                let Some(source) = script.byte() else { break };
+                let source = usize::from(source) % 3;
+                if source == target {
+                    docs[target] = Doc::load(&docs[target].save()).expect("snapshots load");
+                } else {
+                    let delta = docs[source].delta_since(&docs[target].version());
+                    docs[target].apply(&delta);
+                }
+            }
+        }
+    }
+    for doc in &docs {
+        doc.check();
+    }
+    for round in 0..2 {
+        for target in 0..3 {
+            for source in (0..3).filter(|source| *source != target) {
+                let delta = docs[source].delta_since(&docs[target].version());
+                docs[target].apply(&delta);
+            }
+        }
+        if round == 1 {
+            for pair in docs.windows(2) {
+                assert!(
+                    pair[0].same_state(&pair[1]),
+                    "replicas differ at quiescence"
+                );
+                assert_eq!(pair[0].to_json(), pair[1].to_json());
+                assert_eq!(pair[0].digest(), pair[1].digest());
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Replays every input the fuzzers found (`tests/fuzz_regressions/<target>/`), plus a seed
+//! corpus of valid encodings, through the same harnesses as the cargo-fuzz targets.
+
+use std::path::PathBuf;
+
+use weft_tests::fuzzing::{decode_everything, replicas};
+
+fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz_regressions")
+        .join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .filter(|path| path.is_file())
+        .map(|path| {
+            let bytes = std::fs::read(&path).expect("readable regression file");
+            (path, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn decode_regressions() {
+    for (_, bytes) in inputs("decode") {
+        decode_everything(&bytes);
+    }
+    // The golden vectors are valid inputs too.
+    for (_, bytes) in inputs("../golden") {
+        decode_everything(&bytes);
+    }
+}
+
+#[test]
+fn replicas_regressions() {
+    for (_, bytes) in inputs("replicas") {
+        replicas(&bytes);
+    }
+    // A fixed pseudo-random script, so the harness itself always runs here.
+    let mut random = weft_tests::SplitMix64::new(42);
+    let script: Vec<u8> = (0..4_000).map(|_| random.next_u64() as u8).collect();
+    replicas(&script);
+}
