@@ -1,0 +1,132 @@
+import { SyncSession } from "../wasm/weft_wasm.js";
+import type { Doc } from "../wasm/weft_wasm.js";
+
+/** Where a {@link WebSocketSync} connection stands. */
+export type ConnectionStatus = "connecting" | "open" | "offline" | "closed";
+
+/** Options of {@link WebSocketSync}. */
+export interface WebSocketSyncOptions {
+  /** First reconnection delay in milliseconds (default 250); doubles on each failure. */
+  minDelay?: number;
+  /** Longest reconnection delay in milliseconds (default 10,000). */
+  maxDelay?: number;
+  /** Silence in milliseconds after which unacknowledged messages are sent again (default 3,000). */
+  timeout?: number;
+  /** The WebSocket constructor (default: the global `WebSocket`). */
+  WebSocket?: typeof WebSocket;
+  /** Called whenever the status changes. */
+  onStatus?: (status: ConnectionStatus) => void;
+}
+
+/**
+ * Syncs a document with a server over a WebSocket, through the Weft sync protocol. The client
+ * keeps working offline: changes made meanwhile are sent when the connection comes back. A
+ * lost connection is retried with exponential backoff and jitter, and the session resumes:
+ * nothing the server acknowledged is sent again.
+ */
+export class WebSocketSync {
+  private readonly session: SyncSession;
+  private readonly options: Required<Omit<WebSocketSyncOptions, "onStatus">> &
+    Pick<WebSocketSyncOptions, "onStatus">;
+  private socket: WebSocket | undefined;
+  private attempts = 0;
+  private connectedOnce = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly idleTimer: ReturnType<typeof setInterval>;
+  private lastHeard = Date.now();
+  private current: ConnectionStatus = "connecting";
+
+  constructor(
+    doc: Doc,
+    private readonly url: string,
+    options: WebSocketSyncOptions = {},
+  ) {
+    this.options = {
+      minDelay: options.minDelay ?? 250,
+      maxDelay: options.maxDelay ?? 10_000,
+      timeout: options.timeout ?? 3_000,
+      WebSocket: options.WebSocket ?? globalThis.WebSocket,
+      onStatus: options.onStatus,
+    };
+    this.session = new SyncSession(doc, (message) => {
+      if (this.socket?.readyState === 1) this.socket.send(message);
+    });
+    this.idleTimer = setInterval(() => this.checkSilence(), this.options.timeout);
+    this.connect();
+  }
+
+  /** Where the connection stands. */
+  get status(): ConnectionStatus {
+    return this.current;
+  }
+
+  /** Whether everything local reached the server and was acknowledged. */
+  get isIdle(): boolean {
+    return this.current === "open" && this.session.isIdle;
+  }
+
+  /** Closes the connection for good. */
+  close(): void {
+    this.setStatus("closed");
+    clearInterval(this.idleTimer);
+    clearTimeout(this.retryTimer);
+    this.socket?.close();
+    this.socket = undefined;
+    this.session.free();
+  }
+
+  private connect(): void {
+    if (this.current === "closed") return;
+    this.setStatus("connecting");
+    const socket = new this.options.WebSocket(this.url);
+    socket.binaryType = "arraybuffer";
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempts = 0;
+      this.lastHeard = Date.now();
+      this.setStatus("open");
+      if (this.connectedOnce) {
+        this.session.reconnect();
+      } else {
+        this.connectedOnce = true;
+        this.session.flush();
+      }
+    };
+    socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+      this.lastHeard = Date.now();
+      try {
+        this.session.receive(new Uint8Array(event.data));
+      } catch (error) {
+        // A message the protocol refuses changes nothing; the server will send again.
+        console.warn("weft: refused a sync message", error);
+      }
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.scheduleReconnect();
+    };
+    socket.onerror = () => socket.close();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.current === "closed") return;
+    this.setStatus("offline");
+    const { minDelay, maxDelay } = this.options;
+    const delay = Math.min(maxDelay, minDelay * 2 ** this.attempts);
+    this.attempts += 1;
+    // Full jitter between half the delay and the delay, so clients do not reconnect in step.
+    this.retryTimer = setTimeout(() => this.connect(), delay * (0.5 + Math.random() / 2));
+  }
+
+  private checkSilence(): void {
+    if (this.current !== "open" || this.session.isIdle) return;
+    if (Date.now() - this.lastHeard >= this.options.timeout) this.session.timeout();
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.current === status) return;
+    this.current = status;
+    this.options.onStatus?.(status);
+  }
+}

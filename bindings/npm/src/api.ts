@@ -1,0 +1,29 @@
+// The package's API, shared by the browser and Node entry points (which only differ in how
+// they load the WebAssembly module).
+export {
+  Doc,
+  TextRef,
+  ListRef,
+  MapRef,
+  CounterRef,
+  SetRef,
+  RegisterRef,
+  SyncSession,
+} from "./wasm/weft_wasm.js";
+export type {
+  WeftValue,
+  JsonValue,
+  Version,
+  ApplyOutcome,
+  UpdateOrigin,
+  PathSegment,
+  DocEvent,
+  WeftErrorCode,
+} from "./wasm/weft_wasm.js";
+export { isWeftError } from "./errors.js";
+export type { WeftError } from "./errors.js";
+export { IndexedDbPersistence } from "./adapters/indexeddb.js";
+export type { IndexedDbOptions } from "./adapters/indexeddb.js";
+export { BroadcastSync } from "./adapters/broadcast.js";
+export { WebSocketSync } from "./adapters/websocket.js";
+export type { WebSocketSyncOptions, ConnectionStatus } from "./adapters/websocket.js";

@@ -1,0 +1,188 @@
+//! Every conversion between JavaScript values and Weft values, in one place.
+//!
+//! - A JS number is an `Int` when it is a safe integer, a `Float` otherwise; a `bigint` is an
+//!   `Int` when it fits 64 bits. Strings, booleans and `null` map to themselves, a `Uint8Array`
+//!   to `Bytes`. Anything else (`undefined`, objects, functions, symbols) is refused.
+//! - Back in JavaScript, an `Int` is a number when it is a safe integer and a `bigint`
+//!   otherwise (only another Rust replica can write one), `Bytes` a `Uint8Array`.
+//! - Documents read as plain data: maps as objects, lists and sets as arrays, text as a
+//!   string, counters as numbers.
+//! - A version is a plain object `{ [replicaId]: number }`.
+//!
+//! The conversions are written against `js-sys` rather than derived through
+//! `serde-wasm-bindgen`: `Value::Bytes` must become a `Uint8Array` (serde sees a sequence),
+//! an untagged `Value` cannot be deserialised from a byte buffer through serde's buffering,
+//! and the hand-written code is smaller in the `.wasm`.
+
+use js_sys::{Array, BigInt, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use weft::{Node, ReplicaId, Value, VersionVector};
+
+use crate::error::WeftError;
+
+/// The largest integer a JS number holds exactly (2^53 − 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A JavaScript value as a Weft value.
+pub(crate) fn to_value(js: &JsValue) -> Result<Value, WeftError> {
+    if js.is_null() {
+        return Ok(Value::Null);
+    }
+    if let Some(flag) = js.as_bool() {
+        return Ok(Value::Bool(flag));
+    }
+    if let Some(number) = js.as_f64() {
+        return Ok(if is_safe_integer(number) {
+            Value::Int(number as i64)
+        } else {
+            Value::Float(number)
+        });
+    }
+    if let Some(text) = js.as_string() {
+        return Ok(Value::String(text));
+    }
+    if let Some(bytes) = js.dyn_ref::<Uint8Array>() {
+        return Ok(Value::Bytes(bytes.to_vec()));
+    }
+    if js.is_bigint() {
+        return i64::try_from(js.clone().unchecked_into::<BigInt>())
+            .map(Value::Int)
+            .map_err(|_| WeftError::InvalidValue("a bigint outside the 64-bit range".into()));
+    }
+    Err(WeftError::InvalidValue(format!(
+        "a Weft value is null, a boolean, a number, a string, a bigint or a Uint8Array, not {}",
+        describe(js)
+    )))
+}
+
+/// A Weft value as a JavaScript value.
+pub(crate) fn from_value(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(flag) => JsValue::from_bool(*flag),
+        Value::Int(number) if is_safe_integer(*number as f64) => JsValue::from_f64(*number as f64),
+        Value::Int(number) => BigInt::from(*number).into(),
+        Value::Float(number) => JsValue::from_f64(*number),
+        Value::String(text) => JsValue::from_str(text),
+        Value::Bytes(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+    }
+}
+
+/// A picture of a document (or part of one) as plain JavaScript data.
+pub(crate) fn from_node(node: &Node) -> JsValue {
+    match node {
+        Node::Value(value) => from_value(value),
+        Node::Map(entries) => {
+            let object = Object::new();
+            for (name, child) in entries {
+                set(&object, name, &from_node(child));
+            }
+            object.into()
+        }
+        Node::List(items) => items.iter().map(from_node).collect::<Array>().into(),
+        Node::Text(text) => JsValue::from_str(text),
+        Node::Counter(number) => JsValue::from_f64(*number as f64),
+        Node::Set(values) => from_values(values).into(),
+    }
+}
+
+/// Values as a JavaScript array.
+pub(crate) fn from_values(values: &[Value]) -> Array {
+    values.iter().map(from_value).collect()
+}
+
+/// Strings as a JavaScript array.
+pub(crate) fn from_strings(strings: &[String]) -> Array {
+    strings.iter().map(|text| JsValue::from_str(text)).collect()
+}
+
+/// A version as `{ [replicaId]: number }`.
+pub(crate) fn from_version(version: &VersionVector) -> JsValue {
+    let object = Object::new();
+    for (replica, counter) in version.iter() {
+        set(
+            &object,
+            &replica.to_string(),
+            &JsValue::from_f64(counter as f64),
+        );
+    }
+    object.into()
+}
+
+/// A version from `{ [replicaId]: number }` (`undefined` or `null`: the empty version).
+pub(crate) fn to_version(js: &JsValue) -> Result<VersionVector, WeftError> {
+    let mut version = VersionVector::new();
+    if js.is_undefined() || js.is_null() {
+        return Ok(version);
+    }
+    let object = js.dyn_ref::<Object>().ok_or_else(|| {
+        WeftError::InvalidArgument("a version is an object { [replicaId]: counter }".into())
+    })?;
+    for pair in Object::entries(object).iter() {
+        let pair: Array = pair.unchecked_into();
+        let replica = replica_id(&pair.get(0))?;
+        let counter = pair
+            .get(1)
+            .as_f64()
+            .filter(|n| is_safe_integer(*n) && *n >= 0.0);
+        let counter = counter.ok_or_else(|| {
+            WeftError::InvalidArgument("a version's counters are non-negative integers".into())
+        })?;
+        version.set(replica, counter as u64);
+    }
+    Ok(version)
+}
+
+/// A replica id from its UUID text.
+pub(crate) fn replica_id(js: &JsValue) -> Result<ReplicaId, WeftError> {
+    let text = js
+        .as_string()
+        .ok_or_else(|| WeftError::InvalidArgument("a replica id is a UUID string".into()))?;
+    text.parse()
+        .map_err(|error: weft::ParseReplicaIdError| WeftError::InvalidArgument(error.to_string()))
+}
+
+/// A position or length given by JavaScript: a non-negative safe integer.
+pub(crate) fn to_index(number: f64, what: &str) -> Result<usize, WeftError> {
+    if is_safe_integer(number) && number >= 0.0 {
+        Ok(number as usize)
+    } else {
+        Err(WeftError::Position(format!(
+            "{what} must be a non-negative integer, not {number}"
+        )))
+    }
+}
+
+/// An amount given by JavaScript: a safe integer.
+pub(crate) fn to_amount(number: f64) -> Result<i64, WeftError> {
+    if is_safe_integer(number) {
+        Ok(number as i64)
+    } else {
+        Err(WeftError::InvalidArgument(format!(
+            "a counter amount must be a safe integer, not {number}"
+        )))
+    }
+}
+
+/// Sets a property of a fresh object (which cannot fail).
+pub(crate) fn set(object: &Object, name: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(name), value);
+}
+
+fn is_safe_integer(number: f64) -> bool {
+    number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER
+}
+
+fn describe(js: &JsValue) -> String {
+    if js.is_undefined() {
+        "undefined".into()
+    } else if js.is_function() {
+        "a function".into()
+    } else if js.is_symbol() {
+        "a symbol".into()
+    } else if Array::is_array(js) {
+        "an array".into()
+    } else {
+        "an object".into()
+    }
+}

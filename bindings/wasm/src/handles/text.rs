@@ -1,0 +1,101 @@
+//! `TextRef`: a handle on a collaborative text. Positions are UTF-16 code units, like
+//! JavaScript string indices.
+
+use wasm_bindgen::prelude::*;
+use weft::prelude::*;
+use weft::{Entry, Kind, PositionError, Text};
+
+use crate::convert::to_index;
+use crate::error::{JsResult, WeftError};
+use crate::handles::{FromHandle, Handle};
+
+/// A collaborative text: concurrent insertions at one place never interleave. Positions and
+/// lengths count UTF-16 code units, as JavaScript strings do; a position inside a surrogate
+/// pair is refused.
+#[wasm_bindgen]
+pub struct TextRef {
+    handle: Handle,
+}
+
+impl FromHandle for TextRef {
+    const KIND: Kind = Kind::Text;
+
+    fn from_handle(handle: Handle) -> Self {
+        Self { handle }
+    }
+}
+
+/// Checks that `position` is a boundary of `text` (absent: the empty text).
+fn check(text: Option<&Text>, position: usize) -> Result<(), WeftError> {
+    match text {
+        Some(text) => text.utf16_to_char(position).map(|_| ()).map_err(Into::into),
+        None if position == 0 => Ok(()),
+        None => Err(PositionError::OutOfRange {
+            position: position as u64,
+            length: 0,
+        }
+        .into()),
+    }
+}
+
+#[wasm_bindgen]
+impl TextRef {
+    /// The length in UTF-16 code units (what `toString().length` says).
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> JsResult<usize> {
+        self.handle
+            .read(|entry| Ok(entry.and_then(Entry::text).map_or(0, Text::len_utf16)))
+    }
+
+    /// The text as a string.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> JsResult<String> {
+        self.handle.read(|entry| {
+            Ok(entry
+                .and_then(Entry::text)
+                .map(ToString::to_string)
+                .unwrap_or_default())
+        })
+    }
+
+    /// The text as a string (for `JSON.stringify`).
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsResult<String> {
+        self.to_js_string()
+    }
+
+    /// Inserts `text` at `index`.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` past the end or inside a surrogate pair; nothing
+    /// changes then.
+    pub fn insert(&self, index: f64, text: &str) -> JsResult<()> {
+        let index = to_index(index, "a text position")?;
+        self.handle.edit(
+            |entry| {
+                check(entry.and_then(Entry::text), index)?;
+                Ok((!text.is_empty()).then_some(()))
+            },
+            |entry, ()| entry.text(|t| t.insert_utf16(index, text)),
+        )?;
+        Ok(())
+    }
+
+    /// Deletes `count` code units from `index`.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` if the range is outside the text or cuts a
+    /// surrogate pair; nothing changes then.
+    pub fn delete(&self, index: f64, count: f64) -> JsResult<()> {
+        let start = to_index(index, "a text position")?;
+        let end = start + to_index(count, "a count")?;
+        self.handle.edit(
+            |entry| {
+                let text = entry.and_then(Entry::text);
+                check(text, start)?;
+                check(text, end)?;
+                Ok((end > start).then_some(()))
+            },
+            |entry, ()| entry.text(|t| t.delete_utf16(start..end)),
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! Paths from the document root to a container: what a JS handle holds instead of a
+//! reference, so that no lifetime crosses the boundary.
+//!
+//! A path starts with a root name; then each step is a name in a map or the identity of a
+//! container element in a list (its [`ChildKey`], which stays the same when elements are
+//! inserted or deleted before it).
+
+use weft::prelude::*;
+use weft::{ChildKey, Element, Entry, Kind, ListContainer, Object, Scope};
+
+use crate::error::WeftError;
+
+/// One step of a path below the root name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Step {
+    /// A name in a map.
+    Key(String),
+    /// A container element of a list.
+    Child(ChildKey),
+}
+
+/// Where a handle points: a root name and the steps below it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Path {
+    pub(crate) root: String,
+    pub(crate) steps: Vec<Step>,
+}
+
+impl Path {
+    /// The root entry `name`.
+    pub(crate) fn root(name: &str) -> Self {
+        Self {
+            root: name.to_owned(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// This path extended by one step.
+    pub(crate) fn child(&self, step: Step) -> Self {
+        let mut path = self.clone();
+        path.steps.push(step);
+        path
+    }
+}
+
+/// The entry at `path`, read-only: `Ok(None)` while it (or a map above it) was never written.
+///
+/// # Errors
+/// [`WeftError::WrongKind`] if a step crosses an entry of another kind than the step needs,
+/// [`WeftError::Deleted`] if a list element on the way is gone.
+pub(crate) fn resolve<'a>(root: &'a Object, path: &Path) -> Result<Option<&'a Entry>, WeftError> {
+    let mut entry = root.entry(&path.root);
+    for step in &path.steps {
+        entry = match step {
+            Step::Key(name) => match expect(entry, Kind::Map)? {
+                Some(parent) => parent.map().and_then(|map| map.entry(name)),
+                None => None,
+            },
+            Step::Child(key) => {
+                let list = expect(entry, Kind::List)?.and_then(Entry::list);
+                match list.and_then(|list| find_child(list, *key)) {
+                    Some((_, child)) => child,
+                    None => return Err(WeftError::Deleted),
+                }
+            }
+        };
+    }
+    Ok(entry)
+}
+
+/// `entry` if it shows `kind` or nothing yet.
+///
+/// # Errors
+/// [`WeftError::WrongKind`] if it shows another kind.
+pub(crate) fn expect(entry: Option<&Entry>, kind: Kind) -> Result<Option<&Entry>, WeftError> {
+    match entry.and_then(Entry::kind) {
+        Some(found) if found != kind => Err(WeftError::WrongKind {
+            expected: kind.name(),
+            found: found.name(),
+        }),
+        _ => Ok(entry),
+    }
+}
+
+/// The index and entry of the container element `key` of `list`.
+pub(crate) fn find_child(list: &ListContainer, key: ChildKey) -> Option<(usize, Option<&Entry>)> {
+    list.iter()
+        .enumerate()
+        .find_map(|(index, element)| match element {
+            Element::Container(found, entry) if found == key => Some((index, entry)),
+            _ => None,
+        })
+}
+
+/// Runs `change` on the entry at the end of `steps` below `entry`, creating maps on the way.
+/// Call it only after [`resolve`] accepted the path: a step that no longer fits returns
+/// `None` and changes nothing.
+pub(crate) fn descend<R>(
+    entry: &mut Scope<'_, Entry>,
+    steps: &[Step],
+    change: &mut dyn FnMut(&mut Scope<'_, Entry>) -> R,
+) -> Option<R> {
+    let Some((step, rest)) = steps.split_first() else {
+        return Some(change(entry));
+    };
+    match step {
+        Step::Key(name) => entry.map(|map| map.entry(name, |child| descend(child, rest, change))),
+        Step::Child(key) => entry.list(|list| {
+            let (index, _) = find_child(list.current(), *key)?;
+            list.entry_at(index, |child| descend(child, rest, change))
+                .ok()
+                .flatten()
+        }),
+    }
+}
