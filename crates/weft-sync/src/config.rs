@@ -8,8 +8,7 @@ pub const MIN_FRAME_SIZE: usize = 256;
 ///
 /// ```
 /// use weft_sync::SyncConfig;
-/// let mut config = SyncConfig::default();
-/// config.max_frame_size = 16 * 1024; // e.g. a transport with small frames
+/// let config = SyncConfig::default().with_max_frame_size(16 * 1024); // small frames
 /// assert_eq!(config.max_message_size, 256 * 1024 * 1024);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +42,45 @@ impl Default for SyncConfig {
 }
 
 impl SyncConfig {
+    /// This configuration with [`SyncConfig::max_frame_size`] set to `bytes`.
+    ///
+    /// ```
+    /// let config = weft_sync::SyncConfig::default().with_max_frame_size(1024);
+    /// assert_eq!(config.frame_size(), 1024);
+    /// ```
+    #[must_use]
+    pub fn with_max_frame_size(mut self, bytes: usize) -> Self {
+        self.max_frame_size = bytes;
+        self
+    }
+
+    /// This configuration with [`SyncConfig::max_message_size`] set to `bytes`.
+    ///
+    /// ```
+    /// let config = weft_sync::SyncConfig::default().with_max_message_size(1 << 20);
+    /// assert_eq!(config.max_message_size, 1 << 20);
+    /// ```
+    #[must_use]
+    pub fn with_max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// This configuration with the reassembly limits set: bytes and chunks of partial
+    /// messages held at once, and partial messages held at once.
+    ///
+    /// ```
+    /// let config = weft_sync::SyncConfig::default().with_reassembly_limits(1 << 20, 100, 2);
+    /// assert_eq!(config.max_partial_messages, 2);
+    /// ```
+    #[must_use]
+    pub fn with_reassembly_limits(mut self, bytes: usize, chunks: usize, messages: usize) -> Self {
+        self.max_buffered_bytes = bytes;
+        self.max_buffered_chunks = chunks;
+        self.max_partial_messages = messages;
+        self
+    }
+
     /// The frame size in effect: [`SyncConfig::max_frame_size`], at least [`MIN_FRAME_SIZE`].
     ///
     /// ```

@@ -102,13 +102,14 @@ pub fn receive<R: Replicated>(
     }
 }
 
-/// How a message from the peer's session relates to what we know of the peer.
+/// How a message's session relates to the peer's session as we know it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Origin {
-    /// The peer's current session: its versions are what the peer holds.
+    /// The peer's current session (the one of its latest hello): its versions say what the
+    /// peer holds.
     Current,
-    /// A session replaced by a newer one, or one we have not heard a hello from while we know
-    /// another: its versions may be stale.
+    /// Another session: late messages of an earlier connection, or of a newer one whose hello
+    /// has not arrived yet. Their deltas are applied, their versions are not trusted.
     Other,
 }
 
@@ -134,10 +135,10 @@ impl SyncState {
                 replica.encoded_delta_since(&VersionVector::new()),
             )));
         }
-        if let Some((hello_session, level)) = self.answer_due.take() {
+        if let Some(hello_session) = self.answer_due.take() {
             let version = replica.version();
-            let delta = if level && version <= self.sent {
-                Vec::new()
+            let delta = if covers(&self.sent, &version) {
+                Vec::new() // the peer holds everything we hold, or will once our pushes arrive
             } else {
                 replica.encoded_delta_since(&self.sent)
             };
@@ -198,11 +199,11 @@ impl SyncState {
     fn origin(&mut self, session: u32) -> Origin {
         match self.peer_session {
             Some(current) if current == session => Origin::Current,
-            None if !self.retired.contains(&session) => {
+            Some(_) => Origin::Other,
+            None => {
                 self.peer_session = Some(session);
                 Origin::Current
             }
-            _ => Origin::Other,
         }
     }
 
@@ -213,11 +214,6 @@ impl SyncState {
             None => self.peer_has = Some(version.clone()),
         }
         self.sent.join(version);
-        if let (Some((_, to)), Some(known)) = (&self.in_flight, &self.peer_has)
-            && *to <= *known
-        {
-            self.in_flight = None;
-        }
     }
 
     fn start_repair(&mut self, received: &mut Received) {
@@ -240,42 +236,31 @@ impl SyncState {
             });
         }
         let mut received = Received::default();
-        if self.retired.contains(&hello.session) {
-            return Ok(received); // a late hello of a replaced session
-        }
-        if self.peer_session == Some(hello.session) {
-            // The peer repeats its hello: our answer (or what followed it) was lost.
-            self.peer_holds(&hello.version);
-            self.sent = self.peer_has.clone().unwrap_or_default();
-            self.in_flight = None;
-        } else {
-            // A new session of the peer: forget what an earlier one held (it may have
-            // restarted from an older snapshot).
-            if let Some(previous) = self.peer_session.replace(hello.session) {
-                self.retire(previous);
-                if self.answered_by.is_some_and(|by| by != hello.session) {
-                    // The peer's new session never saw our hello.
-                    self.answered_by = None;
-                    self.hello_due = true;
-                }
+        if self.peer_session != Some(hello.session) {
+            // A new session of the peer (or a late hello of an old one): what an earlier
+            // session held is forgotten below, and if that session was the one that answered
+            // our hello, this one has not seen it.
+            if self.peer_session.replace(hello.session).is_some()
+                && self.answered_by.is_some_and(|by| by != hello.session)
+            {
+                self.answered_by = None;
+                self.hello_due = true;
             }
-            self.sent = hello.version.clone();
-            if let Some(pushed) = self.resumed_pushes.take() {
-                self.sent.join(&pushed);
-            }
-            self.peer_has = Some(hello.version.clone());
-            self.in_flight = None;
             self.repair = Default::default();
         }
-        let version = replica.version();
-        let mut level = false;
-        if version == hello.version {
-            level = replica.digest() == hello.digest;
-            if !level {
-                self.start_repair(&mut received);
-            }
+        // A hello says exactly what its sender holds now: it replaces whatever we believed
+        // (the peer may have restarted from an older snapshot), and the answer sends what it
+        // lacks from there.
+        self.peer_has = Some(hello.version.clone());
+        self.sent = hello.version.clone();
+        if let Some(pushed) = self.resumed_pushes.take() {
+            self.sent.join(&pushed);
         }
-        self.answer_due = Some((hello.session, level));
+        self.in_flight = None;
+        if replica.version() == hello.version && replica.digest() != hello.digest {
+            self.start_repair(&mut received);
+        }
+        self.answer_due = Some(hello.session);
         received.behind_on_own_changes = self.behind_on_own_changes(replica);
         Ok(received)
     }
@@ -298,14 +283,11 @@ impl SyncState {
         }
         if self.origin(changes.session) == Origin::Current {
             self.peer_holds(&changes.version);
-            if changes
-                .answers
-                .is_some_and(|session| session == self.session)
-            {
-                self.answered_by = Some(changes.session);
-            }
         }
         let with_digest = changes.answers == Some(self.session);
+        if with_digest {
+            self.answered_by = Some(changes.session);
+        }
         self.ack_due = Some(match self.ack_due {
             Some((session, seq, digest)) if session == changes.session => {
                 (session, seq.max(changes.seq), digest || with_digest)
@@ -318,20 +300,27 @@ impl SyncState {
 
     fn on_ack<R: Replicated>(&mut self, replica: &R, ack: &Ack) -> Received {
         let mut received = Received::default();
-        if self.origin(ack.session) != Origin::Current {
-            return received;
+        let current = self.origin(ack.session) == Origin::Current;
+        if current {
+            self.peer_holds(&ack.version);
         }
-        self.peer_holds(&ack.version);
         if ack.acked_session == self.session
-            && let Some((seq, _)) = &self.in_flight
+            && let Some((seq, to)) = &self.in_flight
             && ack.seq >= *seq
         {
-            // The peer received our latest changes and still lacks some: one was lost (or
-            // overtaken). Send again what it lacks.
-            self.sent = self.peer_has.clone().unwrap_or_default();
+            // The peer received our latest changes (and stored them, if it persists before
+            // acknowledging): only such an ack settles what is in flight.
+            if !covers(&ack.version, to) {
+                // It still lacks some: one was lost or overtaken. Send again what it lacks,
+                // from what it says it holds now (the freshest word on it: resending from
+                // anything else could miss again, and again).
+                self.peer_has = Some(ack.version.clone());
+                self.sent = ack.version.clone();
+            }
             self.in_flight = None;
         }
-        if let Some(digest) = ack.digest
+        if current
+            && let Some(digest) = ack.digest
             && ack.version == replica.version()
             && digest != replica.digest()
         {

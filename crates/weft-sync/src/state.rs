@@ -10,9 +10,6 @@ use crate::chunk::Reassembly;
 use crate::config::SyncConfig;
 use crate::message::{Message, tag};
 
-/// How many replaced peer sessions a state remembers, to ignore their late messages.
-const RETIRED_SESSIONS: usize = 16;
-
 /// The sync state of one replica towards one peer: what the peer is known to hold, what was
 /// sent and not yet acknowledged, the handshake and repair phases, messages waiting to be
 /// sent and chunks being reassembled. Keep one per peer; feed it to
@@ -38,8 +35,6 @@ pub struct SyncState {
     pub(crate) answered_by: Option<u32>,
     /// The peer's current session, once known.
     pub(crate) peer_session: Option<u32>,
-    /// Peer sessions replaced by a newer one: their late messages carry stale versions.
-    pub(crate) retired: VecDeque<u32>,
     /// What the peer is known to hold (from its hello, `Changes` and acks in its current
     /// session, or resumed from a saved state). `None` before anything is known.
     pub(crate) peer_has: Option<VersionVector>,
@@ -49,9 +44,8 @@ pub struct SyncState {
     pub(crate) in_flight: Option<(u64, VersionVector)>,
     /// Versions pushed since a reconnect and before the peer's new hello (resumed sessions).
     pub(crate) resumed_pushes: Option<VersionVector>,
-    /// The peer's hello waits for its answer: `Some(empty)`, where `empty` says that the
-    /// peer holds exactly our state.
-    pub(crate) answer_due: Option<(u32, bool)>,
+    /// The peer's hello (of this session) waits for its answer.
+    pub(crate) answer_due: Option<u32>,
     /// An ack is due: `(peer session, seq, with digest)`.
     pub(crate) ack_due: Option<(u32, u64, bool)>,
     pub(crate) repair: RepairPhase,
@@ -110,7 +104,6 @@ impl SyncState {
             hello_due: true,
             answered_by: None,
             peer_session: None,
-            retired: VecDeque::new(),
             peer_has: None,
             sent: VersionVector::new(),
             in_flight: None,
@@ -219,14 +212,29 @@ impl SyncState {
     /// ```
     pub fn reconnect(&mut self) {
         let mut next = Self::with_config(self.config, self.session.wrapping_add(1));
-        next.retired = std::mem::take(&mut self.retired);
-        if let Some(peer) = self.peer_session {
-            next.retire(peer);
-        }
         next.sent = self.peer_has.clone().unwrap_or_default();
         next.resumed_pushes = self.peer_has.as_ref().map(|_| VersionVector::new());
         next.peer_has = self.peer_has.take();
         *self = next;
+    }
+
+    /// Sends the hello again, as at the start of the session: the peer answers with what this
+    /// replica lacks and compares digests again. Periodic anti-entropy: cheap (a version
+    /// vector each way when nothing is missing), and it corrects anything either side
+    /// wrongly believes the other holds.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// use weft_sync::{Message, SyncState, generate};
+    /// let replica = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// let mut state = SyncState::new();
+    /// generate(&mut state, &replica);
+    /// state.resync();
+    /// assert!(matches!(generate(&mut state, &replica), Some(Message::Hello(_))));
+    /// ```
+    pub fn resync(&mut self) {
+        self.hello_due = true;
+        self.answered_by = None;
     }
 
     /// Call when the peer has been silent for a while (no message for a few round-trip
@@ -317,13 +325,6 @@ impl SyncState {
         state.resumed_pushes = peer_has.as_ref().map(|_| VersionVector::new());
         state.peer_has = peer_has;
         Ok(state)
-    }
-
-    pub(crate) fn retire(&mut self, session: u32) {
-        if self.retired.len() == RETIRED_SESSIONS {
-            self.retired.pop_front();
-        }
-        self.retired.push_back(session);
     }
 }
 

@@ -1,0 +1,585 @@
+//! A deterministic simulator of many replicas syncing through the sans-IO protocol, each
+//! persisting to its own crash-safe log: random local changes, a network that loses,
+//! duplicates, reorders and delays messages, partitions that heal, connections that drop,
+//! replicas that crash (sometimes in the middle of a write) and restart from their logs.
+//!
+//! A run is a list of [`Action`]s, generated from a seed, so a failing run can be replayed
+//! and shrunk ([`shrink`]) to a few actions. At quiescence every replica must hold the same
+//! version and digest, equal to an *oracle* that merged every replica's state each time a
+//! change was made and durably logged: no acknowledged change is lost.
+//!
+//! Generic over [`SimReplica`], so it runs on every replicated type and on documents.
+
+use std::fmt;
+
+use quickcheck::{Arbitrary, Gen};
+use weft::{Doc, Object, Replica, ReplicaId, Replicated};
+use weft_sync::{Log, MemoryStorage, Message, Storage, SyncConfig, SyncState, generate, receive};
+
+use crate::random::SplitMix64;
+use crate::workloads::Workload;
+
+/// A replica the simulator can drive: the sync protocol's view of it, plus random changes.
+pub trait SimReplica: Replicated + Sized {
+    /// A new, empty replica.
+    fn create(id: ReplicaId) -> Self;
+
+    /// Makes one random local change chosen by `seed`.
+    fn random_change(&mut self, seed: u64);
+}
+
+impl<S: Workload> SimReplica for Replica<S> {
+    fn create(id: ReplicaId) -> Self {
+        Replica::new(id)
+    }
+
+    fn random_change(&mut self, seed: u64) {
+        let op = S::Op::arbitrary(&mut Gen::from_size_and_seed(8, seed));
+        self.update(|scope| S::perform(scope, &op));
+    }
+}
+
+impl SimReplica for Doc {
+    fn create(id: ReplicaId) -> Self {
+        Doc::new(id)
+    }
+
+    fn random_change(&mut self, seed: u64) {
+        let op = <Object as Workload>::Op::arbitrary(&mut Gen::from_size_and_seed(8, seed));
+        self.transact(|scope| Object::perform(scope, &op));
+    }
+}
+
+/// One step of a simulation. Numbers are taken modulo what they index, so any list of
+/// actions is a valid run (which is what makes shrinking possible).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A replica makes a random change and appends it to its log.
+    Change {
+        /// Which replica.
+        node: u8,
+        /// Chooses the change.
+        seed: u64,
+    },
+    /// A replica makes a change, the append is torn after `keep` bytes, and the replica
+    /// crashes before the change leaves it.
+    TornChange {
+        /// Which replica.
+        node: u8,
+        /// Chooses the change.
+        seed: u64,
+        /// How many bytes of the record reach the storage.
+        keep: u16,
+    },
+    /// A deliverable message arrives (a copy stays in flight if `duplicate`).
+    Deliver {
+        /// Which message in flight.
+        pick: u16,
+        /// Whether it will arrive again later.
+        duplicate: bool,
+    },
+    /// A message in flight is lost.
+    Lose {
+        /// Which message in flight.
+        pick: u16,
+    },
+    /// A replica's timer towards a peer fires.
+    Timeout {
+        /// Which replica.
+        node: u8,
+        /// Towards which peer.
+        peer: u8,
+    },
+    /// A replica crashes and restarts from its log; its sync states restart fresh or from
+    /// their saved copies (`resume`); its peers notice (`announce`) or not.
+    Crash {
+        /// Which replica.
+        node: u8,
+        /// Restore the sync states saved with the log.
+        resume: bool,
+        /// Whether the peers learn of the disconnect and reconnect.
+        announce: bool,
+    },
+    /// The connection between two replicas drops and both reconnect.
+    Reconnect {
+        /// One end.
+        node: u8,
+        /// The other end.
+        peer: u8,
+    },
+    /// The replicas whose bit is set in `mask` are cut off from the others.
+    Partition {
+        /// One side of the partition.
+        mask: u8,
+    },
+    /// Every partition heals.
+    Heal,
+    /// A replica compacts its log.
+    Compact {
+        /// Which replica.
+        node: u8,
+    },
+}
+
+/// How a simulation failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure(pub String);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Figures of one run, for reporting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Messages generated.
+    pub messages: usize,
+    /// Bytes generated.
+    pub bytes: usize,
+    /// Crashes (torn or not).
+    pub crashes: usize,
+    /// Messages generated after the network healed, until silence.
+    pub quiescence_messages: usize,
+}
+
+/// The most messages the quiescence phase may take before the run counts as looping.
+const QUIESCENCE_MESSAGES: usize = 200_000;
+
+/// `nodes` replicas (3–8) and `steps` actions from `seed`.
+#[must_use]
+pub fn generate_actions(seed: u64, nodes: usize, steps: usize) -> Vec<Action> {
+    let mut random = SplitMix64::new(seed);
+    let node = |random: &mut SplitMix64| random.below(nodes as u64) as u8;
+    (0..steps)
+        .map(|_| match random.below(1000) {
+            0..=299 => Action::Change {
+                node: node(&mut random),
+                seed: random.next_u64(),
+            },
+            300..=309 => Action::TornChange {
+                node: node(&mut random),
+                seed: random.next_u64(),
+                keep: random.below(64) as u16,
+            },
+            310..=659 => Action::Deliver {
+                pick: random.below(u64::from(u16::MAX)) as u16,
+                duplicate: random.chance(10),
+            },
+            660..=729 => Action::Lose {
+                pick: random.below(u64::from(u16::MAX)) as u16,
+            },
+            730..=829 => Action::Timeout {
+                node: node(&mut random),
+                peer: node(&mut random),
+            },
+            830..=869 => Action::Crash {
+                node: node(&mut random),
+                resume: random.chance(50),
+                announce: random.chance(70),
+            },
+            870..=909 => Action::Reconnect {
+                node: node(&mut random),
+                peer: node(&mut random),
+            },
+            910..=939 => Action::Partition {
+                mask: random.below(256) as u8,
+            },
+            940..=969 => Action::Heal,
+            _ => Action::Compact {
+                node: node(&mut random),
+            },
+        })
+        .collect()
+}
+
+/// The number of replicas a seed simulates: 3 to 8.
+#[must_use]
+pub fn nodes_for(seed: u64) -> usize {
+    3 + (SplitMix64::new(seed ^ 0x6e6f_6465).below(6) as usize)
+}
+
+struct Node<R> {
+    replica: R,
+    log: Log<MemoryStorage>,
+    /// `links[peer]`: the sync state towards `peer` (unused for itself).
+    links: Vec<SyncState>,
+    /// The sync states as last saved beside the log.
+    saved: Vec<Vec<u8>>,
+}
+
+struct Flight {
+    from: usize,
+    to: usize,
+    bytes: Vec<u8>,
+}
+
+/// A simulation in progress.
+struct World<R> {
+    nodes: Vec<Node<R>>,
+    network: Vec<Flight>,
+    side: Vec<bool>,
+    oracle: R,
+    next_session: u32,
+    stats: Stats,
+}
+
+/// Runs `actions` over `nodes` replicas of `R`, then heals the network and lets the
+/// protocol run to silence (timers firing when it goes quiet).
+///
+/// # Errors
+/// A [`Failure`] if a message is refused, a log fails to reopen, the protocol does not fall
+/// silent, or the replicas differ from each other or from the oracle at the end.
+pub fn run<R: SimReplica>(nodes: usize, actions: &[Action]) -> Result<Stats, Failure> {
+    let mut world = World::<R>::new(nodes)?;
+    for action in actions {
+        world.act(action)?;
+    }
+    world.quiesce()?;
+    world.check()?;
+    Ok(world.stats)
+}
+
+/// Shrinks a failing run of `R`: see [`shrink_with`].
+#[must_use]
+pub fn shrink<R: SimReplica>(
+    nodes: usize,
+    actions: &[Action],
+    failure: Failure,
+) -> (Vec<Action>, Failure) {
+    shrink_with(actions, failure, |candidate| {
+        run::<R>(nodes, candidate).err()
+    })
+}
+
+/// Shrinks a failing list of actions: removes chunks (halves, quarters, … single actions) as
+/// long as `failing` still finds a failure. Returns the smallest failing list found and its
+/// failure.
+pub fn shrink_with(
+    actions: &[Action],
+    failure: Failure,
+    mut failing: impl FnMut(&[Action]) -> Option<Failure>,
+) -> (Vec<Action>, Failure) {
+    let mut current = actions.to_vec();
+    let mut failure = failure;
+    let mut chunk = current.len().div_ceil(2).max(1);
+    loop {
+        let mut start = 0;
+        while start < current.len() {
+            let mut candidate = current.clone();
+            candidate.drain(start..(start + chunk).min(current.len()));
+            match failing(&candidate) {
+                Some(found) => {
+                    current = candidate;
+                    failure = found;
+                }
+                None => start += chunk,
+            }
+        }
+        if chunk == 1 {
+            return (current, failure);
+        }
+        chunk = chunk.div_ceil(2);
+    }
+}
+
+fn id(node: usize) -> ReplicaId {
+    ReplicaId::from_u128(node as u128 + 1)
+}
+
+impl<R: SimReplica> World<R> {
+    fn new(count: usize) -> Result<Self, Failure> {
+        let mut world = Self {
+            nodes: Vec::new(),
+            network: Vec::new(),
+            side: vec![false; count],
+            oracle: R::create(ReplicaId::from_u128(u128::MAX)),
+            next_session: 0,
+            stats: Stats::default(),
+        };
+        for node in 0..count {
+            let replica = R::create(id(node));
+            let log = Log::create(MemoryStorage::new(), &replica).map_err(fail("create a log"))?;
+            let links: Vec<SyncState> = (0..count).map(|_| world.fresh_state()).collect();
+            let saved = links.iter().map(SyncState::save).collect();
+            world.nodes.push(Node {
+                replica,
+                log,
+                links,
+                saved,
+            });
+        }
+        for node in 0..count {
+            world.pump(node);
+        }
+        Ok(world)
+    }
+
+    fn fresh_state(&mut self) -> SyncState {
+        SyncState::with_config(config(), self.fresh_session())
+    }
+
+    /// A session no link has used: reconnects count up from it, so fresh sessions are
+    /// spaced far apart (real states draw them at random).
+    fn fresh_session(&mut self) -> u32 {
+        self.next_session += 1 << 16;
+        self.next_session
+    }
+
+    fn act(&mut self, action: &Action) -> Result<(), Failure> {
+        let count = self.nodes.len();
+        match *action {
+            Action::Change { node, seed } => {
+                let node = usize::from(node) % count;
+                self.change(node, seed)?;
+            }
+            Action::TornChange { node, seed, keep } => {
+                let node = usize::from(node) % count;
+                self.torn_change(node, seed, usize::from(keep))?;
+            }
+            Action::Deliver { pick, duplicate } => {
+                let deliverable: Vec<usize> = (0..self.network.len())
+                    .filter(|index| {
+                        let flight = &self.network[*index];
+                        self.side[flight.from] == self.side[flight.to]
+                    })
+                    .collect();
+                if !deliverable.is_empty() {
+                    let index = deliverable[usize::from(pick) % deliverable.len()];
+                    let flight = if duplicate {
+                        let original = &self.network[index];
+                        Flight {
+                            from: original.from,
+                            to: original.to,
+                            bytes: original.bytes.clone(),
+                        }
+                    } else {
+                        self.network.swap_remove(index)
+                    };
+                    self.deliver(flight)?;
+                }
+            }
+            Action::Lose { pick } => {
+                if !self.network.is_empty() {
+                    let index = usize::from(pick) % self.network.len();
+                    self.network.swap_remove(index);
+                }
+            }
+            Action::Timeout { node, peer } => {
+                let (node, peer) = (usize::from(node) % count, usize::from(peer) % count);
+                if node != peer {
+                    self.nodes[node].links[peer].timeout();
+                    self.pump(node);
+                }
+            }
+            Action::Crash {
+                node,
+                resume,
+                announce,
+            } => {
+                let node = usize::from(node) % count;
+                self.restart(node, resume, announce)?;
+            }
+            Action::Reconnect { node, peer } => {
+                let (node, peer) = (usize::from(node) % count, usize::from(peer) % count);
+                if node != peer {
+                    self.nodes[node].links[peer].reconnect();
+                    self.nodes[peer].links[node].reconnect();
+                    self.pump(node);
+                    self.pump(peer);
+                }
+            }
+            Action::Partition { mask } => {
+                for (node, side) in self.side.iter_mut().enumerate() {
+                    *side = mask & (1 << node) != 0;
+                }
+            }
+            Action::Heal => self.side.iter_mut().for_each(|side| *side = false),
+            Action::Compact { node } => {
+                let node = usize::from(node) % count;
+                let Node { replica, log, .. } = &mut self.nodes[node];
+                log.compact(replica).map_err(fail("compact"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A local change, durably logged, then pushed.
+    fn change(&mut self, node: usize, seed: u64) -> Result<(), Failure> {
+        let state = &mut self.nodes[node];
+        if state
+            .links
+            .iter()
+            .any(|link| link.behind_on_own_changes(&state.replica))
+        {
+            return Err(Failure(format!(
+                "replica {node} is behind on its own changes after restarting from its log"
+            )));
+        }
+        state.replica.random_change(seed);
+        state.log.append(&state.replica).map_err(fail("append"))?;
+        let missing = state.replica.encoded_delta_since(&self.oracle.version());
+        self.oracle
+            .apply_encoded(&missing)
+            .map_err(fail("the oracle merges a state"))?;
+        self.pump(node);
+        Ok(())
+    }
+
+    /// A change whose log record is torn: the replica crashes before it is acknowledged.
+    fn torn_change(&mut self, node: usize, seed: u64, keep: usize) -> Result<(), Failure> {
+        let state = &mut self.nodes[node];
+        let before = state.log.len();
+        state.replica.random_change(seed);
+        state.log.append(&state.replica).map_err(fail("append"))?;
+        let record = (state.log.len() - before) as usize;
+        if record > 0 {
+            let storage = state.log.storage_mut();
+            storage
+                .truncate(before + (keep % record) as u64)
+                .map_err(fail("tear"))?;
+        }
+        self.restart(node, true, true)
+    }
+
+    fn restart(&mut self, node: usize, resume: bool, announce: bool) -> Result<(), Failure> {
+        self.stats.crashes += 1;
+        let bytes = self.nodes[node].log.storage().bytes().to_vec();
+        let opened = Log::open::<R>(MemoryStorage::from_bytes(bytes))
+            .map_err(fail("reopen a log after a crash"))?;
+        let count = self.nodes.len();
+        let mut links = Vec::with_capacity(count);
+        for peer in 0..count {
+            let session = self.fresh_session();
+            let saved = &self.nodes[node].saved[peer];
+            let link = if resume {
+                SyncState::resume_with_config(saved, config(), session)
+                    .map_err(fail("resume a saved sync state"))?
+            } else {
+                SyncState::with_config(config(), session)
+            };
+            links.push(link);
+        }
+        let state = &mut self.nodes[node];
+        state.replica = opened.replica;
+        state.log = opened.log;
+        state.links = links;
+        if announce {
+            for peer in (0..count).filter(|peer| *peer != node) {
+                self.nodes[peer].links[node].reconnect();
+                self.pump(peer);
+            }
+        }
+        self.pump(node);
+        Ok(())
+    }
+
+    fn deliver(&mut self, flight: Flight) -> Result<(), Failure> {
+        let message = Message::from_bytes(&flight.bytes).map_err(fail("decode a message"))?;
+        let state = &mut self.nodes[flight.to];
+        let link = &mut state.links[flight.from];
+        let received = receive(link, &mut state.replica, message)
+            .map_err(|error| Failure(format!("a message was refused: {error}")))?;
+        if received.repaired {
+            state.log.compact(&state.replica).map_err(fail("compact"))?;
+        } else if received.changed {
+            state.log.append(&state.replica).map_err(fail("append"))?;
+        }
+        state.saved[flight.from] = state.links[flight.from].save();
+        self.pump(flight.to);
+        Ok(())
+    }
+
+    /// Sends everything `node` has to say to every peer.
+    fn pump(&mut self, node: usize) {
+        let state = &mut self.nodes[node];
+        for peer in (0..state.links.len()).filter(|peer| *peer != node) {
+            while let Some(message) = generate(&mut state.links[peer], &state.replica) {
+                let bytes = message.to_bytes();
+                self.stats.messages += 1;
+                self.stats.bytes += bytes.len();
+                self.network.push(Flight {
+                    from: node,
+                    to: peer,
+                    bytes,
+                });
+            }
+        }
+    }
+
+    /// Heals the network and delivers everything, firing every timer whenever it goes
+    /// quiet, until nothing is left to say.
+    fn quiesce(&mut self) -> Result<(), Failure> {
+        self.side.iter_mut().for_each(|side| *side = false);
+        let start = self.stats.messages;
+        let mut random = SplitMix64::new(self.stats.messages as u64);
+        for _round in 0..10 {
+            while !self.network.is_empty() {
+                let index = random.index(self.network.len());
+                let flight = self.network.swap_remove(index);
+                self.deliver(flight)?;
+                if self.stats.messages - start > QUIESCENCE_MESSAGES {
+                    return Err(Failure(format!(
+                        "the protocol loops: {QUIESCENCE_MESSAGES} messages after healing"
+                    )));
+                }
+            }
+            if self.idle() {
+                self.stats.quiescence_messages = self.stats.messages - start;
+                return Ok(());
+            }
+            for node in 0..self.nodes.len() {
+                for link in &mut self.nodes[node].links {
+                    link.timeout();
+                }
+                self.pump(node);
+            }
+        }
+        Err(Failure("not idle after 10 rounds of timeouts".into()))
+    }
+
+    fn idle(&self) -> bool {
+        self.nodes.iter().enumerate().all(|(node, state)| {
+            state
+                .links
+                .iter()
+                .enumerate()
+                .all(|(peer, link)| peer == node || link.is_idle(&state.replica))
+        })
+    }
+
+    fn check(&self) -> Result<(), Failure> {
+        let expected = (self.oracle.version(), self.oracle.digest());
+        for (node, state) in self.nodes.iter().enumerate() {
+            let found = (state.replica.version(), state.replica.digest());
+            if found != expected {
+                return Err(Failure(format!(
+                    "replica {node} differs from the oracle: {found:?} instead of {expected:?}"
+                )));
+            }
+            if state.replica.pending_len() != 0 {
+                return Err(Failure(format!("replica {node} still has pending deltas")));
+            }
+            let reopened = Log::open::<R>(MemoryStorage::from_bytes(
+                state.log.storage().bytes().to_vec(),
+            ))
+            .map_err(fail("reopen a log at the end"))?;
+            if reopened.replica.digest() != expected.1 || reopened.dropped_bytes != 0 {
+                return Err(Failure(format!(
+                    "replica {node}'s log does not hold its state"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn config() -> SyncConfig {
+    // Small frames, so that chunking takes part.
+    SyncConfig::default().with_max_frame_size(512)
+}
+
+fn fail<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Failure {
+    move |error| Failure(format!("{what}: {error}"))
+}

@@ -1,0 +1,140 @@
+//! Seeded simulations of 3–8 replicas syncing through the protocol over a hostile network,
+//! crashing and restarting from their persistence logs (see `weft_tests::sync_simulation`).
+//! At quiescence every replica holds the oracle's version and digest: every change that was
+//! durably logged reached everyone, none twice.
+//!
+//! `*_once` runs a fixed range of seeds in CI; the ignored `*_forever` twin runs new seeds
+//! until one fails, shrinks the failing run and prints it with its seed
+//! (`cargo test --test sync_simulation -- --ignored --nocapture`).
+
+use weft::{
+    AddWinsSet, Doc, GCounter, LwwRegister, Map, MvRegister, PNCounter, RemoveWinsSet, Replica,
+};
+use weft_tests::SplitMix64;
+use weft_tests::sync_simulation::{
+    Action, Failure, SimReplica, generate_actions, nodes_for, run, shrink, shrink_with,
+};
+
+/// Actions per run.
+const STEPS: usize = 250;
+
+fn check_seed<R: SimReplica>(seed: u64) -> Result<(), String> {
+    let nodes = nodes_for(seed);
+    let actions = generate_actions(seed, nodes, STEPS);
+    match run::<R>(nodes, &actions) {
+        Ok(_) => Ok(()),
+        Err(failure) => {
+            let (smallest, failure) = shrink::<R>(nodes, &actions, failure);
+            Err(format!(
+                "seed {seed} ({nodes} replicas) fails: {failure}\nshrunk to {} actions: {smallest:#?}",
+                smallest.len()
+            ))
+        }
+    }
+}
+
+fn once<R: SimReplica>(seeds: u64) {
+    for seed in 0..seeds {
+        if let Err(failure) = check_seed::<R>(seed) {
+            panic!("{failure}");
+        }
+    }
+}
+
+fn forever<R: SimReplica>() {
+    let mut seeds = SplitMix64::new(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos() as u64),
+    );
+    loop {
+        let seed = seeds.next_u64();
+        if let Err(failure) = check_seed::<R>(seed) {
+            panic!("{failure}");
+        }
+    }
+}
+
+macro_rules! simulation {
+    ($once:ident, $forever:ident, $replica:ty, $seeds:expr) => {
+        #[test]
+        fn $once() {
+            once::<$replica>($seeds);
+        }
+
+        #[test]
+        #[ignore = "runs until a seed fails; use --ignored --nocapture"]
+        fn $forever() {
+            forever::<$replica>();
+        }
+    };
+}
+
+simulation!(
+    grow_counter_once,
+    grow_counter_forever,
+    Replica<GCounter>,
+    12
+);
+simulation!(pn_counter_once, pn_counter_forever, Replica<PNCounter>, 12);
+simulation!(
+    lww_register_once,
+    lww_register_forever,
+    Replica<LwwRegister<u8>>,
+    12
+);
+simulation!(
+    mv_register_once,
+    mv_register_forever,
+    Replica<MvRegister<u8>>,
+    12
+);
+simulation!(
+    add_wins_set_once,
+    add_wins_set_forever,
+    Replica<AddWinsSet<u8>>,
+    12
+);
+simulation!(
+    remove_wins_set_once,
+    remove_wins_set_forever,
+    Replica<RemoveWinsSet<u8>>,
+    12
+);
+simulation!(
+    map_of_sets_once,
+    map_of_sets_forever,
+    Replica<Map<u8, AddWinsSet<u8>>>,
+    12
+);
+simulation!(
+    map_of_counters_once,
+    map_of_counters_forever,
+    Replica<Map<u8, PNCounter>>,
+    12
+);
+simulation!(document_once, document_forever, Doc, 12);
+
+#[test]
+fn the_shrinker_finds_a_small_failing_run() {
+    // A stand-in failure: "replica 0 made two changes". The shrinker keeps just those two.
+    let actions = generate_actions(7, 4, 200);
+    let failing = |actions: &[Action]| {
+        let changes = actions
+            .iter()
+            .filter(|action| matches!(action, Action::Change { node: 0, .. }))
+            .count();
+        (changes >= 2).then(|| Failure(format!("{changes} changes")))
+    };
+    let failure = failing(&actions).expect("the seed makes such changes");
+    let (smallest, failure) = shrink_with(&actions, failure, failing);
+    assert_eq!(smallest.len(), 2);
+    assert_eq!(failure, Failure("2 changes".into()));
+}
+
+#[test]
+fn runs_report_their_figures() {
+    let actions = generate_actions(1, 4, STEPS);
+    let stats = run::<Replica<AddWinsSet<u8>>>(4, &actions).unwrap();
+    assert!(stats.messages > 100 && stats.crashes > 0);
+}
