@@ -1,0 +1,203 @@
+// The built package in a real headless Chromium (playwright-core driving /usr/bin/chromium),
+// served from 127.0.0.1 by the test's own server.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer } from "../support/server.mjs";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+let server;
+let context;
+let profile;
+const pageErrors = [];
+
+before(async () => {
+  server = await startServer();
+  profile = await mkdtemp(join(tmpdir(), "weft-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  // Nothing but the test server may be reached.
+  await context.route("**/*", (route) =>
+    new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort(),
+  );
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+  assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+});
+
+async function openPage() {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  await page.goto(`${server.url}/test/browser/page.html`);
+  await page.waitForFunction(() => window.ready === true);
+  return page;
+}
+
+const json = (page) => page.evaluate(() => JSON.stringify(window.doc.toJSON()));
+
+test("two pages editing one document converge through BroadcastChannel", { timeout: 60_000 }, async () => {
+  const [one, two] = [await openPage(), await openPage()];
+  const start = () => {
+    window.doc = new window.weft.Doc();
+    window.sync = new window.weft.BroadcastSync(window.doc, "shared-notes");
+  };
+  await one.evaluate(start);
+  await one.evaluate(() => window.doc.getText("notes").insert(0, "from one"));
+  await two.evaluate(start); // joins late: catches up through the hello
+  await two.waitForFunction(() => window.doc.getText("notes").toString() === "from one");
+  await Promise.all([
+    one.evaluate(() => {
+      window.doc.getText("notes").insert(0, "[1] ");
+      window.doc.getCounter("edits").increment();
+    }),
+    two.evaluate(() => {
+      window.doc.getText("notes").insert(8, " and two 😀");
+      window.doc.getCounter("edits").increment();
+    }),
+  ]);
+  const expected = { edits: 2, notes: "[1] from one and two 😀" };
+  for (const page of [one, two]) {
+    await page.waitForFunction((want) => JSON.stringify(window.doc.toJSON()) === want, JSON.stringify(expected));
+  }
+  assert.deepEqual(JSON.parse(await json(one)), expected);
+  await one.close();
+  await two.close();
+});
+
+test("a reloaded page finds its edits in IndexedDB (incremental updates, then compaction)", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  const before = await page.evaluate(async () => {
+    const store = await window.weft.IndexedDbPersistence.open("draft", { compactAfter: 8 });
+    const text = store.doc.getText("draft");
+    for (const word of "one two three four five six seven eight nine ten eleven".split(" ")) {
+      text.insert(text.length, word + " ");
+    }
+    store.doc.getList("tags").push("saved");
+    await store.flush();
+    return { id: store.doc.replicaId, json: JSON.stringify(store.doc.toJSON()) };
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.ready === true);
+  const afterReload = await page.evaluate(async () => {
+    const store = await window.weft.IndexedDbPersistence.open("draft", { compactAfter: 8 });
+    store.doc.getText("draft").insert(0, "> ");
+    await store.close();
+    const again = await window.weft.IndexedDbPersistence.open("draft");
+    return { id: again.doc.replicaId, json: JSON.stringify(again.doc.toJSON()) };
+  });
+  const expected = JSON.parse(before.json);
+  expected.draft = "> " + expected.draft;
+  assert.deepEqual(JSON.parse(afterReload.json), expected);
+  assert.notEqual(afterReload.id, before.id, "each load is a new replica");
+  await page.close();
+});
+
+test("a page that edited offline converges when it reconnects (WebSocket, backoff, resume)", { timeout: 60_000 }, async () => {
+  const [one, two] = [await openPage(), await openPage()];
+  const start = (url) => {
+    window.doc = new window.weft.Doc();
+    window.sync = new window.weft.WebSocketSync(window.doc, url, { minDelay: 50, maxDelay: 400, timeout: 500 });
+  };
+  await one.evaluate(start, server.syncUrl("offline"));
+  await two.evaluate(start, server.syncUrl("offline"));
+  await one.evaluate(() => window.doc.getList("todo").push("buy milk"));
+  await two.waitForFunction(() => window.doc.getList("todo").length === 1);
+
+  server.pause(); // the network goes down
+  await one.waitForFunction(() => window.sync.status === "offline");
+  await one.evaluate(() => {
+    window.doc.getList("todo").push("written offline");
+    window.doc.getText("title").insert(0, "Offline edits");
+  });
+  await two.evaluate(() => window.doc.getList("todo").insert(0, "meanwhile"));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(await two.evaluate(() => window.doc.getList("todo").length), 2);
+  server.resume();
+
+  const expected = { title: "Offline edits", todo: ["meanwhile", "buy milk", "written offline"] };
+  for (const page of [one, two]) {
+    await page.waitForFunction(
+      (want) => JSON.stringify(window.doc.toJSON()) === want && window.sync.isIdle,
+      JSON.stringify(expected),
+      { timeout: 20_000 },
+    );
+  }
+  assert.deepEqual(server.doc("offline").toJSON(), expected);
+  await one.evaluate(() => window.sync.close());
+  await two.evaluate(() => window.sync.close());
+  await one.close();
+  await two.close();
+});
+
+test("malformed input from JS throws a typed error and leaves the document unchanged", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  const results = await page.evaluate(() => {
+    const { Doc, isWeftError } = window.weft;
+    const doc = new Doc();
+    doc.getText("t").insert(0, "safe 😀");
+    doc.getList("l").push(1);
+    const snapshot = () => JSON.stringify([doc.toJSON(), doc.version, doc.digest()]);
+    const before = snapshot();
+    const good = doc.exportDelta();
+    const flipped = good.slice();
+    flipped[flipped.length >> 1] ^= 0x10;
+    const attempts = {
+      garbage: () => doc.applyDelta(new Uint8Array([0, 1, 2, 3])),
+      truncated: () => doc.applyDelta(good.slice(0, good.length - 3)),
+      flipped: () => doc.applyDelta(flipped),
+      position: () => doc.getText("t").insert(99, "x"),
+      surrogate: () => doc.getText("t").insert(6, "x"),
+      value: () => doc.getList("l").push({ not: "a value" }),
+      kind: () => doc.getMap("t"),
+      load: () => Doc.load(new Uint8Array([1, 2, 3])),
+    };
+    const out = {};
+    for (const [name, attempt] of Object.entries(attempts)) {
+      try {
+        attempt();
+        out[name] = "no error";
+      } catch (error) {
+        out[name] = {
+          code: error.code,
+          error: error instanceof Error,
+          range: error instanceof RangeError,
+          weft: isWeftError(error),
+          unchanged: snapshot() === before,
+        };
+      }
+    }
+    doc.getText("t").insert(0, "still works: ");
+    out.after = doc.getText("t").toString();
+    return out;
+  });
+  const expect = (code, range = false) => ({ code, error: true, range, weft: true, unchanged: true });
+  assert.deepEqual(results, {
+    garbage: expect("WEFT_DECODE"),
+    truncated: expect("WEFT_DECODE"),
+    flipped: expect("WEFT_DECODE"),
+    position: expect("WEFT_POSITION", true),
+    surrogate: expect("WEFT_POSITION", true),
+    value: expect("WEFT_INVALID_VALUE"),
+    kind: expect("WEFT_WRONG_KIND"),
+    load: expect("WEFT_DECODE"),
+    after: "still works: safe 😀",
+  });
+  await page.close();
+});
