@@ -274,7 +274,7 @@ impl<S: DotStore> Replica<S> {
     /// Merges everything `other` knows: its whole state (a state-based merge) and the
     /// deltas it holds pending.
     pub fn merge(&mut self, other: &Self) -> Outcome {
-        let outcome = self.apply(&other.delta_since(&VersionVector::new()));
+        let outcome = self.apply_owned(other.delta_since(&VersionVector::new()));
         for delta in &other.pending {
             self.apply(delta);
         }

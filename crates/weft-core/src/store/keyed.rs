@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::hash::Hash;
 
+use foldhash::fast::RandomState;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
@@ -63,17 +64,23 @@ impl<V> Slot<V> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Keyed<K, V> {
-    slots: IndexMap<K, Slot<V>>,
+    /// Hashed with foldhash (fast, and seeded per process, so keys chosen by a hostile peer
+    /// cannot be aimed at one bucket).
+    slots: IndexMap<K, Slot<V>, RandomState>,
     /// Per replica: `(counter, slot position)` for every touch of that replica.
     index: Vec<BTreeSet<(u64, u32)>>,
+    /// Whether `index` is kept. Fragments that are only encoded or joined into a replica
+    /// (`delta_since` output, decoded deltas) skip it; a replica's own store always keeps it.
+    indexed: bool,
     live: usize,
 }
 
 impl<K, V> Default for Keyed<K, V> {
     fn default() -> Self {
         Self {
-            slots: IndexMap::new(),
+            slots: IndexMap::default(),
             index: Vec::new(),
+            indexed: true,
             live: 0,
         }
     }
@@ -200,6 +207,14 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
     }
 
     /// The position of `key`'s slot, creating an empty one if needed; and whether it did.
+    /// An empty store that keeps no touch index (for fragments).
+    fn unindexed() -> Self {
+        Self {
+            indexed: false,
+            ..Self::default()
+        }
+    }
+
     fn position_or_insert(&mut self, key: K) -> (usize, bool) {
         let before = self.slots.len();
         let entry = self.slots.entry(key);
@@ -239,7 +254,9 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
                 Ok(at) if touches[at].counter >= dot.counter => {}
                 Ok(at) => {
                     let old = std::mem::replace(&mut touches[at], *dot);
-                    self.index[old.replica.as_usize()].remove(&(old.counter, slot_id));
+                    if self.indexed {
+                        self.index[old.replica.as_usize()].remove(&(old.counter, slot_id));
+                    }
                     self.index_insert(*dot, slot_id);
                 }
                 Err(at) => {
@@ -251,6 +268,9 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
     }
 
     fn index_insert(&mut self, dot: Dot, slot_id: u32) {
+        if !self.indexed {
+            return;
+        }
         let replica = dot.replica.as_usize();
         if self.index.len() <= replica {
             self.index.resize_with(replica + 1, BTreeSet::new);
@@ -260,6 +280,7 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
 
     fn rebuild_index(&mut self) {
         self.index.clear();
+        self.indexed = true;
         let touches: Vec<(Dot, u32)> = self
             .slots
             .values()
@@ -323,6 +344,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     }
 
     fn delta_since(&self, since: &Clock) -> Self {
+        debug_assert!(self.indexed, "delta_since on a fragment");
         let mut positions: Vec<u32> = Vec::new();
         for (replica, touched) in self.index.iter().enumerate() {
             let seen = since.get(index_of(replica));
@@ -330,7 +352,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         }
         positions.sort_unstable();
         positions.dedup();
-        let mut fragment = Self::default();
+        let mut fragment = Self::unindexed();
         for position in positions {
             let (key, slot) = self
                 .slots
@@ -435,14 +457,25 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     fn repair_join(&mut self, other: Self) {
         for (key, incoming) in other.slots {
             let Some(position) = self.slots.get_index_of(&key) else {
-                self.insert_slot(key, incoming);
+                // Rebuilt through a join so that nested stores are indexed like ours.
+                let mut value = V::default();
+                value.repair_join(incoming.value);
+                self.insert_slot(
+                    key,
+                    Slot {
+                        touches: incoming.touches,
+                        value,
+                    },
+                );
                 continue;
             };
             let was_live = !self.slots[position].value.is_bottom();
             let mine = &self.slots[position].touches;
             let theirs = &incoming.touches;
             if covers(theirs, mine) && !covers(mine, theirs) {
-                self.slots[position].value = incoming.value;
+                let mut value = V::default();
+                value.repair_join(incoming.value);
+                self.slots[position].value = value;
             } else if !covers(mine, theirs) || mine == theirs {
                 self.slots[position].value.repair_join(incoming.value);
             }
@@ -473,7 +506,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
 
     fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError> {
         let count = input.length(K::MIN_ENCODED_LEN + 2)?;
-        let mut keyed = Self::default();
+        let mut keyed = Self::unindexed();
         keyed.slots.reserve(count);
         for _ in 0..count {
             let key = input.nested(K::decode)?;
@@ -529,6 +562,11 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 expected[replica].insert((dot.counter, position as u32));
             }
             slot.value.check();
+        }
+        if !self.indexed {
+            assert!(self.index.iter().all(BTreeSet::is_empty), "an unindexed store has an index");
+            assert_eq!(self.live, self.count_live(), "live count out of date");
+            return;
         }
         let mut actual = self.index.clone();
         while actual.last().is_some_and(BTreeSet::is_empty) {
