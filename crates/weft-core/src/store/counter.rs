@@ -260,9 +260,9 @@ impl DotStore for CounterStore {
                 }
                 other => return Err(input.invalid("counter reset flag", other.into(), offset)),
             }
-            if entry.base > entry.latest
+            if entry.latest == 0
+                || entry.base > entry.latest
                 || entry.latest > crate::dot::MAX_COUNTER
-                || (entry.latest == 0 && entry.total != 0)
             {
                 return Err(input.malformed("counter entry out of range"));
             }
