@@ -59,11 +59,30 @@ fn sequential_traces_replay_to_their_end_content() {
 /// Catching up by more transactions than this forks a parent's replica instead.
 const FORK_ABOVE: usize = 8;
 
+/// The replica holding the most transactions among those holding only transactions of
+/// `want` (so it can be forked and completed), if it holds more than `agent`'s own replica.
+fn fork_source(have: &[Vec<usize>], want: &[usize], agent: usize) -> Option<usize> {
+    let total = |replica: usize| have[replica].iter().sum::<usize>();
+    let own = total(agent);
+    (0..have.len())
+        .filter(|replica| *replica != agent)
+        .filter(|replica| {
+            have[*replica]
+                .iter()
+                .zip(want)
+                .all(|(held, wanted)| held <= wanted)
+        })
+        .map(|replica| (total(replica), replica))
+        .filter(|(held, _)| *held > own + FORK_ABOVE)
+        .max()
+        .map(|(_, replica)| replica)
+}
+
 /// Replays a concurrent trace with one replica per agent: each transaction is made on its
 /// agent's replica once that replica holds exactly the transaction's parents, brought there
 /// by applying the deltas of the transactions it lacks or, when it lacks many, by forking
-/// (merging into a fresh replica of the agent) the replica of a parent that stands exactly at
-/// that parent. Each transaction is one delta.
+/// (merging into a fresh replica of the agent) the replica that holds the most of them and
+/// nothing else. Each transaction is one delta.
 fn replay_concurrent(trace: &text_support::Trace) -> Vec<Replica<Text>> {
     let id = |agent: usize| ReplicaId::from_u128(agent as u128 + 1);
     let agents = trace.agents;
@@ -87,17 +106,13 @@ fn replay_concurrent(trace: &text_support::Trace) -> Vec<Replica<Text>> {
         let lacking: usize = (0..agents)
             .map(|other| want[other].saturating_sub(have[agent][other]))
             .sum();
-        if lacking > FORK_ABOVE {
-            for parent in &transaction.parents {
-                let source = trace.transactions[*parent].agent;
-                if source != agent && have[source] == after[*parent] {
-                    let mut fork = Replica::<Text>::new(id(agent));
-                    fork.merge(&replicas[source]);
-                    replicas[agent] = fork;
-                    have[agent] = have[source].clone();
-                    break;
-                }
-            }
+        if lacking > FORK_ABOVE
+            && let Some(source) = fork_source(&have, &want, agent)
+        {
+            let mut fork = Replica::<Text>::new(id(agent));
+            fork.merge(&replicas[source]);
+            replicas[agent] = fork;
+            have[agent] = have[source].clone();
         }
         let mut missing = Vec::new();
         for other in 0..agents {

@@ -38,6 +38,21 @@ impl IdIndex {
     /// Records that the elements `replica:first..end` live in `leaf`.
     pub(crate) fn assign(&mut self, replica: ReplicaIndex, first: u64, end: u64, leaf: u32) {
         let top = self.top(replica);
+        // Already so when the entry covering `first` names `leaf` and reaches `end`.
+        let covered = self
+            .entries
+            .range(..=(replica, first))
+            .next_back()
+            .is_some_and(|((owner, _), owner_leaf)| *owner == replica && *owner_leaf == leaf)
+            && self
+                .entries
+                .range((replica, first + 1)..)
+                .next()
+                .is_none_or(|((owner, counter), _)| *owner != replica || *counter >= end);
+        if covered {
+            self.raise_top(replica, end - 1);
+            return;
+        }
         if end <= top && !self.entries.contains_key(&(replica, end)) {
             // Elements from `end` on stay where they were.
             if let Some(after) = self.leaf_of(Dot::new(replica, end)) {
