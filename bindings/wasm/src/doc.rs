@@ -195,10 +195,7 @@ impl Doc {
     ///
     /// @throws {WeftError} `WEFT_INVALID_ARGUMENT` if `since` is not a version.
     #[wasm_bindgen(js_name = exportDelta)]
-    pub fn export_delta(
-        &self,
-        since: Option<VersionArg>,
-    ) -> JsResult<Uint8Array> {
+    pub fn export_delta(&self, since: Option<VersionArg>) -> JsResult<Uint8Array> {
         let since = to_version(since.as_ref().map_or(&JsValue::UNDEFINED, |since| since))?;
         self.shared.read(|doc| {
             Ok(Uint8Array::from(

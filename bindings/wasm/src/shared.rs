@@ -190,6 +190,12 @@ impl SharedDoc {
             if state.depth > 0 {
                 return Ok(());
             }
+            state.sessions.retain(|session| session.strong_count() > 0);
+            if state.batch.is_empty() && state.updaters.is_empty() && state.sessions.is_empty() {
+                // Nobody to tell (the fast path of typing without listeners).
+                state.before = None;
+                return Ok(());
+            }
             let before = state.before.take();
             let update = before
                 .filter(|before| *before != state.doc.version())

@@ -31,7 +31,9 @@ impl Doc {
         change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
     ) -> R {
         let result = self.replica.edit(|root| root.entry(name, change));
-        self.notify(Some(vec![name.to_owned()]), true);
+        if self.view.is_some() {
+            self.notify(Some(vec![name.to_owned()]), true);
+        }
         result
     }
 }
