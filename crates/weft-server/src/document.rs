@@ -1,0 +1,338 @@
+//! One document's task: the server's replica of the document, a sync session per client,
+//! and the document's storage. Every message of every client of the document passes
+//! through here, one batch at a time:
+//!
+//! 1. `receive` each message into its session (changes are applied to the replica);
+//! 2. if the replica changed, commit what changed to the database and wait until it is
+//!    durable;
+//! 3. `generate` for every session: acknowledgements (which now cover only durable
+//!    changes) to the senders, the new changes to everyone else.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use weft::{Object, Replica, ReplicaId, Replicated, VersionVector};
+use weft_sync::{SyncState, generate, receive};
+
+use crate::document_id::DocumentId;
+use crate::error::StoreError;
+use crate::hub::{Control, Hub, Incoming, Outgoing, Peer, SessionId};
+use crate::store::Write;
+
+/// WebSocket close codes the server uses.
+pub(crate) mod close_code {
+    /// A normal closure.
+    pub(crate) const NORMAL: u16 = 1000;
+    /// The server is going away (shutdown).
+    pub(crate) const GOING_AWAY: u16 = 1001;
+    /// The client broke the protocol.
+    pub(crate) const PROTOCOL_ERROR: u16 = 1002;
+    /// The client sent a kind of data the server does not accept (text).
+    pub(crate) const UNSUPPORTED_DATA: u16 = 1003;
+    /// The client broke a limit.
+    pub(crate) const POLICY_VIOLATION: u16 = 1008;
+    /// A message larger than the limit.
+    pub(crate) const MESSAGE_TOO_BIG: u16 = 1009;
+    /// The server failed (its database).
+    pub(crate) const INTERNAL_ERROR: u16 = 1011;
+}
+
+/// The most messages handled in one batch (one commit).
+const MAX_BATCH: usize = 256;
+
+/// One client's session of the document.
+struct Session {
+    state: SyncState,
+    peer: Peer,
+}
+
+/// What the database holds for the document.
+#[derive(Default)]
+struct Stored {
+    /// Whether the document has a snapshot in the database.
+    exists: bool,
+    /// The version the stored snapshot and deltas cover.
+    version: VersionVector,
+    snapshot_bytes: u64,
+    delta_bytes: u64,
+}
+
+pub(crate) struct DocumentTask {
+    id: DocumentId,
+    hub: Arc<Hub>,
+    control: mpsc::UnboundedReceiver<Control>,
+    incoming: mpsc::Receiver<Incoming>,
+    sessions: HashMap<SessionId, Session>,
+}
+
+impl DocumentTask {
+    pub(crate) fn new(
+        id: DocumentId,
+        hub: Arc<Hub>,
+        control: mpsc::UnboundedReceiver<Control>,
+        incoming: mpsc::Receiver<Incoming>,
+    ) -> Self {
+        Self {
+            id,
+            hub,
+            control,
+            incoming,
+            sessions: HashMap::new(),
+        }
+    }
+
+    pub(crate) async fn run(mut self) {
+        let (mut replica, mut stored) = match self.load().await {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                tracing::error!(document = %self.id, %error, "cannot load the document");
+                self.fail();
+                return;
+            }
+        };
+        let shutdown = self.hub.shutdown.clone();
+        loop {
+            let idle = self.sessions.is_empty();
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => {
+                    self.drain(&mut replica, &mut stored).await;
+                    return;
+                }
+                Some(control) = self.control.recv() => self.on_control(control, &replica),
+                Some(first) = self.incoming.recv() => {
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_BATCH {
+                        match self.incoming.try_recv() {
+                            Ok(next) => batch.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    if self.process(batch, &mut replica, &mut stored).await.is_err() {
+                        self.fail();
+                        return;
+                    }
+                }
+                () = tokio::time::sleep(self.hub.settings.unload_after), if idle => {
+                    if self.retire() {
+                        tracing::debug!(document = %self.id, "unloaded");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The document from the database, or a new one.
+    async fn load(&self) -> Result<(Replica<Object>, Stored), StoreError> {
+        let Some(document) = self.hub.database.load(&self.id).await? else {
+            return Ok((Replica::new(ReplicaId::random()), Stored::default()));
+        };
+        let corrupt = |source| StoreError::Corrupt {
+            document: self.id.to_string(),
+            source,
+        };
+        let mut replica = Replica::<Object>::load(&document.snapshot).map_err(corrupt)?;
+        for delta in &document.deltas {
+            replica.apply_encoded(delta).map_err(corrupt)?;
+        }
+        let (snapshot_bytes, delta_bytes) = document.byte_size();
+        let stored = Stored {
+            exists: true,
+            version: replica.version(),
+            snapshot_bytes,
+            delta_bytes,
+        };
+        tracing::debug!(document = %self.id, deltas = document.deltas.len(), "loaded");
+        Ok((replica, stored))
+    }
+
+    fn on_control(&mut self, control: Control, replica: &Replica<Object>) {
+        match control {
+            Control::Join { session, peer } => {
+                let state = SyncState::with_config(self.hub.settings.sync, random_session());
+                self.sessions.insert(session, Session { state, peer });
+                self.flush(session, replica);
+            }
+            Control::Leave { session } => {
+                self.sessions.remove(&session);
+            }
+        }
+    }
+
+    /// Receives a batch, makes what changed durable, then answers every session.
+    async fn process(
+        &mut self,
+        batch: Vec<Incoming>,
+        replica: &mut Replica<Object>,
+        stored: &mut Stored,
+    ) -> Result<(), StoreError> {
+        let mut changed = false;
+        let mut repaired = false;
+        for Incoming { session, message } in batch {
+            let Some(entry) = self.sessions.get_mut(&session) else {
+                continue; // it left; its client sends again what was not acknowledged
+            };
+            match receive(&mut entry.state, replica, message) {
+                Ok(received) => {
+                    changed |= received.changed;
+                    repaired |= received.repaired;
+                }
+                Err(error) => {
+                    tracing::info!(document = %self.id, %error, "closing a session: protocol error");
+                    let entry = self.sessions.remove(&session).expect("present");
+                    entry.peer.send(Outgoing::Close {
+                        code: close_code::PROTOCOL_ERROR,
+                        reason: truncate_reason(&format!("protocol error: {error}")),
+                    });
+                }
+            }
+        }
+        if changed {
+            self.persist(replica, stored, repaired).await?;
+        }
+        let sessions: Vec<SessionId> = self.sessions.keys().copied().collect();
+        for session in sessions {
+            self.flush(session, replica);
+        }
+        Ok(())
+    }
+
+    /// Commits what the database lacks: a delta, or a snapshot when the document is new,
+    /// was repaired (its state changed under the same version) or has enough deltas.
+    async fn persist(
+        &self,
+        replica: &mut Replica<Object>,
+        stored: &mut Stored,
+        repaired: bool,
+    ) -> Result<(), StoreError> {
+        // Prepared before the await: a `&Replica` may not be held across it (the replica
+        // is `Send` but not `Sync`).
+        let Some((write, version)) = self.prepare(replica, stored, repaired) else {
+            return Ok(());
+        };
+        self.hub.database.commit(vec![write]).await?;
+        stored.exists = true;
+        stored.version = version;
+        Ok(())
+    }
+
+    fn prepare(
+        &self,
+        replica: &Replica<Object>,
+        stored: &mut Stored,
+        repaired: bool,
+    ) -> Option<(Write, VersionVector)> {
+        let version = replica.version();
+        let compact = stored.delta_bytes
+            > stored
+                .snapshot_bytes
+                .max(self.hub.settings.compact_after_bytes);
+        let write = if !stored.exists || repaired || compact {
+            let snapshot = replica.save();
+            stored.snapshot_bytes = snapshot.len() as u64;
+            stored.delta_bytes = 0;
+            Write::Snapshot {
+                document: self.id.clone(),
+                snapshot,
+            }
+        } else if version <= stored.version {
+            return None; // only pending deltas arrived: nothing to acknowledge yet
+        } else {
+            let delta = replica.encoded_delta_since(&stored.version);
+            stored.delta_bytes += delta.len() as u64;
+            Write::Append {
+                document: self.id.clone(),
+                delta,
+            }
+        };
+        Some((write, version))
+    }
+
+    /// Sends `session` every message due.
+    fn flush(&mut self, session: SessionId, replica: &Replica<Object>) {
+        let Some(entry) = self.sessions.get_mut(&session) else {
+            return;
+        };
+        while let Some(message) = generate(&mut entry.state, replica) {
+            let sent = entry.peer.send(Outgoing::Frame {
+                document: self.id.clone(),
+                bytes: message.to_bytes(),
+            });
+            if !sent {
+                self.sessions.remove(&session);
+                return;
+            }
+        }
+    }
+
+    /// At shutdown: takes in the joins and messages already queued, makes them durable,
+    /// answers, and lets the sessions go (their connections close once their queues drain).
+    async fn drain(&mut self, replica: &mut Replica<Object>, stored: &mut Stored) {
+        while let Ok(control) = self.control.try_recv() {
+            self.on_control(control, replica);
+        }
+        let mut batch = Vec::new();
+        while let Ok(incoming) = self.incoming.try_recv() {
+            batch.push(incoming);
+        }
+        if let Err(error) = self.process(batch, replica, stored).await {
+            tracing::error!(document = %self.id, %error, "cannot store the last changes");
+        }
+        for (_, entry) in self.sessions.drain() {
+            entry.peer.send(Outgoing::Close {
+                code: close_code::GOING_AWAY,
+                reason: "server shutting down".to_string(),
+            });
+        }
+    }
+
+    /// Leaves the hub if no session is open or about to open. Returns whether it left.
+    fn retire(&mut self) -> bool {
+        let mut documents = self.hub.documents();
+        if !self.sessions.is_empty() || !self.control.is_empty() || !self.incoming.is_empty() {
+            return false;
+        }
+        documents.remove(&self.id);
+        true
+    }
+
+    /// After a database failure: leaves the hub (the next session reloads the document from
+    /// what is durable) and closes every session, including those about to open.
+    fn fail(&mut self) {
+        self.hub.documents().remove(&self.id);
+        while let Ok(control) = self.control.try_recv() {
+            if let Control::Join { session, peer } = control {
+                self.sessions.insert(
+                    session,
+                    Session {
+                        state: SyncState::new(),
+                        peer,
+                    },
+                );
+            }
+        }
+        for (_, entry) in self.sessions.drain() {
+            entry.peer.send(Outgoing::Close {
+                code: close_code::INTERNAL_ERROR,
+                reason: "storage failure".to_string(),
+            });
+        }
+    }
+}
+
+/// A WebSocket close reason fits 123 bytes.
+pub(crate) fn truncate_reason(reason: &str) -> String {
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason[..end].to_string()
+}
+
+/// A random session number, so that sessions differ across server restarts.
+fn random_session() -> u32 {
+    let bytes = ReplicaId::random().to_bytes();
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}

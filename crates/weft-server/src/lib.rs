@@ -1,0 +1,91 @@
+//! The Weft sync server: WebSocket sessions of the weft-sync protocol for many documents,
+//! stored in SQLite, and the demo app's static files.
+//!
+//! # What it does
+//! - `ws://HOST/sync/<document>`: one document per connection; each binary WebSocket message
+//!   is one weft-sync frame. This is what the npm package's `WebSocketSync` speaks.
+//! - `ws://HOST/sync`: several documents per connection (at most
+//!   [`Limits::max_documents_per_connection`]); each message is a frame in an [`envelope`]
+//!   naming its document.
+//! - `/healthz` answers `ok`; every other path is a static file of `--demo-dir`.
+//!
+//! The server is one more peer of the protocol: per document it keeps a replica, and per
+//! connection and document a [`SyncState`](weft_sync::SyncState). Changes one client sends
+//! are applied to the server's replica, **committed to the database, and only then
+//! acknowledged**; the other clients' sessions push them on. A restart (or a crash) loses
+//! nothing a client saw acknowledged, and a client that was not acknowledged sends again.
+//!
+//! A malformed frame, a delta that does not decode, a text message or a broken envelope ends
+//! the connection with close code 1002 (protocol error) or 1003 and a reason; other
+//! connections are not affected. With a token set (`--token`/`WEFT_TOKEN`), upgrades without
+//! it (`?token=` or `Authorization: Bearer`) get 401.
+//!
+//! # Storage
+//! Per document a snapshot plus a log of deltas ([`SqliteStore`]): each batch of changes
+//! appends one delta (`encoded_delta_since` what is stored); once the deltas outweigh the
+//! snapshot (and [`StorageSettings::compact_after_bytes`]) the next commit writes a new
+//! snapshot and drops the deltas, in one transaction. Commits of all documents go through one
+//! database thread that groups whatever is waiting into one transaction ([`Database`]).
+//!
+//! # Choices
+//! - **axum** (with `ws`) over hyper and tokio-tungstenite: routing, extractors, the upgrade
+//!   and static files (tower-http) from the tokio project's own stack, maintained alongside
+//!   tokio and hyper; raw tokio-tungstenite + hyper would mean writing the HTTP routing,
+//!   the static file server and the upgrade handshake by hand.
+//! - **SQLite** (rusqlite, `bundled`) over redb: the schema (`documents`, `deltas`) is plain
+//!   SQL that moves as it is to PostgreSQL when a deployment outgrows one machine
+//!   (`docs/SCALING.md`); write-ahead logging with `synchronous = FULL` makes each commit
+//!   durable, and one transaction per batch amortises the `fsync`; the file opens in the
+//!   `sqlite3` shell for inspection and backup (`.backup`). `bundled` compiles SQLite in, so
+//!   nothing is needed on the host. redb is pure Rust and fast, but a key-value file that
+//!   only Rust reads, and it offers no path to a shared database.
+//!
+//! # Example
+//! A server on a free loopback port, and a Rust client that syncs a document through it:
+//!
+//! ```
+//! use weft::prelude::*;
+//! use weft::{Object, Replica, ReplicaId};
+//! use weft_server::{Config, MemoryStore, Server, SyncClient};
+//!
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! let config = Config::new("127.0.0.1:0".parse()?, "unused".into());
+//! let server = Server::start_with_store(config, MemoryStore::default()).await?;
+//! let url = server.sync_url("board");
+//!
+//! let mut alice = SyncClient::connect(&url, Replica::<Object>::new(ReplicaId::random())).await?;
+//! alice.edit(|root| root.counter("likes", |likes| likes.increment(2))).await?;
+//! alice.settle().await?; // acknowledged: durable on the server
+//!
+//! let mut bob = SyncClient::connect(&url, Replica::<Object>::new(ReplicaId::random())).await?;
+//! bob.settle().await?;
+//! assert_eq!(bob.replica().store().counter("likes").map(|likes| likes.value()), Some(2));
+//! server.shutdown().await?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod client;
+mod config;
+mod connection;
+mod document;
+mod document_id;
+pub mod envelope;
+mod error;
+mod http;
+mod hub;
+mod rate;
+mod server;
+mod store;
+
+pub use client::{ClientError, SyncClient};
+pub use config::{Config, Limits, StorageSettings};
+pub use document_id::{DocumentId, MAX_DOCUMENT_ID_LENGTH};
+pub use error::{EnvelopeError, InvalidDocumentId, ServerError, StoreError};
+pub use server::Server;
+pub use store::{
+    DATABASE_FILE, Database, DocumentStore, MemoryStore, SqliteStore, StoredDocument, Write,
+};

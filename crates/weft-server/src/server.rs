@@ -1,0 +1,163 @@
+//! `Server`: binds, serves, and shuts down without losing what it acknowledged.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use weft_sync::SyncConfig;
+
+use crate::config::Config;
+use crate::error::ServerError;
+use crate::http::{self, AppState};
+use crate::hub::{DocumentSettings, Hub};
+use crate::store::{Database, DocumentStore, SqliteStore};
+
+/// A running sync server.
+///
+/// ```no_run
+/// use weft_server::{Config, Server};
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// let config = Config::new("127.0.0.1:0".parse()?, "weft-data".into());
+/// let server = Server::start(config).await?;
+/// println!("sync at ws://{}/sync/<document>", server.local_addr());
+/// server.shutdown().await?; // or server.run_until(signal).await
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Server {
+    local_addr: SocketAddr,
+    shutdown: CancellationToken,
+    serving: JoinHandle<std::io::Result<()>>,
+    hub: Arc<Hub>,
+}
+
+impl Server {
+    /// Opens the SQLite database in `config.data_dir`, binds `config.address` and starts
+    /// serving.
+    ///
+    /// # Errors
+    /// [`ServerError::Store`] if the database cannot be opened, [`ServerError::Bind`] if the
+    /// address cannot be bound.
+    pub async fn start(config: Config) -> Result<Self, ServerError> {
+        let store = SqliteStore::open(&config.data_dir)?;
+        Self::start_with_store(config, store).await
+    }
+
+    /// As [`Server::start`], over any [`DocumentStore`] (`config.data_dir` is not used).
+    ///
+    /// # Errors
+    /// [`ServerError::Bind`] if the address cannot be bound.
+    pub async fn start_with_store(
+        config: Config,
+        store: impl DocumentStore,
+    ) -> Result<Self, ServerError> {
+        let listener = TcpListener::bind(config.address)
+            .await
+            .map_err(ServerError::Bind)?;
+        let local_addr = listener.local_addr().map_err(ServerError::Bind)?;
+        let shutdown = CancellationToken::new();
+        let limits = config.limits;
+        let sync = SyncConfig::default()
+            .with_max_frame_size(limits.max_message_bytes)
+            .with_max_message_size(limits.max_document_bytes)
+            .with_reassembly_limits(limits.max_document_bytes, 65_536, 4);
+        let settings = DocumentSettings {
+            sync,
+            compact_after_bytes: config.storage.compact_after_bytes,
+            unload_after: config.storage.unload_after(),
+        };
+        let hub = Hub::new(
+            Database::start(store),
+            settings,
+            shutdown.clone(),
+            TaskTracker::new(),
+        );
+        let state = AppState {
+            hub: Arc::clone(&hub),
+            connections: Arc::new(Semaphore::new(limits.max_connections)),
+            limits: Arc::new(limits),
+            token: config.token.map(Arc::from),
+        };
+        let router = http::router(state, config.demo_dir.as_deref());
+        let stop = shutdown.clone();
+        let serving = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
+        });
+        tracing::info!(address = %local_addr, "listening");
+        Ok(Self {
+            local_addr,
+            shutdown,
+            serving,
+            hub,
+        })
+    }
+
+    /// The address the server listens on (with the port chosen when binding port 0).
+    #[must_use]
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The WebSocket URL of `document`'s sync endpoint.
+    ///
+    /// ```no_run
+    /// # async fn f(server: weft_server::Server) {
+    /// assert!(server.sync_url("board").ends_with("/sync/board"));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn sync_url(&self, document: &str) -> String {
+        format!("ws://{}/sync/{document}", self.local_addr)
+    }
+
+    /// How many documents are loaded in memory.
+    #[must_use]
+    pub fn loaded_documents(&self) -> usize {
+        self.hub.loaded_documents()
+    }
+
+    /// Serves until `signal` completes, then shuts down gracefully.
+    ///
+    /// # Errors
+    /// As [`Server::shutdown`].
+    pub async fn run_until(self, signal: impl Future<Output = ()>) -> Result<(), ServerError> {
+        tokio::select! {
+            () = signal => {}
+            () = self.shutdown.cancelled() => {}
+        }
+        self.shutdown().await
+    }
+
+    /// Shuts down gracefully: stops accepting connections, lets every document make durable
+    /// and answer what it already received, closes the sessions (close code 1001), and
+    /// closes the database. Nothing acknowledged is lost, shutdown or not: acknowledgements
+    /// only ever cover committed changes.
+    ///
+    /// # Errors
+    /// [`ServerError::Serve`] if the HTTP server failed, [`ServerError::Store`] if the
+    /// database failed to close.
+    pub async fn shutdown(self) -> Result<(), ServerError> {
+        tracing::info!("shutting down");
+        self.shutdown.cancel();
+        let served = self.serving.await;
+        self.hub.tracker.close();
+        self.hub.tracker.wait().await;
+        let database = self.hub.database.clone();
+        tokio::task::spawn_blocking(move || database.close())
+            .await
+            .map_err(|error| ServerError::Serve(std::io::Error::other(error)))??;
+        match served {
+            Ok(result) => result.map_err(ServerError::Serve),
+            Err(error) => Err(ServerError::Serve(std::io::Error::other(error))),
+        }
+    }
+}
