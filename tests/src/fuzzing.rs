@@ -79,6 +79,42 @@ fn decode_as_is(data: &[u8]) {
     }
 }
 
+/// Feeds sync messages to a session against a document: `data` is a sequence of records
+/// `[length: u8][bytes]`; each record is decoded as a message (as it is and with its checksum
+/// recomputed) and, if it decodes, received. Nothing may panic, the document must stay
+/// consistent, and the session must keep answering.
+pub fn sync_messages(data: &[u8]) {
+    use weft::sync::{Message, SyncState, generate, receive};
+    let mut doc = Doc::new(ReplicaId::from_u128(1));
+    doc.transact(|root| Object::perform(root, &DocOp::TextInsert(Small(0), 0, 'x')));
+    let mut state = SyncState::new();
+    let mut rest = data;
+    while let Some((length, tail)) = rest.split_first() {
+        let length = usize::from(*length).min(tail.len());
+        let (record, next) = tail.split_at(length);
+        rest = next;
+        let mut candidates = vec![record.to_vec()];
+        if record.len() >= 8 {
+            let mut resealed = record.to_vec();
+            let body = resealed.len() - 4;
+            let checksum = crc32(&resealed[..body]);
+            resealed[body..].copy_from_slice(&checksum.to_le_bytes());
+            candidates.push(resealed);
+        }
+        for bytes in candidates {
+            if let Ok(message) = Message::from_bytes(&bytes) {
+                let _ = receive(&mut state, &mut doc, message);
+            }
+        }
+        let mut answers = 0;
+        while generate(&mut state, &doc).is_some() {
+            answers += 1;
+            assert!(answers < 10_000, "the session keeps generating messages");
+        }
+        doc.check();
+    }
+}
+
 /// Reads operations from bytes, one small record at a time.
 struct Script<'a> {
     bytes: &'a [u8],

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use weft_tests::fuzzing::{decode_everything, replicas};
+use weft_tests::fuzzing::{decode_everything, replicas, sync_messages};
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -47,4 +47,35 @@ fn replicas_regressions() {
     let mut random = weft_tests::SplitMix64::new(42);
     let script: Vec<u8> = (0..4_000).map(|_| random.next_u64() as u8).collect();
     replicas(&script);
+}
+
+#[test]
+fn sync_messages_regressions() {
+    for (_, bytes) in inputs("sync_messages") {
+        sync_messages(&bytes);
+    }
+    // Real messages of a session, whole and damaged, so the harness reaches the protocol.
+    use weft::prelude::*;
+    use weft::sync::{SyncState, generate};
+    let mut other = weft::Doc::new(weft::ReplicaId::from_u128(2));
+    other.transact(|root| {
+        root.text("a", |text| text.insert(0, "hello").expect("in range"));
+        root.counter("b", |counter| counter.increment(3));
+    });
+    let mut state = SyncState::new();
+    let mut records = Vec::new();
+    while let Some(message) = generate(&mut state, &other) {
+        let bytes = message.to_bytes();
+        records.push(u8::try_from(bytes.len()).expect("small messages"));
+        records.extend_from_slice(&bytes);
+    }
+    assert!(!records.is_empty());
+    sync_messages(&records);
+    let mut random = weft_tests::SplitMix64::new(7);
+    for _ in 0..200 {
+        let mut damaged = records.clone();
+        let position = 1 + random.index(damaged.len() - 1);
+        damaged[position] ^= 1 << random.below(8);
+        sync_messages(&damaged);
+    }
 }
