@@ -148,7 +148,8 @@ pub(crate) fn to_index(number: f64, what: &str) -> Result<usize, WeftError> {
         Ok(number as usize)
     } else {
         Err(WeftError::Position(format!(
-            "{what} must be a non-negative integer, not {number}"
+            "{what} must be a non-negative integer, not {}",
+            show_number(number)
         )))
     }
 }
@@ -159,7 +160,8 @@ pub(crate) fn to_amount(number: f64) -> Result<i64, WeftError> {
         Ok(number as i64)
     } else {
         Err(WeftError::InvalidArgument(format!(
-            "a counter amount must be a safe integer, not {number}"
+            "a counter amount must be a safe integer, not {}",
+            show_number(number)
         )))
     }
 }
@@ -167,6 +169,15 @@ pub(crate) fn to_amount(number: f64) -> Result<i64, WeftError> {
 /// Sets a property of a fresh object (which cannot fail).
 pub(crate) fn set(object: &Object, name: &str, value: &JsValue) {
     let _ = Reflect::set(object, &JsValue::from_str(name), value);
+}
+
+/// A number as JavaScript prints it (JavaScript's formatting keeps Rust's float formatting out of
+/// the `.wasm`).
+fn show_number(number: f64) -> String {
+    js_sys::Number::from(number)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 fn is_safe_integer(number: f64) -> bool {

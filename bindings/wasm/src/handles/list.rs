@@ -39,6 +39,16 @@ fn length(entry: Option<&Entry>) -> usize {
 impl ListRef {
     /// Inserts a new container of kind `T::KIND` at `index` and returns its handle.
     fn insert_container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
+        self.insert_container_of(index, T::KIND).map(T::from_handle)
+    }
+
+    /// The handle of the container element at `index`.
+    fn container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
+        self.container_of(index, T::KIND).map(T::from_handle)
+    }
+
+    /// Inserts a new container of `kind` at `index` (one copy of the code for every kind).
+    fn insert_container_of(&self, index: f64, kind: Kind) -> JsResult<Handle> {
         let index = to_index(index, "a list index")?;
         let key = self.handle.edit(
             |entry| {
@@ -50,8 +60,7 @@ impl ListRef {
             },
             |entry, ()| {
                 entry.list(|list| {
-                    list.insert_entry(index, |child| shape(child, T::KIND))
-                        .ok()?;
+                    list.insert_entry(index, |child| shape(child, kind)).ok()?;
                     match list.current().get(index) {
                         Some(Element::Container(key, _)) => Some(key),
                         _ => None,
@@ -61,22 +70,22 @@ impl ListRef {
         )?;
         let key: ChildKey = key.flatten().ok_or(WeftError::Deleted)?;
         let path = self.handle.path.child(Step::Child(key));
-        self.handle.at(path, T::KIND).map(T::from_handle)
+        self.handle.at(path, kind)
     }
 
-    /// The handle of the container element at `index`.
-    fn container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
+    /// The container element of `kind` at `index`.
+    fn container_of(&self, index: f64, kind: Kind) -> JsResult<Handle> {
         let index = to_index(index, "a list index")?;
         let key = self.handle.read(|entry| {
             let list = entry.and_then(Entry::list);
             match list.and_then(|list| list.get(index)) {
                 None => Err(out_of_range(index, length(entry))),
                 Some(Element::Value(_)) => Err(WeftError::NotAContainer(index)),
-                Some(Element::Container(key, child)) => expect(child, T::KIND).map(|_| key),
+                Some(Element::Container(key, child)) => expect(child, kind).map(|_| key),
             }
         })?;
         let path = self.handle.path.child(Step::Child(key));
-        self.handle.at(path, T::KIND).map(T::from_handle)
+        self.handle.at(path, kind)
     }
 }
 

@@ -26,8 +26,12 @@ impl FromHandle for MapRef {
 
 impl MapRef {
     fn child<T: FromHandle>(&self, key: &str) -> JsResult<T> {
-        let path = self.handle.path.child(Step::Key(key.to_owned()));
-        self.handle.at(path, T::KIND).map(T::from_handle)
+        self.child_of(key, T::KIND).map(T::from_handle)
+    }
+
+    fn child_of(&self, key: &str, kind: Kind) -> JsResult<Handle> {
+        self.handle
+            .at(self.handle.path.child(Step::Key(key.to_owned())), kind)
     }
 
     fn read_map<R>(&self, read: impl FnOnce(Option<&Object>) -> R) -> JsResult<R> {
