@@ -3,6 +3,7 @@
 //! resumed sessions, a peer restored from an older snapshot, divergence detected and repaired,
 //! hostile messages.
 
+use quickcheck::{Gen, QuickCheck};
 use weft::codec::frame;
 use weft::{AddWinsSet, PNCounter, Replica, ReplicaId, Replicated, VersionVector};
 use weft_sync::{Changes, Chunk, Hello, Message, SyncConfig, SyncError, SyncState, receive};
@@ -200,6 +201,29 @@ fn duplicated_or_delayed_messages_are_harmless() {
         // Every message.
         eventful_session(&mut |_| fate).unwrap_or_else(|failure| panic!("{fate:?}: {failure}"));
     }
+}
+
+#[test]
+fn any_mix_of_fates_settles_level_without_loss() {
+    // Each message's fate from a random list: delivered, lost, duplicated or delayed.
+    fn property(fates: Vec<u8>) -> bool {
+        let mut next = 0;
+        let result = eventful_session(&mut |_| {
+            let fate = match fates.get(next).map_or(0, |byte| byte % 8) {
+                0..=3 => Fate::Deliver,
+                4 | 5 => Fate::Lose,
+                6 => Fate::Duplicate,
+                _ => Fate::Delay,
+            };
+            next += 1;
+            fate
+        });
+        result.is_ok()
+    }
+    QuickCheck::new()
+        .tests(500)
+        .rng(Gen::new(60))
+        .quickcheck(property as fn(Vec<u8>) -> bool);
 }
 
 #[test]

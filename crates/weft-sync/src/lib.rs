@@ -27,7 +27,7 @@
 //! bob.update(|set| set.insert("eggs".to_string()));
 //!
 //! let (mut alice_state, mut bob_state) = (SyncState::new(), SyncState::new());
-//! let mut round_trips = 0;
+//! let mut flights = 0; // a flight: everything each side has to say; two make a round trip
 //! loop {
 //!     // One flight each way: everything each side has to say, as bytes.
 //!     let mut to_bob = Vec::new();
@@ -47,18 +47,18 @@
 //!     for bytes in to_alice {
 //!         receive(&mut alice_state, &mut alice, Message::from_bytes(&bytes)?)?;
 //!     }
-//!     round_trips += 1;
-//!     if round_trips == 1 {
+//!     flights += 1;
+//!     if flights == 1 {
 //!         // Hellos crossed; the answers are on their way.
 //!         assert!(!alice.contains(&"eggs".to_string()));
 //!     }
-//!     if round_trips == 2 {
+//!     if flights == 2 {
 //!         // One round trip after the hellos left, both hold everything.
 //!         assert!(alice.same_state(&bob));
 //!     }
 //! }
 //! assert_eq!(alice.len(), 2);
-//! assert_eq!(round_trips, 3); // hellos, answers, acknowledgements
+//! assert_eq!(flights, 3); // hellos, answers, acknowledgements
 //!
 //! // Live: a change is pushed, acknowledged, and nothing else.
 //! bob.update(|set| set.remove(&"milk".to_string()));

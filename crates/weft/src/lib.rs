@@ -24,6 +24,18 @@ pub use value::Value;
 pub use weft_core::*;
 pub use weft_text::{List, ListEditor, PositionError, Text, TextEditor};
 
+/// The sync protocol (sans IO: `SyncState`, `Message`, `generate`, `receive`) and the
+/// crash-safe persistence log (`Log`), for every replicated type and for documents.
+///
+/// ```
+/// use weft::sync::{SyncState, generate};
+/// use weft::{Doc, ReplicaId};
+/// let doc = Doc::new(ReplicaId::random());
+/// let mut state = SyncState::new();
+/// assert!(generate(&mut state, &doc).is_some()); // the hello
+/// ```
+pub use weft_sync as sync;
+
 /// The editing traits, to bring every `Scope` method into scope at once:
 /// `use weft::prelude::*;`.
 pub mod prelude {

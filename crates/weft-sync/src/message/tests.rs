@@ -148,14 +148,18 @@ fn a_huge_length_is_refused_before_allocation() {
 }
 
 #[test]
-fn a_hello_of_two_replicas_is_small() {
+fn hellos_and_acks_of_two_replicas_are_small() {
     let version: VersionVector = [
         (ReplicaId::from_u128(1), 1000),
         (ReplicaId::from_u128(2), 5),
     ]
     .into_iter()
     .collect();
-    let bytes = Message::Hello(Hello::new(1, version, Digest(0))).to_bytes();
+    let bytes = Message::Hello(Hello::new(1, version.clone(), Digest(0))).to_bytes();
     // frame 8 + tag 1 + protocol 1 + session 4 + vector (1 + 32 + 3) + digest 16
     assert_eq!(bytes.len(), 66);
+    let ack = |digest| Message::Ack(Ack::new(1, 2, 3, version.clone(), digest)).to_bytes();
+    // frame 8 + tag 1 + sessions 8 + seq 1 + vector 36 + digest flag 1 (+ digest 16)
+    assert_eq!(ack(None).len(), 55);
+    assert_eq!(ack(Some(Digest(0))).len(), 71);
 }
