@@ -212,3 +212,28 @@ test("handles on list elements follow the element when others move", () => {
   list.delete(2);
   assert.throws(() => todo.set("done", false), { code: "WEFT_DELETED" });
 });
+
+test("remote text events count UTF-16 units, also in a list element that moved", () => {
+  const alice = new Doc();
+  const bob = new Doc();
+  const notes = alice.getList("notes");
+  notes.push("first");
+  notes.insertText(1).insert(0, "a😀b😀c");
+  sync(alice, bob);
+  const events = [];
+  bob.subscribe((batch) => events.push(...batch));
+  alice.transact(() => {
+    notes.insert(0, "new first"); // the text element moves from index 1 to 2
+    notes.getText(2).delete(1, 2); // one emoji: two code units
+  });
+  sync(alice, bob);
+  assert.deepEqual(bob.getList("notes").toArray(), ["new first", "first", "ab😀c"]);
+  assert.deepEqual(
+    events.find((event) => event.type === "text"),
+    { path: ["notes", 2], type: "text", index: 1, deleted: 2, inserted: "", local: false },
+  );
+  assert.deepEqual(
+    events.find((event) => event.type === "list"),
+    { path: ["notes"], type: "list", index: 0, deleted: 0, inserted: ["new first"], local: false },
+  );
+});
