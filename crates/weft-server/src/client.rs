@@ -117,6 +117,12 @@ impl<R: Replicated> SyncClient<R> {
         &self.replica
     }
 
+    /// The session's sync state (what the server acknowledged: [`SyncState::peer_version`]).
+    #[must_use]
+    pub fn state(&self) -> &SyncState {
+        &self.state
+    }
+
     /// The replica and the sync state, giving up the connection (to reconnect later with
     /// [`SyncState::reconnect`] and [`SyncClient::connect_with_state`]).
     #[must_use]
