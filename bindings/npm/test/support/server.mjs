@@ -20,14 +20,15 @@ const TYPES = {
 /** The package folder (bindings/npm). */
 export const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-export async function startServer() {
+/** Starts the server; `nodeModules: true` also serves node_modules (for the benchmark page). */
+export async function startServer({ nodeModules = false } = {}) {
   const docs = new Map();
   const sockets = new Set();
   let paused = false;
   const server = http.createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
     const file = join(packageRoot, path);
-    if (!file.startsWith(packageRoot) || path.split(sep).includes("node_modules")) {
+    if (!file.startsWith(packageRoot) || (!nodeModules && path.split(sep).includes("node_modules"))) {
       response.writeHead(403).end();
       return;
     }
