@@ -22,7 +22,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};
 use weft::sync::{Message, SyncConfig, SyncState, generate, receive};
 use weft::{LwwRegister, Map, Replica, ReplicaId, Replicated, VersionVector};
-use weft_benches::{grouped, millis, print_table};
+use weft_benches::{grouped, median_time, millis, print_table};
 use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
@@ -175,8 +175,9 @@ impl Sides for WeftSides {
 }
 
 /// Weft: the outcome with fresh sync states, the outcome with states resumed from the session
-/// that shared the history, and the bytes of the deltas the `2k` changes produced.
-fn weft(shared: usize) -> (Reconciled, Reconciled, usize) {
+/// that shared the history, the bytes of the deltas the `2k` changes produced, and the time
+/// one state digest takes.
+fn weft(shared: usize) -> (Reconciled, Reconciled, usize, Duration) {
     let mut a = WeftMap::new(ReplicaId::from_u128(1));
     for index in 0..shared {
         weft_apply(&mut a, shared_change(index));
@@ -222,7 +223,8 @@ fn weft(shared: usize) -> (Reconciled, Reconciled, usize) {
     };
     let warm = drive(&mut resumed);
     assert_eq!(fresh.replicas[0].digest(), resumed.replicas[1].digest());
-    (cold, warm, change_bytes)
+    let digest = median_time(5, || fresh.replicas[0].digest());
+    (cold, warm, change_bytes, digest)
 }
 
 fn yrs_apply(doc: &yrs::Doc, change: Change) {
@@ -401,23 +403,25 @@ fn main() {
     let mut rows = Vec::new();
     let mut references = Vec::new();
     for shared in SHARED {
-        let (cold, warm, change_bytes) = weft(shared);
+        let (cold, warm, change_bytes, digest) = weft(shared);
         rows.push(cold.row(shared, "Weft (fresh SyncState)"));
         rows.push(warm.row(shared, "Weft (resumed SyncState)"));
         rows.push(yrs(shared).row(shared, "Yrs (state vector + update v1)"));
         let (cold, warm) = automerge(shared);
         rows.push(cold.row(shared, "Automerge (fresh sync state)"));
         rows.push(warm.row(shared, "Automerge (persisted sync state)"));
-        references.push((shared, change_bytes));
+        references.push((shared, change_bytes, digest));
     }
     print_table(&header, &rows);
     println!();
-    for (shared, bytes) in references {
+    for (shared, bytes, digest) in references {
         println!(
-            "n = {}: the 2k = {} Weft deltas `update` returned take {} bytes in all",
+            "n = {}: the 2k = {} Weft deltas `update` returned take {} bytes in all; \
+             one Weft state digest takes {:.1} ms",
             grouped(shared),
             2 * DIVERGED,
-            grouped(bytes)
+            grouped(bytes),
+            millis(digest)
         );
     }
 }
