@@ -83,7 +83,8 @@ impl Server {
             hub: Arc::clone(&hub),
             connections: Arc::new(Semaphore::new(limits.max_connections)),
             limits: Arc::new(limits),
-            token: config.token.map(Arc::from),
+            // An empty token (`WEFT_TOKEN=`) means none.
+            token: config.token.filter(|token| !token.is_empty()).map(Arc::from),
         };
         let router = http::router(state, config.demo_dir.as_deref());
         let stop = shutdown.clone();

@@ -1,0 +1,196 @@
+// The Weft notes board: one document with a shared note (text), a todo list (a list of maps
+// with `text` and `done`), tags (an add-wins set) and a like counter. Built on the npm package
+// `weft-crdt`: the document lives in IndexedDB (works offline, survives reloads), syncs with
+// this browser's other tabs (BroadcastChannel) and with everyone else through the server
+// (WebSocket, reconnecting with backoff).
+import { BroadcastSync, IndexedDbPersistence, WebSocketSync } from "weft-crdt";
+
+const params = new URLSearchParams(location.search);
+const documentName = params.get("doc") ?? "board";
+const token = params.get("token");
+const offlineKey = `weft-demo:offline:${documentName}`;
+
+const $ = (id) => document.getElementById(id);
+const persistence = await IndexedDbPersistence.open(`demo:${documentName}`);
+const doc = persistence.doc;
+const tabs = new BroadcastSync(doc, `demo:${documentName}`);
+let server; // the WebSocketSync while online
+let connection = "offline";
+
+const note = doc.getText("note");
+const todos = doc.getList("todos");
+const tags = doc.getSet("tags");
+const likes = doc.getCounter("likes");
+
+function serverUrl() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const url = new URL(`${scheme}://${location.host}/sync/${encodeURIComponent(documentName)}`);
+  if (token) url.searchParams.set("token", token);
+  return url.href;
+}
+
+function goOnline() {
+  if (server) return;
+  server = new WebSocketSync(doc, serverUrl(), {
+    onStatus: (status) => {
+      connection = status;
+      renderStatus();
+    },
+  });
+}
+
+function goOffline() {
+  server?.close();
+  server = undefined;
+  connection = "offline";
+  renderStatus();
+}
+
+// ---- rendering ------------------------------------------------------------------------------
+
+function renderStatus() {
+  const link = server ? connection : "offline";
+  $("connection").textContent = link === "open" ? "online" : link;
+  $("connection").dataset.state = link;
+  let sync;
+  if (!server) sync = ["local", "saved in this browser"];
+  else if (server.isIdle) sync = ["synced", "all changes on the server"];
+  else if (link === "open") sync = ["syncing", "syncing…"];
+  else sync = ["local", "saved in this browser"];
+  $("sync").dataset.state = sync[0];
+  $("sync").textContent = sync[1];
+}
+
+function renderNote() {
+  const area = $("note");
+  const text = note.toString();
+  if (area.value === text) return;
+  // Keep the caret where it was, relative to the text around it.
+  const { selectionStart, selectionEnd } = area;
+  const focused = document.activeElement === area;
+  area.value = text;
+  if (focused) area.setSelectionRange(Math.min(selectionStart, text.length), Math.min(selectionEnd, text.length));
+}
+
+function renderTodos() {
+  const list = $("todo-list");
+  list.replaceChildren(
+    ...todos.toArray().map((todo, index) => {
+      const item = document.createElement("li");
+      item.className = todo?.done ? "done" : "";
+      const done = document.createElement("input");
+      done.type = "checkbox";
+      done.checked = Boolean(todo?.done);
+      done.addEventListener("change", () => todos.getMap(index).set("done", done.checked));
+      const text = document.createElement("span");
+      text.textContent = todo?.text ?? "";
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.title = "Delete";
+      remove.textContent = "✕";
+      remove.addEventListener("click", () => todos.delete(index, 1));
+      item.append(done, text, remove);
+      return item;
+    }),
+  );
+}
+
+function renderTags() {
+  const values = tags.values().map(String).sort();
+  $("tag-list").replaceChildren(
+    ...values.map((value) => {
+      const tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = value;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.title = "Remove";
+      remove.textContent = "✕";
+      remove.addEventListener("click", () => tags.delete(value));
+      tag.append(remove);
+      return tag;
+    }),
+  );
+}
+
+function render() {
+  renderNote();
+  renderTodos();
+  renderTags();
+  $("like-count").textContent = String(likes.value);
+  renderStatus();
+}
+
+// ---- editing --------------------------------------------------------------------------------
+
+// The textarea's new value differs from the note by one replaced range (typing, deleting,
+// pasting): find it from both ends and apply it as a delete and an insert, in UTF-16 units.
+$("note").addEventListener("input", (event) => {
+  const before = note.toString();
+  const after = event.target.value;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (
+    end < before.length - start &&
+    end < after.length - start &&
+    before[before.length - 1 - end] === after[after.length - 1 - end]
+  ) end++;
+  doc.transact(() => {
+    if (before.length - start - end > 0) note.delete(start, before.length - start - end);
+    if (after.length - start - end > 0) note.insert(start, after.slice(start, after.length - end));
+  });
+});
+
+$("todo-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("todo-text").value.trim();
+  if (!text) return;
+  doc.transact(() => {
+    const todo = todos.insertMap(todos.length);
+    todo.set("text", text);
+    todo.set("done", false);
+  });
+  $("todo-text").value = "";
+});
+
+$("tag-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("tag-text").value.trim();
+  if (text) tags.add(text);
+  $("tag-text").value = "";
+});
+
+$("like").addEventListener("click", () => likes.increment());
+
+$("work-offline").addEventListener("change", (event) => {
+  localStorage.setItem(offlineKey, event.target.checked ? "1" : "");
+  if (event.target.checked) goOffline();
+  else goOnline();
+});
+
+// ---- start ----------------------------------------------------------------------------------
+
+doc.subscribe(() => render());
+setInterval(renderStatus, 250);
+$("document-name").textContent = `· ${documentName}`;
+$("replica").textContent = doc.replicaId;
+$("work-offline").checked = localStorage.getItem(offlineKey) === "1";
+if (!$("work-offline").checked) goOnline();
+render();
+
+// For the end-to-end tests and the curious: `weftDemo.doc.toJSON()` in the console.
+window.weftDemo = {
+  doc,
+  persistence,
+  tabs,
+  get online() {
+    return connection === "open";
+  },
+  get synced() {
+    return Boolean(server?.isIdle);
+  },
+  goOnline,
+  goOffline,
+};
+document.body.dataset.ready = "true";
