@@ -15,7 +15,7 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 720 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 600 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}?doc=team-board`);
   await page.waitForSelector("body[data-ready=true]");
   await page.click("#note");
@@ -32,7 +32,7 @@ try {
     await page.click("#tag-form button");
   }
   for (let i = 0; i < 3; i++) await page.click("#like");
-  await page.waitForFunction(() => window.weftDemo.synced);
+  await page.waitForFunction(() => document.getElementById("sync").dataset.state === "synced");
   await page.evaluate(() => document.activeElement?.blur());
   await page.screenshot({ path: output, fullPage: true });
   console.log(`screenshot: ${output}`);
