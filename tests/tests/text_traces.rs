@@ -57,7 +57,7 @@ fn sequential_traces_replay_to_their_end_content() {
 }
 
 /// Catching up by more transactions than this forks a parent's replica instead.
-const FORK_ABOVE: usize = 8;
+const FORK_ABOVE: usize = 32;
 
 /// The replica holding the most transactions among those holding only transactions of
 /// `want` (so it can be forked and completed), if it holds more than `agent`'s own replica.

@@ -305,7 +305,7 @@ trait Site: Sized {
 }
 
 /// Catching up by more transactions than this forks a parent's replica instead.
-const FORK_ABOVE: usize = 8;
+const FORK_ABOVE: usize = 32;
 
 /// The replica holding the most transactions among those holding only transactions of
 /// `want` (so it can be forked and completed), if it holds more than `agent`'s own replica.
@@ -421,8 +421,11 @@ impl Site for YrsSite {
         site
     }
     fn transact(&mut self, patches: &[Patch]) -> Vec<u8> {
-        let mut txn = self.0.transact_mut();
+        // One Yrs transaction per patch (one transaction for S3's 84,635 patches gives a wrong
+        // text), the update of the whole trace transaction taken from the state before it.
+        let before = self.0.transact().state_vector();
         for (position, deleted, inserted) in patches {
+            let mut txn = self.0.transact_mut();
             if *deleted > 0 {
                 self.1
                     .remove_range(&mut txn, *position as u32, *deleted as u32);
@@ -431,7 +434,7 @@ impl Site for YrsSite {
                 self.1.insert(&mut txn, *position as u32, inserted);
             }
         }
-        txn.encode_update_v1()
+        self.0.transact().encode_state_as_update_v1(&before)
     }
     fn receive(&mut self, update: &Vec<u8>) {
         self.0

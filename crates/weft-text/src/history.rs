@@ -284,14 +284,21 @@ impl History {
         self.replicas.iter().all(Vec::is_empty)
     }
 
-    /// Renames replicas.
+    /// Renames replicas: moves each replica's runs to its new slot and renames the dots the
+    /// runs mention, without reallocating the runs.
     pub(crate) fn remap(&mut self, map: &[ReplicaIndex]) {
         let old = std::mem::take(&mut self.replicas);
-        for (slot, runs) in old.into_iter().enumerate() {
-            let replica = map[slot];
-            for run in runs {
-                self.push(replica, run.remap(map));
+        let width = map
+            .iter()
+            .map(|target| target.as_usize() + 1)
+            .max()
+            .unwrap_or(0);
+        self.replicas.resize_with(width.max(old.len()), Vec::new);
+        for (slot, mut runs) in old.into_iter().enumerate() {
+            for run in &mut runs {
+                *run = run.remap(map);
             }
+            self.replicas[map[slot].as_usize()] = runs;
         }
     }
 }

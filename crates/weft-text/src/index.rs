@@ -85,6 +85,28 @@ impl IdIndex {
         self.top[slot] = self.top[slot].max(counter);
     }
 
+    /// The same index with replica `i` renamed `map[i]`.
+    pub(crate) fn remap(&self, map: &[ReplicaIndex]) -> Self {
+        let mut entries: Vec<((ReplicaIndex, u64), u32)> = self
+            .entries
+            .iter()
+            .map(|((replica, counter), leaf)| ((map[replica.as_usize()], *counter), *leaf))
+            .collect();
+        entries.sort_unstable_by_key(|(key, _)| *key);
+        let mut top = Vec::new();
+        for (slot, counter) in self.top.iter().enumerate() {
+            let target = map[slot].as_usize();
+            if top.len() <= target {
+                top.resize(target + 1, 0);
+            }
+            top[target] = *counter;
+        }
+        Self {
+            entries: entries.into_iter().collect(),
+            top,
+        }
+    }
+
     /// The index of spans given as `(replica, first, end, leaf)`, in any order (each span
     /// its own range): sorted once and built in bulk.
     pub(crate) fn build(mut spans: Vec<(ReplicaIndex, u64, u64, u32)>) -> Self {

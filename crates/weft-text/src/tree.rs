@@ -625,17 +625,6 @@ impl<E: Element> Tree<E> {
         }
     }
 
-    /// Rebuilds the identity index (after replica indices changed).
-    pub(crate) fn rebuild_index(&mut self) {
-        let mut entries = Vec::with_capacity(self.span_count());
-        for (leaf, node) in self.leaves.iter().enumerate() {
-            for span in &node.spans {
-                entries.push((span.replica, span.counter, span.end(), leaf as u32));
-            }
-        }
-        self.index = IdIndex::build(entries);
-    }
-
     /// Renames replicas in every span (the index must be rebuilt afterwards).
     pub(crate) fn rename(&mut self, map: &[weft_core::ReplicaIndex]) {
         for leaf in &mut self.leaves {
@@ -643,7 +632,7 @@ impl<E: Element> Tree<E> {
                 span.replica = map[span.replica.as_usize()];
             }
         }
-        self.rebuild_index();
+        self.index = self.index.remap(map);
     }
 
     /// Builds a tree from spans and content in document order (content of visible spans
