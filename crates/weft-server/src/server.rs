@@ -84,7 +84,10 @@ impl Server {
             connections: Arc::new(Semaphore::new(limits.max_connections)),
             limits: Arc::new(limits),
             // An empty token (`WEFT_TOKEN=`) means none.
-            token: config.token.filter(|token| !token.is_empty()).map(Arc::from),
+            token: config
+                .token
+                .filter(|token| !token.is_empty())
+                .map(Arc::from),
         };
         let router = http::router(state, config.demo_dir.as_deref());
         let stop = shutdown.clone();

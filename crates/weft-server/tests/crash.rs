@@ -38,13 +38,17 @@ async fn a_killed_server_loses_nothing_it_acknowledged() {
     let (mut server, url) = spawn_server(directory.path());
     let mut client = connect(&url).await;
     for round in 0..20 {
-        edit_board(&mut client, &format!("edit {round}")).await.expect("sent");
+        edit_board(&mut client, &format!("edit {round}"))
+            .await
+            .expect("sent");
     }
     client.settle().await.expect("acknowledged");
     let acknowledged = common::json(client.replica());
     // More edits, not waited for: they may or may not survive.
     for round in 20..25 {
-        edit_board(&mut client, &format!("edit {round}")).await.expect("sent");
+        edit_board(&mut client, &format!("edit {round}"))
+            .await
+            .expect("sent");
     }
     server.kill().expect("SIGKILL");
     server.wait().expect("the server ends");
@@ -53,7 +57,10 @@ async fn a_killed_server_loses_nothing_it_acknowledged() {
     let mut reader = connect(&url).await;
     reader.settle().await.expect("settled");
     let recovered = likes(reader.replica());
-    assert!((20..=25).contains(&recovered), "{recovered} likes recovered");
+    assert!(
+        (20..=25).contains(&recovered),
+        "{recovered} likes recovered"
+    );
     if recovered == 20 {
         assert_eq!(common::json(reader.replica()), acknowledged);
     }

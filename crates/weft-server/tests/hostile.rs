@@ -54,7 +54,10 @@ async fn malformed_frames_end_only_their_connection() {
     }
     let mut newcomer = connect(&url).await;
     newcomer.settle().await.expect("settled");
-    assert_eq!(likes(newcomer.replica()), 1 + malformed_frames().len() as i64);
+    assert_eq!(
+        likes(newcomer.replica()),
+        1 + malformed_frames().len() as i64
+    );
     server.shutdown().await.expect("a clean shutdown");
 }
 
@@ -123,9 +126,10 @@ async fn a_token_is_required_when_set() {
             .expect_err("refused");
         assert_eq!(error.http_status(), Some(401), "{refused}: {error}");
     }
-    let mut with_query = weft_server::SyncClient::connect(&format!("{url}?token=s3cret"), replica())
-        .await
-        .expect("accepted with ?token=");
+    let mut with_query =
+        weft_server::SyncClient::connect(&format!("{url}?token=s3cret"), replica())
+            .await
+            .expect("accepted with ?token=");
     with_query.settle().await.expect("settled");
 
     use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
@@ -149,9 +153,10 @@ async fn a_token_is_required_when_set() {
 async fn invalid_document_ids_are_refused() {
     let (server, _directory) = start(|_| {}).await;
     let address = server.local_addr();
-    let error = weft_server::SyncClient::connect(&format!("ws://{address}/sync/bad%20id"), replica())
-        .await
-        .expect_err("refused");
+    let error =
+        weft_server::SyncClient::connect(&format!("ws://{address}/sync/bad%20id"), replica())
+            .await
+            .expect_err("refused");
     assert_eq!(error.http_status(), Some(400));
     server.shutdown().await.expect("a clean shutdown");
 }

@@ -15,7 +15,11 @@ use weft_sync::{Message, SyncState, generate, receive};
 async fn concurrent_edits_of_three_clients_converge() {
     let (server, _directory) = start(|_| {}).await;
     let url = server.sync_url("board");
-    let mut clients = vec![connect(&url).await, connect(&url).await, connect(&url).await];
+    let mut clients = vec![
+        connect(&url).await,
+        connect(&url).await,
+        connect(&url).await,
+    ];
     for round in 0..5 {
         for (index, client) in clients.iter_mut().enumerate() {
             edit_board(client, &format!("c{index}r{round}"))
@@ -50,10 +54,17 @@ async fn a_restart_loses_nothing_acknowledged_and_compaction_keeps_everything() 
     let mut alice = connect(&url).await;
     let mut bob = connect(&url).await;
     for round in 0..40 {
-        edit_board(&mut alice, &format!("a{round}")).await.expect("sent");
-        edit_board(&mut bob, &format!("b{round}")).await.expect("sent");
+        edit_board(&mut alice, &format!("a{round}"))
+            .await
+            .expect("sent");
+        edit_board(&mut bob, &format!("b{round}"))
+            .await
+            .expect("sent");
     }
-    alice.settle().await.expect("alice's edits are acknowledged");
+    alice
+        .settle()
+        .await
+        .expect("alice's edits are acknowledged");
     bob.settle().await.expect("bob's edits are acknowledged");
     let mut both = [alice, bob];
     converge(&mut both).await;
@@ -84,7 +95,9 @@ async fn a_client_offline_for_a_while_converges_when_it_reconnects() {
     let url = server.sync_url("board");
     let mut online = connect(&url).await;
     let mut traveller = connect(&url).await;
-    edit_board(&mut traveller, "before the trip").await.expect("sent");
+    edit_board(&mut traveller, "before the trip")
+        .await
+        .expect("sent");
     traveller.settle().await.expect("acknowledged");
 
     // The traveller goes offline and keeps editing; the others edit too, and the server
@@ -96,7 +109,9 @@ async fn a_client_offline_for_a_while_converges_when_it_reconnects() {
                 .expect("an insertion");
             root.counter("likes", |likes| likes.increment(1));
         });
-        edit_board(&mut online, &format!("online {round}")).await.expect("sent");
+        edit_board(&mut online, &format!("online {round}"))
+            .await
+            .expect("sent");
     }
     online.settle().await.expect("acknowledged");
     drop(online);
@@ -159,8 +174,11 @@ impl Multiplexed {
     async fn flush(&mut self) {
         for (document, state, replica) in &mut self.documents {
             while let Some(message) = generate(state, &*replica) {
-                common::send_binary(&mut self.socket, envelope::seal(document, &message.to_bytes()))
-                    .await;
+                common::send_binary(
+                    &mut self.socket,
+                    envelope::seal(document, &message.to_bytes()),
+                )
+                .await;
             }
         }
     }
@@ -202,7 +220,11 @@ async fn one_multiplexed_connection_syncs_several_documents() {
     for (name, amount) in [("left", 2), ("right", 5)] {
         let mut replica = replica();
         replica.update(|root| root.counter("likes", |likes| likes.increment(amount)));
-        documents.push((DocumentId::parse(name).expect("an id"), SyncState::new(), replica));
+        documents.push((
+            DocumentId::parse(name).expect("an id"),
+            SyncState::new(),
+            replica,
+        ));
     }
     let mut multiplexed = Multiplexed {
         socket: common::raw_connect(&format!("ws://{address}/sync")).await,

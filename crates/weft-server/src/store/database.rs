@@ -2,6 +2,7 @@
 //! arrive while a transaction commits are batched into the next one (group commit), so many
 //! documents' changes cost one `fsync`.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
@@ -13,6 +14,10 @@ use crate::store::{DocumentStore, StoredDocument, Write};
 /// The most writes committed in one transaction.
 const MAX_BATCH: usize = 1024;
 
+type LoadReply = oneshot::Sender<Result<Option<StoredDocument>, StoreError>>;
+type CommitReply = oneshot::Sender<Result<(), StoreError>>;
+type DatabaseThread = JoinHandle<Result<(), StoreError>>;
+
 enum Request {
     Load {
         document: DocumentId,
@@ -20,7 +25,7 @@ enum Request {
     },
     Commit {
         writes: Vec<Write>,
-        reply: oneshot::Sender<Result<(), StoreError>>,
+        reply: CommitReply,
     },
     /// Answer what came before, close the store and end the thread.
     Stop,
@@ -44,7 +49,7 @@ enum Request {
 #[derive(Clone, Debug)]
 pub struct Database {
     requests: mpsc::UnboundedSender<Request>,
-    thread: std::sync::Arc<std::sync::Mutex<Option<JoinHandle<Result<(), StoreError>>>>>,
+    thread: Arc<Mutex<Option<DatabaseThread>>>,
 }
 
 impl Database {
@@ -58,7 +63,7 @@ impl Database {
             .expect("the database thread starts");
         Self {
             requests,
-            thread: std::sync::Arc::new(std::sync::Mutex::new(Some(thread))),
+            thread: Arc::new(Mutex::new(Some(thread))),
         }
     }
 
@@ -101,7 +106,7 @@ impl Database {
         let thread = self
             .thread
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .take();
         let Some(thread) = thread else {
             return Ok(());
@@ -115,7 +120,7 @@ fn serve(
     mut store: impl DocumentStore,
     mut requests: mpsc::UnboundedReceiver<Request>,
 ) -> Result<(), StoreError> {
-    let mut commits: Vec<(Vec<Write>, oneshot::Sender<Result<(), StoreError>>)> = Vec::new();
+    let mut commits: Vec<(Vec<Write>, CommitReply)> = Vec::new();
     let mut loads = Vec::new();
     'serve: while let Some(first) = requests.blocking_recv() {
         let mut next = Some(first);
@@ -146,8 +151,6 @@ fn serve(
     store.close()
 }
 
-type LoadReply = oneshot::Sender<Result<Option<StoredDocument>, StoreError>>;
-
 fn answer_loads(store: &mut impl DocumentStore, loads: &mut Vec<(DocumentId, LoadReply)>) {
     for (document, reply) in loads.drain(..) {
         let _ = reply.send(store.load(&document));
@@ -155,10 +158,7 @@ fn answer_loads(store: &mut impl DocumentStore, loads: &mut Vec<(DocumentId, Loa
 }
 
 /// Commits every batch waiting in one transaction and answers each.
-fn run_commits(
-    store: &mut impl DocumentStore,
-    commits: &mut Vec<(Vec<Write>, oneshot::Sender<Result<(), StoreError>>)>,
-) {
+fn run_commits(store: &mut impl DocumentStore, commits: &mut Vec<(Vec<Write>, CommitReply)>) {
     if commits.is_empty() {
         return;
     }

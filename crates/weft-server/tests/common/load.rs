@@ -108,9 +108,12 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
     let converging = Instant::now();
     let mut expected = HashMap::new();
     for document in 0..options.documents {
-        let mut auditor = SyncClient::connect(&url_of(document), Replica::<Object>::new(ReplicaId::random()))
-            .await
-            .expect("an auditor connects");
+        let mut auditor = SyncClient::connect(
+            &url_of(document),
+            Replica::<Object>::new(ReplicaId::random()),
+        )
+        .await
+        .expect("an auditor connects");
         auditor.settle().await.expect("the auditor settles");
         let state = (auditor.replica().digest(), likes(auditor.replica()));
         expected.insert(document, state);
@@ -159,11 +162,18 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
 /// Checks that the server (perhaps restarted) holds exactly the states of `report`.
 pub async fn verify(url_of: impl Fn(usize) -> String, report: &LoadReport) {
     for (document, (digest, likes_expected)) in &report.documents {
-        let mut auditor = SyncClient::connect(&url_of(*document), Replica::<Object>::new(ReplicaId::random()))
-            .await
-            .expect("an auditor connects");
+        let mut auditor = SyncClient::connect(
+            &url_of(*document),
+            Replica::<Object>::new(ReplicaId::random()),
+        )
+        .await
+        .expect("an auditor connects");
         auditor.settle().await.expect("the auditor settles");
-        assert_eq!(likes(auditor.replica()), *likes_expected, "document {document}");
+        assert_eq!(
+            likes(auditor.replica()),
+            *likes_expected,
+            "document {document}"
+        );
         assert_eq!(auditor.replica().digest(), *digest, "document {document}");
     }
 }
@@ -206,15 +216,17 @@ async fn edit_until(
             .edit(|root| {
                 root.counter("likes", |likes| likes.increment(1));
                 root.set("stamp", stamp(start, index));
-                if edit % 8 == 0 {
+                if edit.is_multiple_of(8) {
                     root.text("note", |note| {
                         let end = note.current().len();
                         note.insert(end, &format!("{index}."))
                     })
                     .expect("an insertion at the end");
                 }
-                if edit % 16 == 0 {
-                    root.set_of("tags", |tags| tags.insert(Value::from(format!("t{}", edit % 64))));
+                if edit.is_multiple_of(16) {
+                    root.set_of("tags", |tags| {
+                        tags.insert(Value::from(format!("t{}", edit % 64)))
+                    });
                 }
             })
             .await?;
@@ -227,14 +239,26 @@ async fn edit_until(
             .is_none_or(|version| version.get(me) < counter)
         {
             run.client.receive().await?;
-            observe(&run.client, index, start, &mut last_stamp, &mut run.propagation);
+            observe(
+                &run.client,
+                index,
+                start,
+                &mut last_stamp,
+                &mut run.propagation,
+            );
         }
         run.acknowledgement.push(sent.elapsed());
         if !pause.is_zero() {
             let until = Instant::now() + pause;
             while let Ok(result) = tokio::time::timeout_at(until, run.client.receive()).await {
                 result?;
-                observe(&run.client, index, start, &mut last_stamp, &mut run.propagation);
+                observe(
+                    &run.client,
+                    index,
+                    start,
+                    &mut last_stamp,
+                    &mut run.propagation,
+                );
             }
         }
     }

@@ -83,13 +83,19 @@ pub async fn converge(clients: &mut [Client]) {
     }
     loop {
         let first = clients[0].replica().digest();
-        if clients.iter().all(|client| client.replica().digest() == first) {
+        if clients
+            .iter()
+            .all(|client| client.replica().digest() == first)
+        {
             return;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
             "clients did not converge: {:?}",
-            clients.iter().map(|c| json(c.replica())).collect::<Vec<_>>()
+            clients
+                .iter()
+                .map(|c| json(c.replica()))
+                .collect::<Vec<_>>()
         );
         for client in clients.iter_mut() {
             client
@@ -137,8 +143,9 @@ pub async fn expect_close(socket: &mut RawSocket) -> (u16, String) {
 pub async fn send_binary(socket: &mut RawSocket, bytes: Vec<u8>) {
     use futures_util::SinkExt as _;
     socket
-        .send(tokio_tungstenite::tungstenite::Message::Binary(bytes.into()))
+        .send(tokio_tungstenite::tungstenite::Message::Binary(
+            bytes.into(),
+        ))
         .await
         .expect("the message is sent");
 }
-
