@@ -54,7 +54,10 @@ impl Handle {
 
     /// Changes the handle's entry as one local change: `plan` checks the call against the
     /// entry as it is and returns what `apply` needs (or `None`: nothing to change); `apply`
-    /// then makes the change, which cannot fail any more. A refused call changes nothing.
+    /// then makes the change. `plan` refuses whatever `apply` could not refuse without a trace
+    /// (e.g. on an entry that does not exist yet, where `apply` would first create it); an
+    /// edit of an existing text checks its own positions and changes nothing when it refuses.
+    /// A refused call changes nothing.
     pub(crate) fn edit<P, R>(
         &self,
         plan: impl FnOnce(Option<&Entry>) -> Result<Option<P>, WeftError>,

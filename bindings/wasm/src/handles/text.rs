@@ -25,17 +25,23 @@ impl FromHandle for TextRef {
     }
 }
 
-/// Checks that `position` is a boundary of `text` (absent: the empty text).
-fn check(text: Option<&Text>, position: usize) -> Result<(), WeftError> {
-    match text {
-        Some(text) => text.utf16_to_char(position).map(|_| ()).map_err(Into::into),
-        None if position == 0 => Ok(()),
-        None => Err(PositionError::OutOfRange {
-            position: position as u64,
-            length: 0,
-        }
-        .into()),
+/// Checks `position` against a text that was never written (only 0 is in it). An existing
+/// text checks positions itself, and a refused edit changes nothing in it.
+fn check_absent(text: Option<&Text>, position: usize) -> Result<(), WeftError> {
+    if text.is_some() || position == 0 {
+        return Ok(());
     }
+    Err(PositionError::OutOfRange {
+        position: position as u64,
+        length: 0,
+    }
+    .into())
+}
+
+/// Whether every character of `text` is one UTF-16 code unit, so that UTF-16 positions are
+/// character positions and need no conversion (the common case, and the fast path of typing).
+fn bmp_only(text: &Text) -> bool {
+    text.len_utf16() == text.len()
 }
 
 #[wasm_bindgen]
@@ -70,13 +76,22 @@ impl TextRef {
     /// changes then.
     pub fn insert(&self, index: f64, text: &str) -> JsResult<()> {
         let index = to_index(index, "a text position")?;
-        self.handle.edit(
+        let done = self.handle.edit(
             |entry| {
-                check(entry.and_then(Entry::text), index)?;
+                check_absent(entry.and_then(Entry::text), index)?;
                 Ok((!text.is_empty()).then_some(()))
             },
-            |entry, ()| entry.text(|t| t.insert_utf16(index, text)),
+            |entry, ()| {
+                entry.text(|t| {
+                    if bmp_only(t.text()) {
+                        t.insert(index, text)
+                    } else {
+                        t.insert_utf16(index, text)
+                    }
+                })
+            },
         )?;
+        done.transpose().map_err(WeftError::from)?;
         Ok(())
     }
 
@@ -87,15 +102,22 @@ impl TextRef {
     pub fn delete(&self, index: f64, count: f64) -> JsResult<()> {
         let start = to_index(index, "a text position")?;
         let end = start + to_index(count, "a count")?;
-        self.handle.edit(
+        let done = self.handle.edit(
             |entry| {
-                let text = entry.and_then(Entry::text);
-                check(text, start)?;
-                check(text, end)?;
+                check_absent(entry.and_then(Entry::text), end)?;
                 Ok((end > start).then_some(()))
             },
-            |entry, ()| entry.text(|t| t.delete_utf16(start..end)),
+            |entry, ()| {
+                entry.text(|t| {
+                    if bmp_only(t.text()) {
+                        t.delete(start..end)
+                    } else {
+                        t.delete_utf16(start..end)
+                    }
+                })
+            },
         )?;
+        done.transpose().map_err(WeftError::from)?;
         Ok(())
     }
 }
