@@ -228,8 +228,9 @@ impl Doc {
 }
 
 impl Doc {
+    /// The function that removes listener `id` (calling it again does nothing).
     fn unsubscriber(&self, id: u32) -> JsValue {
         let shared = self.shared.clone();
-        Closure::once_into_js(move || shared.unlisten(id))
+        Closure::<dyn FnMut()>::new(move || shared.unlisten(id)).into_js_value()
     }
 }

@@ -180,6 +180,7 @@ test("events: local and remote, text splices in UTF-16, unsubscribe", () => {
   assert.deepEqual(events.at(-1), { path: ["t"], type: "text", index: 2, deleted: 0, inserted: "😀", local: true });
   const count = events.length;
   unsubscribe();
+  unsubscribe(); // a second call does nothing
   bob.getText("t").insert(0, "z");
   assert.equal(events.length, count);
 });
