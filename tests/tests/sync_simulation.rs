@@ -18,6 +18,9 @@ use weft_tests::sync_simulation::{
 /// Actions per run.
 const STEPS: usize = 250;
 
+/// Seeds per type in CI.
+const SEEDS: u64 = 40;
+
 fn check_seed<R: SimReplica>(seed: u64) -> Result<(), String> {
     let nodes = nodes_for(seed);
     let actions = generate_actions(seed, nodes, STEPS);
@@ -47,10 +50,13 @@ fn forever<R: SimReplica>() {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.as_nanos() as u64),
     );
-    loop {
+    for passed in 1u64.. {
         let seed = seeds.next_u64();
         if let Err(failure) = check_seed::<R>(seed) {
             panic!("{failure}");
+        }
+        if passed % 100 == 0 {
+            eprintln!("{passed} seeds passed");
         }
     }
 }
@@ -76,7 +82,12 @@ simulation!(
     Replica<GCounter>,
     12
 );
-simulation!(pn_counter_once, pn_counter_forever, Replica<PNCounter>, 12);
+simulation!(
+    pn_counter_once,
+    pn_counter_forever,
+    Replica<PNCounter>,
+    SEEDS
+);
 simulation!(
     lww_register_once,
     lww_register_forever,
@@ -113,7 +124,7 @@ simulation!(
     Replica<Map<u8, PNCounter>>,
     12
 );
-simulation!(document_once, document_forever, Doc, 12);
+simulation!(document_once, document_forever, Doc, SEEDS);
 
 #[test]
 fn the_shrinker_finds_a_small_failing_run() {

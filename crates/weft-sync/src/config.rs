@@ -2,6 +2,11 @@
 
 /// The smallest frame size [`SyncConfig::max_frame_size`] may be set to; smaller settings
 /// are raised to it.
+///
+/// ```
+/// let config = weft_sync::SyncConfig::default().with_max_frame_size(1);
+/// assert_eq!(config.frame_size(), weft_sync::MIN_FRAME_SIZE);
+/// ```
 pub const MIN_FRAME_SIZE: usize = 256;
 
 /// Sizes and limits of one peer's session.

@@ -9,6 +9,10 @@ use weft_core::codec::{Decode, Decoder, Encode, Encoder};
 use weft_core::{DecodeError, Digest, VersionVector};
 
 /// The sync protocol version this build speaks (carried in [`Hello`]).
+///
+/// ```
+/// assert_eq!(weft_sync::PROTOCOL_VERSION, 1);
+/// ```
 pub const PROTOCOL_VERSION: u8 = 1;
 
 /// Tag bytes of the payloads of kind 4.
@@ -72,6 +76,12 @@ pub struct Hello {
 
 impl Hello {
     /// A hello of this build's protocol version.
+    ///
+    /// ```
+    /// use weft_core::{Digest, VersionVector};
+    /// let hello = weft_sync::Hello::new(3, VersionVector::new(), Digest(9));
+    /// assert_eq!((hello.session, hello.digest), (3, Digest(9)));
+    /// ```
     #[must_use]
     pub fn new(session: u32, version: VersionVector, digest: Digest) -> Self {
         Self {
@@ -110,6 +120,11 @@ pub struct Changes {
 
 impl Changes {
     /// A `Changes` message.
+    ///
+    /// ```
+    /// let changes = weft_sync::Changes::new(1, 2, None, Default::default(), vec![7]);
+    /// assert_eq!((changes.seq, changes.answers), (2, None));
+    /// ```
     #[must_use]
     pub fn new(
         session: u32,
@@ -152,6 +167,11 @@ pub struct Ack {
 
 impl Ack {
     /// An `Ack` message.
+    ///
+    /// ```
+    /// let ack = weft_sync::Ack::new(1, 2, 3, Default::default(), None);
+    /// assert_eq!((ack.session, ack.acked_session, ack.seq), (1, 2, 3));
+    /// ```
     #[must_use]
     pub fn new(
         session: u32,
@@ -192,6 +212,11 @@ pub struct Repair {
 
 impl Repair {
     /// A `Repair` message.
+    ///
+    /// ```
+    /// let repair = weft_sync::Repair::new(1, false, Default::default(), Vec::new());
+    /// assert!(!repair.answer_wanted);
+    /// ```
     #[must_use]
     pub fn new(session: u32, answer_wanted: bool, version: VersionVector, state: Vec<u8>) -> Self {
         Self {
@@ -227,6 +252,11 @@ pub struct Chunk {
 
 impl Chunk {
     /// A `Chunk` message.
+    ///
+    /// ```
+    /// let chunk = weft_sync::Chunk::new(1, 1, 8, 4, vec![0; 4]);
+    /// assert_eq!(chunk.offset + chunk.bytes.len() as u64, chunk.total);
+    /// ```
     #[must_use]
     pub fn new(session: u32, transfer: u64, total: u64, offset: u64, bytes: Vec<u8>) -> Self {
         Self {

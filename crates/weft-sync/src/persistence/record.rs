@@ -23,15 +23,32 @@
 //! ```
 
 /// The bytes every log starts with: magic `"WFLG"` and the format version.
+///
+/// ```
+/// assert_eq!(&weft_sync::persistence::record::HEADER[..4], b"WFLG");
+/// ```
 pub const HEADER: [u8; 5] = [b'W', b'F', b'L', b'G', FORMAT_VERSION];
 
 /// The log format version this build writes (and the newest it reads).
+///
+/// ```
+/// assert_eq!(weft_sync::persistence::record::FORMAT_VERSION, 1);
+/// ```
 pub const FORMAT_VERSION: u8 = 1;
 
-/// Bytes a record adds around its body.
+/// Bytes a record adds around its body: length, kind, checksum.
+///
+/// ```
+/// assert_eq!(weft_sync::persistence::record::OVERHEAD, 9);
+/// ```
 pub const OVERHEAD: usize = 4 + 1 + 4;
 
 /// What a record holds.
+///
+/// ```
+/// use weft_sync::persistence::record::{self, Kind};
+/// assert_eq!(record::encode(Kind::Snapshot, b"").unwrap()[4], 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 #[non_exhaustive]
@@ -43,6 +60,11 @@ pub enum Kind {
 }
 
 /// The outcome of reading one record.
+///
+/// ```
+/// use weft_sync::persistence::record::{self, Read};
+/// assert_eq!(record::read(b"", 0), Read::End);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Read<'a> {
     /// An intact record; the next one starts at `next`.

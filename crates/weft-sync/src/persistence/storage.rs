@@ -59,24 +59,40 @@ pub struct MemoryStorage {
 
 impl MemoryStorage {
     /// An empty storage.
+    ///
+    /// ```
+    /// assert!(weft_sync::MemoryStorage::new().bytes().is_empty());
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A storage holding `bytes`.
+    ///
+    /// ```
+    /// assert_eq!(weft_sync::MemoryStorage::from_bytes(vec![3]).bytes(), &[3]);
+    /// ```
     #[must_use]
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
         Self { bytes }
     }
 
     /// The bytes held.
+    ///
+    /// ```
+    /// assert_eq!(weft_sync::MemoryStorage::from_bytes(vec![4]).bytes(), &[4]);
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
 
     /// The bytes held, by value.
+    ///
+    /// ```
+    /// assert_eq!(weft_sync::MemoryStorage::from_bytes(vec![5]).into_bytes(), vec![5]);
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
@@ -126,6 +142,11 @@ pub struct FileStorage {
 impl FileStorage {
     /// Opens (or creates) the log file at `path`.
     ///
+    /// ```no_run
+    /// let storage = weft_sync::FileStorage::open("replica.wflog")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// Any I/O error.
     pub fn open(path: impl AsRef<Path>) -> io::Result<Self> {
@@ -135,6 +156,12 @@ impl FileStorage {
     }
 
     /// The log file's path.
+    ///
+    /// ```no_run
+    /// let storage = weft_sync::FileStorage::open("replica.wflog")?;
+    /// assert!(storage.path().ends_with("replica.wflog"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
