@@ -224,8 +224,11 @@ impl History {
                 }
             }
             Some(_) => {
-                let at = runs.partition_point(|existing| existing.counter() < run.counter());
-                runs.insert(at, run);
+                let at = runs.partition_point(|existing| existing.end() <= run.counter());
+                // A run overlapping one held is already known (a repeated join): skip it.
+                if runs.get(at).is_none_or(|next| next.counter() >= run.end()) {
+                    runs.insert(at, run);
+                }
             }
         }
     }

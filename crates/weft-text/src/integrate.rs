@@ -327,6 +327,13 @@ impl<E: Element> Sequence<E> {
         }
     }
 
+    /// The dots the store holds (every run, integrated or waiting), as a causal context.
+    pub(crate) fn held(&self) -> CausalContext {
+        let mut context = CausalContext::default();
+        self.visit_ranges(&mut |replica, first, last| context.insert_range(replica, first, last));
+        context
+    }
+
     /// Calls `visit` with the dots the store holds, as runs.
     pub(crate) fn visit_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
         for (replica, runs) in self.history.iter() {

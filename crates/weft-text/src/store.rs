@@ -57,6 +57,34 @@ macro_rules! sequence_dot_store {
                 self.0.visit_ranges(visit);
             }
 
+            fn digest(
+                &self,
+                names: &[weft_core::ReplicaId],
+                path: &mut Vec<u8>,
+                out: &mut weft_core::DigestBuilder,
+            ) {
+                // The default's atoms (one per dot held), built in one reused buffer.
+                let mut atom = Vec::with_capacity(path.len() + 32);
+                self.0.visit_ranges(&mut |replica, first, last| {
+                    for counter in first..=last {
+                        atom.clear();
+                        atom.extend_from_slice(path);
+                        weft_core::store::push_dot(
+                            &mut atom,
+                            names,
+                            weft_core::Dot::new(replica, counter),
+                        );
+                        out.add(&atom);
+                    }
+                });
+            }
+
+            fn repair_join(&mut self, other: Self) {
+                // Integrate exactly the runs this store does not hold.
+                let held = self.0.held();
+                self.0.join(&held, other.0);
+            }
+
             fn content_eq(&self, other: &Self) -> bool {
                 self.0.same_content(&other.0)
             }
