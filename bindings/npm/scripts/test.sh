@@ -28,7 +28,11 @@ npm ci --no-audit --no-fund
 step "build"
 bash scripts/build.sh
 
-step "Node tests (the whole API, sync, WebSocket client)"
+step "Node tests (the whole API, sync, WebSocket client, and the real weft-server)"
+if [ -d "$root/crates/weft-server" ]; then
+  cargo build --manifest-path "$root/Cargo.toml" -p weft-server --bin weft-server --quiet
+  export WEFT_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/weft-server"
+fi
 node --test test/node/
 
 step "TypeScript types (tsc --noEmit on a typed usage file)"

@@ -65,8 +65,9 @@ export class WebSocketSync {
     return this.current === "open" && this.session.isIdle;
   }
 
-  /** Closes the connection for good. */
+  /** Closes the connection for good (calling it again does nothing). */
   close(): void {
+    if (this.current === "closed") return;
     this.setStatus("closed");
     clearInterval(this.idleTimer);
     clearTimeout(this.retryTimer);
