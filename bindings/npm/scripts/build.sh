@@ -18,6 +18,9 @@ mkdir -p src/wasm
 echo "build: wasm-bindgen"
 wasm-bindgen --target web --weak-refs --out-dir src/wasm \
   "$target_dir/wasm32-unknown-unknown/wasm-release/weft_wasm.wasm"
+# wasm-bindgen cannot declare a generic method: give `transact` its precise type.
+sed -i 's|transact(body: () => unknown): any;|transact<T>(body: () => T): T;|' src/wasm/weft_wasm.d.ts
+grep -q 'transact<T>(body: () => T): T;' src/wasm/weft_wasm.d.ts
 echo "build: wasm-opt -Oz"
 npx --no-install wasm-opt -Oz --enable-bulk-memory --enable-multivalue --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext --strip-debug --strip-producers \

@@ -27,6 +27,8 @@ const json: { [name: string]: JsonValue } = doc.toJSON();
 const outcome: "applied" | "pending" | "redundant" = doc.applyDelta(doc.exportDelta(version));
 const fromScratch: Uint8Array = doc.exportDelta();
 const total: number = doc.transact(() => 1 + 1);
+// @ts-expect-error: transact returns what its body returns
+const notAString: string = doc.transact(() => 1 + 1);
 const stop: () => void = doc.subscribe((events: DocEvent[]) => {
   for (const event of events) {
     if (event.type === "text") {
@@ -62,4 +64,4 @@ doc.getText("notes").insert("0", "x");
 // @ts-expect-error: an event's type is one of the known kinds
 const wrong: DocEvent["type"] = "tree";
 
-void [id, length, first, value, json, outcome, fromScratch, total, adapters, wrong];
+void [id, length, first, value, json, outcome, fromScratch, total, notAString, adapters, wrong];
