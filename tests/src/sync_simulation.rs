@@ -13,6 +13,8 @@
 use std::fmt;
 
 use quickcheck::{Arbitrary, Gen};
+use weft::codec::frame::{self, Kind};
+use weft::store::DotStore;
 use weft::{Doc, Object, Replica, ReplicaId, Replicated};
 use weft_sync::{Log, MemoryStorage, Message, Storage, SyncConfig, SyncState, generate, receive};
 
@@ -26,6 +28,27 @@ pub trait SimReplica: Replicated + Sized {
 
     /// Makes one random local change chosen by `seed`.
     fn random_change(&mut self, seed: u64);
+
+    /// Corrupts the replica on purpose: it claims change `counter` of `author` without its
+    /// effect (a replica that lost a change but kept its version, y-crdt #632). Returns
+    /// whether the claim was applied.
+    fn corrupt(&mut self, author: ReplicaId, counter: u64) -> bool;
+}
+
+/// A delta of `S` that claims change `counter` of `author` and carries nothing: every store
+/// encodes empty as a zero count.
+fn forged_claim<S: DotStore>(author: ReplicaId, counter: u64) -> Vec<u8> {
+    frame::seal(Kind::Delta, |out| {
+        S::write_schema(out);
+        out.varint(1);
+        out.raw(&author.to_bytes());
+        out.u8(0); // an exact context
+        out.varint(1);
+        out.varint(0); // the author
+        out.varint(counter - 1);
+        out.varint(1);
+        out.varint(0); // an empty store
+    })
 }
 
 impl<S: Workload> SimReplica for Replica<S> {
@@ -37,6 +60,11 @@ impl<S: Workload> SimReplica for Replica<S> {
         let op = S::Op::arbitrary(&mut Gen::from_size_and_seed(8, seed));
         self.update(|scope| S::perform(scope, &op));
     }
+
+    fn corrupt(&mut self, author: ReplicaId, counter: u64) -> bool {
+        self.apply_encoded(&forged_claim::<S>(author, counter))
+            .is_ok_and(|outcome| outcome == weft::Outcome::Applied)
+    }
 }
 
 impl SimReplica for Doc {
@@ -47,6 +75,11 @@ impl SimReplica for Doc {
     fn random_change(&mut self, seed: u64) {
         let op = <Object as Workload>::Op::arbitrary(&mut Gen::from_size_and_seed(8, seed));
         self.transact(|scope| Object::perform(scope, &op));
+    }
+
+    fn corrupt(&mut self, author: ReplicaId, counter: u64) -> bool {
+        self.apply_encoded(&forged_claim::<Object>(author, counter))
+            .is_ok_and(|outcome| outcome == weft::Outcome::Applied)
     }
 }
 
@@ -119,6 +152,14 @@ pub enum Action {
         /// Which replica.
         node: u8,
     },
+    /// A replica is corrupted on purpose: it claims the next change of `victim` it lacks,
+    /// without its effect (only if `victim` made that change already).
+    Corrupt {
+        /// Which replica.
+        node: u8,
+        /// Whose change it claims.
+        victim: u8,
+    },
 }
 
 /// How a simulation failed.
@@ -140,6 +181,8 @@ pub struct Stats {
     pub bytes: usize,
     /// Crashes (torn or not).
     pub crashes: usize,
+    /// Replicas corrupted on purpose.
+    pub corruptions: usize,
     /// Messages generated after the network healed, until silence.
     pub quiescence_messages: usize,
 }
@@ -186,9 +229,13 @@ pub fn generate_actions(seed: u64, nodes: usize, steps: usize) -> Vec<Action> {
             910..=939 => Action::Partition {
                 mask: random.below(256) as u8,
             },
-            940..=969 => Action::Heal,
-            _ => Action::Compact {
+            940..=964 => Action::Heal,
+            965..=994 => Action::Compact {
                 node: node(&mut random),
+            },
+            _ => Action::Corrupt {
+                node: node(&mut random),
+                victim: node(&mut random),
             },
         })
         .collect()
@@ -222,17 +269,36 @@ struct World<R> {
     side: Vec<bool>,
     oracle: R,
     next_session: u32,
+    options: Options,
     stats: Stats,
 }
 
+/// What a run may do besides honest work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Carry out [`Action::Corrupt`] (skipped otherwise). A corrupted replica's version lies,
+    /// and the lie spreads: replicas that hear of the claimed change from it before its real
+    /// author treat the real change as known. Detection and repair bring every replica to
+    /// one state, but that state need not be the oracle's (a change made after hearing the
+    /// claim legitimately overrides what the claim hid), and a log holds what its replica's
+    /// version covered. So the end check becomes: every replica holds the same version and
+    /// digest, nothing pending, every log reopens without a damaged tail.
+    pub corruption: bool,
+}
+
 /// Runs `actions` over `nodes` replicas of `R`, then heals the network and lets the
-/// protocol run to silence (timers firing when it goes quiet).
+/// protocol run to silence (timers firing when it goes quiet), then resyncs every link once
+/// and lets it run to silence again.
 ///
 /// # Errors
 /// A [`Failure`] if a message is refused, a log fails to reopen, the protocol does not fall
 /// silent, or the replicas differ from each other or from the oracle at the end.
-pub fn run<R: SimReplica>(nodes: usize, actions: &[Action]) -> Result<Stats, Failure> {
-    let mut world = World::<R>::new(nodes)?;
+pub fn run<R: SimReplica>(
+    nodes: usize,
+    actions: &[Action],
+    options: Options,
+) -> Result<Stats, Failure> {
+    let mut world = World::<R>::new(nodes, options)?;
     for action in actions {
         world.act(action)?;
     }
@@ -247,9 +313,10 @@ pub fn shrink<R: SimReplica>(
     nodes: usize,
     actions: &[Action],
     failure: Failure,
+    options: Options,
 ) -> (Vec<Action>, Failure) {
     shrink_with(actions, failure, |candidate| {
-        run::<R>(nodes, candidate).err()
+        run::<R>(nodes, candidate, options).err()
     })
 }
 
@@ -289,13 +356,14 @@ fn id(node: usize) -> ReplicaId {
 }
 
 impl<R: SimReplica> World<R> {
-    fn new(count: usize) -> Result<Self, Failure> {
+    fn new(count: usize, options: Options) -> Result<Self, Failure> {
         let mut world = Self {
             nodes: Vec::new(),
             network: Vec::new(),
             side: vec![false; count],
             oracle: R::create(ReplicaId::from_u128(u128::MAX)),
             next_session: 0,
+            options,
             stats: Stats::default(),
         };
         for node in 0..count {
@@ -400,6 +468,19 @@ impl<R: SimReplica> World<R> {
                 let node = usize::from(node) % count;
                 let Node { replica, log, .. } = &mut self.nodes[node];
                 log.compact(replica).map_err(fail("compact"))?;
+            }
+            Action::Corrupt { node, victim } => {
+                let (node, victim) = (usize::from(node) % count, usize::from(victim) % count);
+                let counter = self.nodes[node].replica.version().get(id(victim)) + 1;
+                let made = self.nodes[victim].replica.version().get(id(victim));
+                if self.options.corruption && node != victim && counter <= made {
+                    let Node { replica, log, .. } = &mut self.nodes[node];
+                    if replica.corrupt(id(victim), counter) {
+                        self.stats.corruptions += 1;
+                        log.append(replica).map_err(fail("append"))?;
+                        self.pump(node);
+                    }
+                }
             }
         }
         Ok(())
@@ -509,10 +590,25 @@ impl<R: SimReplica> World<R> {
     }
 
     /// Heals the network and delivers everything, firing every timer whenever it goes
-    /// quiet, until nothing is left to say.
+    /// quiet, until nothing is left to say; then every link resyncs once (periodic
+    /// anti-entropy, which compares digests again) and the same runs to silence.
     fn quiesce(&mut self) -> Result<(), Failure> {
         self.side.iter_mut().for_each(|side| *side = false);
         let start = self.stats.messages;
+        self.settle(start)?;
+        for node in 0..self.nodes.len() {
+            self.nodes[node]
+                .links
+                .iter_mut()
+                .for_each(SyncState::resync);
+            self.pump(node);
+        }
+        self.settle(start)?;
+        self.stats.quiescence_messages = self.stats.messages - start;
+        Ok(())
+    }
+
+    fn settle(&mut self, start: usize) -> Result<(), Failure> {
         let mut random = SplitMix64::new(self.stats.messages as u64);
         for _round in 0..10 {
             while !self.network.is_empty() {
@@ -526,7 +622,6 @@ impl<R: SimReplica> World<R> {
                 }
             }
             if self.idle() {
-                self.stats.quiescence_messages = self.stats.messages - start;
                 return Ok(());
             }
             for node in 0..self.nodes.len() {
@@ -536,7 +631,28 @@ impl<R: SimReplica> World<R> {
                 self.pump(node);
             }
         }
-        Err(Failure("not idle after 10 rounds of timeouts".into()))
+        let stuck: Vec<String> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(node, state)| {
+                state
+                    .links
+                    .iter()
+                    .enumerate()
+                    .filter(move |(peer, link)| *peer != node && !link.is_idle(&state.replica))
+                    .map(move |(peer, link)| {
+                        format!(
+                            "{node}→{peer}: {link:?} version {:?}",
+                            state.replica.version()
+                        )
+                    })
+            })
+            .collect();
+        Err(Failure(format!(
+            "not idle after 10 rounds of timeouts: {}",
+            stuck.join("; ")
+        )))
     }
 
     fn idle(&self) -> bool {
@@ -550,12 +666,22 @@ impl<R: SimReplica> World<R> {
     }
 
     fn check(&self) -> Result<(), Failure> {
-        let expected = (self.oracle.version(), self.oracle.digest());
+        let expected = if self.options.corruption {
+            let first = &self.nodes[0].replica;
+            (first.version(), first.digest())
+        } else {
+            (self.oracle.version(), self.oracle.digest())
+        };
         for (node, state) in self.nodes.iter().enumerate() {
             let found = (state.replica.version(), state.replica.digest());
             if found != expected {
+                let against = if self.options.corruption {
+                    "replica 0"
+                } else {
+                    "the oracle"
+                };
                 return Err(Failure(format!(
-                    "replica {node} differs from the oracle: {found:?} instead of {expected:?}"
+                    "replica {node} differs from {against}: {found:?} instead of {expected:?}"
                 )));
             }
             if state.replica.pending_len() != 0 {
@@ -565,7 +691,8 @@ impl<R: SimReplica> World<R> {
                 state.log.storage().bytes().to_vec(),
             ))
             .map_err(fail("reopen a log at the end"))?;
-            if reopened.replica.digest() != expected.1 || reopened.dropped_bytes != 0 {
+            let holds = self.options.corruption || reopened.replica.digest() == expected.1;
+            if !holds || reopened.dropped_bytes != 0 {
                 return Err(Failure(format!(
                     "replica {node}'s log does not hold its state"
                 )));

@@ -443,6 +443,18 @@ fn divergence_hidden_by_different_versions_is_detected_by_the_acks() {
 }
 
 #[test]
+fn a_resync_detects_divergence_within_a_session() {
+    let mut pair = corrupted_pair();
+    pair.settle().unwrap(); // pushes side 0's change: versions stay equal, states differ
+    assert_eq!(pair.sides[0].version(), pair.sides[1].version());
+    assert_ne!(pair.sides[0].digest(), pair.sides[1].digest());
+    pair.states[1].resync();
+    pair.settle().unwrap();
+    assert!(pair.level());
+    assert!(pair.sides[1].contains(&777));
+}
+
+#[test]
 fn a_repair_survives_lost_messages() {
     let (clean, start) = {
         let mut pair = corrupted_pair();

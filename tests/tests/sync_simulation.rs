@@ -12,7 +12,7 @@ use weft::{
 };
 use weft_tests::SplitMix64;
 use weft_tests::sync_simulation::{
-    Action, Failure, SimReplica, generate_actions, nodes_for, run, shrink, shrink_with,
+    Action, Failure, Options, SimReplica, generate_actions, nodes_for, run, shrink, shrink_with,
 };
 
 /// Actions per run.
@@ -21,13 +21,13 @@ const STEPS: usize = 250;
 /// Seeds per type in CI.
 const SEEDS: u64 = 40;
 
-fn check_seed<R: SimReplica>(seed: u64) -> Result<(), String> {
+fn check_seed<R: SimReplica>(seed: u64, options: Options) -> Result<(), String> {
     let nodes = nodes_for(seed);
     let actions = generate_actions(seed, nodes, STEPS);
-    match run::<R>(nodes, &actions) {
+    match run::<R>(nodes, &actions, options) {
         Ok(_) => Ok(()),
         Err(failure) => {
-            let (smallest, failure) = shrink::<R>(nodes, &actions, failure);
+            let (smallest, failure) = shrink::<R>(nodes, &actions, failure, options);
             Err(format!(
                 "seed {seed} ({nodes} replicas) fails: {failure}\nshrunk to {} actions: {smallest:#?}",
                 smallest.len()
@@ -36,15 +36,15 @@ fn check_seed<R: SimReplica>(seed: u64) -> Result<(), String> {
     }
 }
 
-fn once<R: SimReplica>(seeds: u64) {
+fn once<R: SimReplica>(seeds: u64, options: Options) {
     for seed in 0..seeds {
-        if let Err(failure) = check_seed::<R>(seed) {
+        if let Err(failure) = check_seed::<R>(seed, options) {
             panic!("{failure}");
         }
     }
 }
 
-fn forever<R: SimReplica>() {
+fn forever<R: SimReplica>(options: Options) {
     let mut seeds = SplitMix64::new(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -52,7 +52,7 @@ fn forever<R: SimReplica>() {
     );
     for passed in 1u64.. {
         let seed = seeds.next_u64();
-        if let Err(failure) = check_seed::<R>(seed) {
+        if let Err(failure) = check_seed::<R>(seed, options) {
             panic!("{failure}");
         }
         if passed % 100 == 0 {
@@ -62,69 +62,92 @@ fn forever<R: SimReplica>() {
 }
 
 macro_rules! simulation {
-    ($once:ident, $forever:ident, $replica:ty, $seeds:expr) => {
+    ($once:ident, $forever:ident, $replica:ty, $options:expr) => {
         #[test]
         fn $once() {
-            once::<$replica>($seeds);
+            once::<$replica>(SEEDS, $options);
         }
 
         #[test]
         #[ignore = "runs until a seed fails; use --ignored --nocapture"]
         fn $forever() {
-            forever::<$replica>();
+            forever::<$replica>($options);
         }
     };
 }
+
+const HONEST: Options = Options { corruption: false };
+/// Replicas are also corrupted on purpose (they claim changes without their effects); the
+/// digest must reveal it and repair must bring every replica to one state.
+const CORRUPTING: Options = Options { corruption: true };
 
 simulation!(
     grow_counter_once,
     grow_counter_forever,
     Replica<GCounter>,
-    12
+    HONEST
 );
 simulation!(
     pn_counter_once,
     pn_counter_forever,
     Replica<PNCounter>,
-    SEEDS
+    HONEST
 );
 simulation!(
     lww_register_once,
     lww_register_forever,
     Replica<LwwRegister<u8>>,
-    12
+    HONEST
 );
 simulation!(
     mv_register_once,
     mv_register_forever,
     Replica<MvRegister<u8>>,
-    12
+    HONEST
 );
 simulation!(
     add_wins_set_once,
     add_wins_set_forever,
     Replica<AddWinsSet<u8>>,
-    12
+    HONEST
 );
 simulation!(
     remove_wins_set_once,
     remove_wins_set_forever,
     Replica<RemoveWinsSet<u8>>,
-    12
+    HONEST
 );
 simulation!(
     map_of_sets_once,
     map_of_sets_forever,
     Replica<Map<u8, AddWinsSet<u8>>>,
-    12
+    HONEST
 );
 simulation!(
     map_of_counters_once,
     map_of_counters_forever,
     Replica<Map<u8, PNCounter>>,
-    12
+    HONEST
 );
-simulation!(document_once, document_forever, Doc, SEEDS);
+simulation!(document_once, document_forever, Doc, HONEST);
+simulation!(
+    corrupted_sets_once,
+    corrupted_sets_forever,
+    Replica<AddWinsSet<u8>>,
+    CORRUPTING
+);
+simulation!(
+    corrupted_map_of_counters_once,
+    corrupted_map_of_counters_forever,
+    Replica<Map<u8, PNCounter>>,
+    CORRUPTING
+);
+simulation!(
+    corrupted_documents_once,
+    corrupted_documents_forever,
+    Doc,
+    CORRUPTING
+);
 
 #[test]
 fn the_shrinker_finds_a_small_failing_run() {
@@ -146,6 +169,6 @@ fn the_shrinker_finds_a_small_failing_run() {
 #[test]
 fn runs_report_their_figures() {
     let actions = generate_actions(1, 4, STEPS);
-    let stats = run::<Replica<AddWinsSet<u8>>>(4, &actions).unwrap();
-    assert!(stats.messages > 100 && stats.crashes > 0);
+    let stats = run::<Replica<AddWinsSet<u8>>>(4, &actions, CORRUPTING).unwrap();
+    assert!(stats.messages > 100 && stats.crashes > 0 && stats.quiescence_messages > 0);
 }

@@ -246,6 +246,9 @@ impl SyncState {
                 self.answered_by = None;
                 self.hello_due = true;
             }
+        }
+        if !self.repair.awaiting && !self.repair.request_due && !self.repair.answer_due {
+            // Each hello (a new session, or a `resync`) may start one repair.
             self.repair = Default::default();
         }
         // A hello says exactly what its sender holds now: it replaces whatever we believed
@@ -281,12 +284,15 @@ impl SyncState {
                 Outcome::Redundant => {}
             }
         }
-        if self.origin(changes.session) == Origin::Current {
-            self.peer_holds(&changes.version);
-        }
         let with_digest = changes.answers == Some(self.session);
         if with_digest {
+            // An answer to our current hello comes from a session that is alive now: if a
+            // late hello made us take an older session for the current one, this corrects it.
             self.answered_by = Some(changes.session);
+            self.peer_session = Some(changes.session);
+        }
+        if self.origin(changes.session) == Origin::Current {
+            self.peer_holds(&changes.version);
         }
         self.ack_due = Some(match self.ack_due {
             Some((session, seq, digest)) if session == changes.session => {
@@ -345,12 +351,14 @@ impl SyncState {
         };
         if self.origin(repair.session) == Origin::Current {
             self.peer_holds(&repair.version);
-            self.repair.started = true;
-            if repair.answer_wanted && !self.repair.awaiting {
-                self.repair.answer_due = true;
-            }
-            self.repair.awaiting = false;
         }
+        // Whatever session it comes from, a repair request is answered (unless ours crossed
+        // it): a request that waits for an answer that never comes would be resent forever.
+        self.repair.started = true;
+        if repair.answer_wanted && !self.repair.awaiting {
+            self.repair.answer_due = true;
+        }
+        self.repair.awaiting = false;
         received.behind_on_own_changes = self.behind_on_own_changes(replica);
         Ok(received)
     }
