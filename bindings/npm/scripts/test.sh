@@ -25,6 +25,9 @@ fi
 # Never `npx playwright install`: playwright-core drives the system Chromium.
 npm ci --no-audit --no-fund
 
+step "Rust unit tests of the bindings (native)"
+cargo test --manifest-path "$root/Cargo.toml" -p weft-wasm --lib --quiet
+
 step "build"
 bash scripts/build.sh
 

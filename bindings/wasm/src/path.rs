@@ -113,3 +113,101 @@ pub(crate) fn descend<R>(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use weft::prelude::*;
+    use weft::{Doc, Element, Entry, Kind, ReplicaId};
+
+    use super::*;
+
+    fn doc() -> Doc {
+        let mut doc = Doc::new(ReplicaId::from_u128(1));
+        doc.edit_entry("todo", |todo| {
+            todo.list(|list| {
+                list.push("milk");
+                list.insert_entry(1, |item| item.map(|item| item.set("done", false)))
+            })
+        })
+        .unwrap();
+        doc.edit_entry("title", |title| title.text(|t| t.insert(0, "hi")))
+            .unwrap();
+        doc
+    }
+
+    fn child_key(doc: &Doc, index: usize) -> ChildKey {
+        match doc.root().list("todo").and_then(|list| list.get(index)) {
+            Some(Element::Container(key, _)) => key,
+            _ => panic!("no container at {index}"),
+        }
+    }
+
+    #[test]
+    fn resolves_names_and_list_children() {
+        let doc = doc();
+        let item = Path::root("todo").child(Step::Child(child_key(&doc, 1)));
+        let done = item.child(Step::Key("done".into()));
+        let entry = resolve(doc.root(), &done).unwrap().unwrap();
+        assert_eq!(entry.value(), Some(&weft::Value::Bool(false)));
+        // Never written: nothing yet, and no error.
+        let fresh = Path::root("fresh").child(Step::Key("deep".into()));
+        assert!(resolve(doc.root(), &fresh).unwrap().is_none());
+    }
+
+    #[test]
+    fn refuses_wrong_kinds_and_deleted_children() {
+        let mut doc = doc();
+        let through_text = Path::root("title").child(Step::Key("x".into()));
+        assert!(matches!(
+            resolve(doc.root(), &through_text),
+            Err(WeftError::WrongKind {
+                expected: "map",
+                found: "text"
+            })
+        ));
+        let entry = resolve(doc.root(), &Path::root("title")).unwrap();
+        assert!(expect(entry, Kind::Text).is_ok());
+        assert!(expect(entry, Kind::List).is_err());
+        let item = Path::root("todo").child(Step::Child(child_key(&doc, 1)));
+        doc.edit_entry("todo", |todo| todo.list(|list| list.delete(1..2)))
+            .unwrap();
+        assert!(matches!(
+            resolve(doc.root(), &item),
+            Err(WeftError::Deleted)
+        ));
+    }
+
+    #[test]
+    fn descends_creating_maps_and_following_moved_children() {
+        let mut doc = doc();
+        let key = child_key(&doc, 1);
+        doc.edit_entry("todo", |todo| todo.list(|list| list.insert(0, "first")))
+            .unwrap();
+        let steps = [Step::Child(key), Step::Key("note".into())];
+        let done = doc.edit_entry("todo", |todo| {
+            descend(todo, &steps, &mut |note: &mut weft::Scope<'_, Entry>| {
+                note.text(|t| t.insert(0, "organic"))
+            })
+        });
+        assert_eq!(done, Some(Ok(())));
+        assert_eq!(
+            doc.to_json(),
+            r#"{"title":"hi","todo":["first","milk",{"done":false,"note":"organic"}]}"#
+        );
+        let created = doc.edit_entry("new", |new| {
+            descend(new, &[Step::Key("a".into())], &mut |a: &mut weft::Scope<
+                '_,
+                Entry,
+            >| {
+                a.set_value(1.into());
+            })
+        });
+        assert_eq!(created, Some(()));
+        assert_eq!(
+            resolve(doc.root(), &Path::root("new").child(Step::Key("a".into())))
+                .unwrap()
+                .and_then(Entry::value),
+            Some(&weft::Value::Int(1))
+        );
+    }
+}
