@@ -2,7 +2,7 @@
 
 use weft::{
     AddWinsSet, GCounter, LwwRegister, Map, MvRegister, Outcome, PNCounter, RemoveWinsSet, Replica,
-    ReplicaId,
+    ReplicaId, VersionVector,
 };
 
 fn pair<S: weft::store::DotStore>() -> (Replica<S>, Replica<S>) {
@@ -234,4 +234,42 @@ fn snapshots_restore_state_and_pending() {
     );
     // Bytes of another type are refused.
     assert!(Replica::<Map<String, GCounter>>::load(&b.save()).is_err());
+}
+
+#[test]
+fn a_replica_restored_from_an_older_snapshot_never_reuses_its_counters() {
+    let (mut a, mut b) = pair::<GCounter>();
+    a.update(|c| c.increment(1));
+    let old_snapshot = a.save();
+    a.update(|c| c.increment(1));
+    a.update(|c| c.increment(1));
+    b.apply(&a.delta_since(&b.version()));
+    assert_eq!(b.value(), 3);
+    // `a` restarts from the older snapshot: it holds one increment, `b` holds three of them.
+    let mut restored = Replica::<GCounter>::load(&old_snapshot).expect("loads");
+    let old_id = restored.id();
+    restored.note_peer_version(&b.version());
+    assert!(restored.is_behind_own_changes());
+    let delta = restored.update(|c| c.increment(10));
+    assert_ne!(restored.id(), old_id, "new changes go under a fresh id");
+    b.apply(&delta);
+    restored.apply(&b.delta_since(&restored.version()));
+    assert!(restored.same_state(&b));
+    assert_eq!(b.value(), 13, "nothing lost, nothing counted twice");
+
+    // Learning it from a delta works too (a peer sends the replica its own later changes).
+    let (mut a, mut b) = pair::<AddWinsSet<u8>>();
+    a.update(|s| s.insert(1));
+    let old_snapshot = a.save();
+    a.update(|s| s.insert(2));
+    b.apply(&a.delta_since(&b.version()));
+    let mut restored = Replica::<AddWinsSet<u8>>::load(&old_snapshot).expect("loads");
+    restored.apply(&b.delta_since(&VersionVector::new()));
+    assert!(
+        !restored.is_behind_own_changes(),
+        "caught up: the same id may go on"
+    );
+    let before = restored.id();
+    restored.update(|s| s.insert(3));
+    assert_eq!(restored.id(), before);
 }

@@ -226,9 +226,12 @@ impl SyncState {
 
     fn on_hello<R: Replicated>(
         &mut self,
-        replica: &R,
+        replica: &mut R,
         hello: Hello,
     ) -> Result<Received, SyncError> {
+        // A peer holding our own changes beyond ours means we restarted from an older
+        // snapshot: the replica must not reuse those counters for new changes.
+        replica.note_peer_version(&hello.version);
         if hello.protocol < OLDEST_PROTOCOL {
             return Err(SyncError::UnsupportedProtocol {
                 found: hello.protocol,

@@ -58,6 +58,10 @@ pub struct Replica<S> {
     /// The clock at this replica's latest mutation: entries unchanged since then need not be
     /// repeated in the next mutation's `since` (the receiver had them for the previous one).
     last_mutation: Clock,
+    /// The highest counter of this replica's own id that some peer holds (learnt from deltas
+    /// and from peers' versions). If it is above what this replica has, the replica was
+    /// restored from an older snapshot after those changes left it.
+    own_floor: u64,
 }
 
 impl<S: DotStore> Replica<S> {
@@ -73,6 +77,7 @@ impl<S: DotStore> Replica<S> {
             store: S::default(),
             pending: Vec::new(),
             last_mutation: Clock::default(),
+            own_floor: 0,
         }
     }
 
@@ -126,6 +131,7 @@ impl<S: DotStore> Replica<S> {
     /// ```
     /// Whatever `change` returns is dropped; read it from the state afterwards if needed.
     pub fn update<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> Delta<S> {
+        self.renew_identity_if_behind();
         let me = self.me;
         let next = self.next_counter();
         let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
@@ -184,6 +190,7 @@ impl<S: DotStore> Replica<S> {
     /// assert_eq!(other.value(), 2);
     /// ```
     pub fn edit<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> R {
+        self.renew_identity_if_behind();
         let me = self.me;
         let next = self.next_counter();
         let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
@@ -240,6 +247,13 @@ impl<S: DotStore> Replica<S> {
             delta.store.remap(&map);
         }
         delta.replicas = self.table.shared_ids();
+        let own_top = delta
+            .context
+            .cloud()
+            .filter(|(replica, _, _)| *replica == self.me)
+            .map(|(_, _, last)| last)
+            .fold(delta.context.clock().get(self.me), u64::max);
+        self.own_floor = self.own_floor.max(own_top);
         if self.context.includes(&delta.context) {
             return Outcome::Redundant;
         }
@@ -400,6 +414,33 @@ impl<S: DotStore> Replica<S> {
             self.store.max_lamport() <= self.context.lamport(),
             "Lamport clock behind the store"
         );
+    }
+
+    /// Records that a peer holds the changes of this replica's own id up to `version`'s entry
+    /// for it (the sync protocol calls this with every peer version it learns). A replica
+    /// restored from an older snapshot thereby learns that counters above its own are taken.
+    pub fn note_peer_version(&mut self, version: &VersionVector) {
+        self.own_floor = self.own_floor.max(version.get(self.id()));
+    }
+
+    /// Whether some peer holds changes of this replica's id that this replica lacks (it was
+    /// restored from an older snapshot). The next change is then made under a fresh id (see
+    /// [`Replica::update`]), so that no counter is ever reused.
+    #[must_use]
+    pub fn is_behind_own_changes(&self) -> bool {
+        self.own_floor >= self.next_counter()
+    }
+
+    /// A replica restored from an older snapshot must not number new changes with counters its
+    /// earlier incarnation already used (peers hold those changes): if it is behind its own
+    /// changes, it continues under a fresh random id. The old id's changes stay what they are;
+    /// they reach this replica like anyone else's.
+    fn renew_identity_if_behind(&mut self) {
+        if self.is_behind_own_changes() {
+            self.me = self.table.intern(ReplicaId::random());
+            self.last_mutation = Clock::default();
+            self.own_floor = 0;
+        }
     }
 
     fn next_counter(&self) -> u64 {

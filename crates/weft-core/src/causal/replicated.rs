@@ -49,6 +49,11 @@ pub trait Replicated {
     /// How many received deltas wait for their predecessors.
     fn pending_len(&self) -> usize;
 
+    /// Learns a peer's version: if the peer holds changes of this replica's own id that this
+    /// replica lacks (it restarted from an older snapshot), its next change must not reuse
+    /// their counters (see [`Replica::note_peer_version`]). The default does nothing.
+    fn note_peer_version(&mut self, _version: &VersionVector) {}
+
     /// The whole replica as a snapshot.
     fn save(&self) -> Vec<u8>;
 
@@ -91,6 +96,10 @@ impl<S: DotStore> Replicated for Replica<S> {
 
     fn pending_len(&self) -> usize {
         Replica::pending_len(self)
+    }
+
+    fn note_peer_version(&mut self, version: &VersionVector) {
+        Replica::note_peer_version(self, version);
     }
 
     fn save(&self) -> Vec<u8> {

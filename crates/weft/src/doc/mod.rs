@@ -333,6 +333,10 @@ impl Replicated for Doc {
         Doc::pending_len(self)
     }
 
+    fn note_peer_version(&mut self, version: &VersionVector) {
+        self.replica.note_peer_version(version);
+    }
+
     fn save(&self) -> Vec<u8> {
         Doc::save(self)
     }
