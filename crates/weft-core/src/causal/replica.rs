@@ -1,5 +1,6 @@
 //! `Replica<S>`: one replica of a replicated type.
 
+use std::cell::Cell;
 use std::ops::Deref;
 
 use crate::causal::delta::{Delta, check_schema};
@@ -62,6 +63,9 @@ pub struct Replica<S> {
     /// and from peers' versions). If it is above what this replica has, the replica was
     /// restored from an older snapshot after those changes left it.
     own_floor: u64,
+    /// The digest of the current state, computed on demand and forgotten at every change (a
+    /// sync handshake asks for it several times in a row).
+    digest_cache: Cell<Option<Digest>>,
 }
 
 impl<S: DotStore> Replica<S> {
@@ -78,6 +82,7 @@ impl<S: DotStore> Replica<S> {
             pending: Vec::new(),
             last_mutation: Clock::default(),
             own_floor: 0,
+            digest_cache: Cell::new(None),
         }
     }
 
@@ -136,6 +141,7 @@ impl<S: DotStore> Replica<S> {
         let next = self.next_counter();
         let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
         let mut delta_store = S::default();
+        self.digest_cache.set(None);
         change(&mut Scope::new(
             &mut self.store,
             &mut delta_store,
@@ -195,6 +201,7 @@ impl<S: DotStore> Replica<S> {
         let next = self.next_counter();
         let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
         let mut scratch = S::default();
+        self.digest_cache.set(None);
         let result = change(&mut Scope::without_delta(
             &mut self.store,
             &mut scratch,
@@ -306,6 +313,7 @@ impl<S: DotStore> Replica<S> {
         for (replica, counter) in stable.iter() {
             bounded.set(replica, counter.min(self.context.clock().get(replica)));
         }
+        self.digest_cache.set(None);
         self.store.compact(&bounded)
     }
 
@@ -320,6 +328,7 @@ impl<S: DotStore> Replica<S> {
         delta.since = delta.since.remap(&map);
         delta.context = delta.context.remap(&map);
         delta.store.remap(&map);
+        self.digest_cache.set(None);
         self.store.repair_join(delta.store);
         self.context.join(&delta.context);
         self.drain_pending();
@@ -330,6 +339,9 @@ impl<S: DotStore> Replica<S> {
     /// tables and the order in which they received changes.
     #[must_use]
     pub fn digest(&self) -> Digest {
+        if let Some(digest) = self.digest_cache.get() {
+            return digest;
+        }
         let names = self.table.ids();
         let mut out = DigestBuilder::default();
         for (replica, counter) in self.context.clock().iter() {
@@ -344,7 +356,9 @@ impl<S: DotStore> Replica<S> {
             out.add(&atom);
         }
         self.store.digest(names, &mut Vec::new(), &mut out);
-        out.finish()
+        let digest = out.finish();
+        self.digest_cache.set(Some(digest));
+        digest
     }
 
     /// Whether `self` and `other` hold the same changes and the same state, whatever their
@@ -454,6 +468,7 @@ impl<S: DotStore> Replica<S> {
     }
 
     fn join(&mut self, delta: Delta<S>) {
+        self.digest_cache.set(None);
         self.store.join(&self.context, delta.store, &delta.context);
         self.context.join(&delta.context);
     }
