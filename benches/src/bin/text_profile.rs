@@ -6,7 +6,8 @@
 //! mode is `apply` (`Replica::edit` per patch), `update` (a delta per patch), `load` (of the
 //! saved document), `merge` (the concurrent replay; trace is `friendsforever`, `A1` or `S3`)
 //! `diamond` (diamond-types' apply, for a ratio in the same run) or `save` (the encoding's
-//! size and FNV-1a hash, to check a change keeps the bytes). Prints each run's time,
+//! size and FNV-1a hash, to check a change keeps the bytes); `dump` and `compare` (take a file
+//! name after the runs) write the saved document, or check a saved one has the same state. Prints each run's time,
 //! and the heap retained and encoded size after `apply`.
 
 #![allow(clippy::print_stdout)]
@@ -66,6 +67,13 @@ fn main() {
                 assert_eq!(sites[last].0.to_string(), trace.end, "wrong text");
             }
             "diamond" => drop(std::hint::black_box(diamond_apply(&trace))),
+            "dump" => std::fs::write(&args[4], weft_apply(&trace).save()).unwrap(),
+            "compare" => {
+                let other = Replica::<Text>::load(&std::fs::read(&args[4]).unwrap()).unwrap();
+                let replica = weft_apply(&trace);
+                assert!(replica.same_state(&other), "different state");
+                println!("same state as {}", args[4]);
+            }
             "save" => {
                 let bytes = weft_apply(&trace).save();
                 let sum = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
