@@ -8,15 +8,16 @@ use crate::tree::{
     NODE_CHILDREN, NONE, Tree, summarize, summarize_leaf,
 };
 
-/// Spans a leaf's vector grows by (small steps keep a leaf's memory near its content).
-const SPAN_STEP: usize = 4;
+/// The capacity of a leaf's span vector: the most it holds before it splits (an edit adds at
+/// most two spans), allocated once.
+const SPAN_CAPACITY: usize = LEAF_SPANS + 2;
 /// Spare room left in a leaf's content when it is split.
 const CONTENT_SPARE: usize = 32;
 
-/// Makes room for `extra` more spans in `spans`, growing by at least [`SPAN_STEP`].
+/// Makes room for `extra` more spans in `spans` (a leaf built by a load is packed tight).
 fn reserve(spans: &mut Vec<Span>, extra: usize) {
     if spans.len() + extra > spans.capacity() {
-        spans.reserve_exact(extra.max(SPAN_STEP));
+        spans.reserve_exact(SPAN_CAPACITY.max(spans.len() + extra) - spans.len());
     }
 }
 
@@ -30,7 +31,10 @@ impl<C: Content> Tree<C> {
     /// Creates the root leaf of an empty tree.
     fn ensure_root(&mut self) {
         if self.leaves.is_empty() {
-            self.leaves.push(Leaf::default());
+            self.leaves.push(Leaf {
+                spans: Vec::with_capacity(SPAN_CAPACITY),
+                content: C::default(),
+            });
             self.links.push(Links {
                 parent: NONE,
                 slot: 0,
@@ -259,11 +263,11 @@ impl<C: Content> Tree<C> {
         let content_at = self.content_index(leaf, at);
         let new_index = self.leaves.len() as u32;
         let node = &mut self.leaves[leaf as usize];
-        let mut spans = node.spans.split_off(at);
+        let mut spans = Vec::with_capacity(SPAN_CAPACITY);
+        spans.extend_from_slice(&node.spans[at..]);
+        node.spans.truncate(at);
         let content = node.content.split_off(content_at);
-        node.spans.shrink_to(at + SPAN_STEP);
         node.content.trim(CONTENT_SPARE);
-        spans.reserve_exact(SPAN_STEP);
         let moved = summarize_leaf(&spans, &content);
         if let Some(index) = self.index.get_mut() {
             for span in &spans {

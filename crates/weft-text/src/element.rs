@@ -186,15 +186,20 @@ impl Content for TextBuf {
 
     fn remove(&mut self, range: Range<usize>) -> (u64, u64) {
         let count = range.len();
-        let (start, end) = if self.text.len() == self.chars {
-            (range.start, range.end)
-        } else {
-            let start = byte_of(&self.text, range.start);
-            (start, start + byte_of(&self.text[start..], count))
-        };
-        let widths = Self::widths(&self.text[start..end]);
-        self.text.replace_range(start..end, "");
         self.chars -= count;
+        if self.text.len() == self.chars + count {
+            // ASCII: one byte, one unit per element.
+            if count == 1 {
+                self.text.remove(range.start);
+            } else {
+                self.text.drain(range);
+            }
+            return (count as u64, count as u64);
+        }
+        let start = byte_of(&self.text, range.start);
+        let end = start + byte_of(&self.text[start..], count);
+        let widths = Self::widths(&self.text[start..end]);
+        self.text.drain(start..end);
         widths
     }
 

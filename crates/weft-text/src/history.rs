@@ -274,21 +274,45 @@ impl Packed {
 
     /// Appends `next` (of `replica`, starting at this run's end) if the two make one run.
     fn absorb(&mut self, replica: ReplicaIndex, next: &Run) -> bool {
-        if let Run::Insert {
-            len, left, right, ..
-        } = *next
-            && self.is_insert()
-            && left == Dot::new(replica, self.end() - 1)
-            && pack_dot(right) == self.second
-        {
-            // Typing on: the common case, without unpacking.
-            return match self.len.checked_add(len) {
-                Some(grown) => {
-                    self.len = grown;
-                    true
+        let word = join(self.counter);
+        match *next {
+            Run::Insert {
+                len, left, right, ..
+            } if word & DELETE == 0 => {
+                // Typing on: the common case, without unpacking.
+                if left == Dot::new(replica, self.end() - 1) && pack_dot(right) == self.second {
+                    return self.grow(len);
                 }
-                None => false,
-            };
+                return false;
+            }
+            Run::Delete {
+                len,
+                target,
+                backward: false,
+                ..
+            } if word & DELETE != 0 && target.replica.0 == self.first[0] => {
+                let mine = unpack_dot(self.first);
+                let backward = word & BACKWARD != 0;
+                if (!backward || self.len == 1)
+                    && target.counter == mine.counter + u64::from(self.len)
+                    && self.grow(len)
+                {
+                    // Deleting forward (a selection, or the delete key).
+                    self.counter = split(word & !BACKWARD);
+                    return true;
+                }
+                if len == 1
+                    && (backward || self.len == 1)
+                    && mine.counter >= u64::from(self.len)
+                    && target.counter == mine.counter - u64::from(self.len)
+                    && self.grow(1)
+                {
+                    // Backspacing.
+                    self.counter = split(word | BACKWARD);
+                    return true;
+                }
+            }
+            _ => {}
         }
         let mut run = self.run();
         if run.absorb(replica, next) {
@@ -296,6 +320,17 @@ impl Packed {
             true
         } else {
             false
+        }
+    }
+
+    /// Lengthens the run by `added` unless that overflows.
+    fn grow(&mut self, added: u32) -> bool {
+        match self.len.checked_add(added) {
+            Some(grown) => {
+                self.len = grown;
+                true
+            }
+            None => false,
         }
     }
 
@@ -356,12 +391,15 @@ impl History {
         runs.push(Packed::new(&run));
     }
 
-    /// The latest run of `replica`.
-    pub(crate) fn last(&self, replica: ReplicaIndex) -> Option<Run> {
+    /// Whether the latest run of `replica` is an insert that ends right before `counter`
+    /// with right origin `right` (so that typing on continues it).
+    pub(crate) fn continues_insert(&self, replica: ReplicaIndex, counter: u64, right: Dot) -> bool {
         self.replicas
-            .get(replica.as_usize())?
-            .last()
-            .map(Packed::run)
+            .get(replica.as_usize())
+            .and_then(|runs| runs.last())
+            .is_some_and(|last| {
+                last.is_insert() && last.end() == counter && last.second == pack_dot(right)
+            })
     }
 
     /// The insert run of `replica` holding element `dot`, if any.

@@ -202,10 +202,7 @@ impl<C: Content> Sequence<C> {
                 && span.end() == first.counter
                 && !span.is_deleted()
                 && span.len() as usize + count <= MAX_VISIBLE_SPAN as usize
-                && self.history.last(me).is_some_and(|previous| {
-                    matches!(previous, Run::Insert { right, .. } if right == gap.right)
-                        && previous.end() == first.counter
-                });
+                && self.history.continues_insert(me, first.counter, gap.right);
             if typing_on {
                 self.tree.extend(end, content, count);
                 self.history.push(me, run);

@@ -564,7 +564,10 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             slot.value.check();
         }
         if !self.indexed {
-            assert!(self.index.iter().all(BTreeSet::is_empty), "an unindexed store has an index");
+            assert!(
+                self.index.iter().all(BTreeSet::is_empty),
+                "an unindexed store has an index"
+            );
             assert_eq!(self.live, self.count_live(), "live count out of date");
             return;
         }
