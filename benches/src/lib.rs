@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+pub mod traces;
+
 /// A global allocator that counts the bytes currently allocated, to measure heap retained.
 /// Install it in a benchmark binary with
 /// `#[global_allocator] static ALLOCATOR: CountingAllocator = CountingAllocator::new();`.

@@ -3,83 +3,27 @@
 //! merge time of the concurrent traces. Prints ratios to the best peer.
 //!
 //! Run with `cargo run --release -p weft-benches --bin text_traces` (traces from
-//! `$WEFT_TRACES`, default `../shared/traces`). `TEXT_TRACES_QUICK=1` runs one trace.
+//! `$WEFT_TRACES`, default `../shared/traces`). `TEXT_TRACES_QUICK=1` runs one trace;
+//! `TEXT_TRACES_ONLY=a,b` only these sequential traces; `TEXT_TRACES_MERGE=S3` only that merge.
 
 #![allow(clippy::print_stdout)]
 
-use std::io::Read;
-use std::path::Path;
 use std::time::Duration;
 
 use automerge::{AutoCommit, ObjType, TextEncoding, transaction::Transactable};
 use diamond_types::list::ListCRDT;
 use diamond_types::list::encoding::ENCODE_FULL;
 use loro::{ExportMode, LoroDoc};
-use weft::{Delta, Replica, ReplicaId, Text, TextEditor};
+use weft::{Replica, Text};
+use weft_benches::traces::{
+    Patch, Site, Trace, WeftSite, load_trace, patches, replay, weft_apply, weft_apply_with_deltas,
+};
 use weft_benches::{CountingAllocator, median_time, millis, print_table, ratio, traces_dir};
 use yrs::updates::decoder::Decode;
 use yrs::{GetString, ReadTxn, StateVector, Text as _, Transact, Update};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator::new();
-
-type Patch = (usize, usize, String);
-
-struct Txn {
-    parents: Vec<usize>,
-    agent: usize,
-    patches: Vec<Patch>,
-}
-
-struct Trace {
-    name: String,
-    agents: usize,
-    txns: Vec<Txn>,
-    end: String,
-}
-
-fn load_trace(path: &Path) -> Trace {
-    let mut json = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("trace opens"))
-        .read_to_string(&mut json)
-        .expect("trace decompresses");
-    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    let number = |v: &serde_json::Value| v.as_u64().unwrap_or(0) as usize;
-    Trace {
-        name: path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .trim_end_matches(".json.gz")
-            .to_string(),
-        agents: value["numAgents"].as_u64().unwrap_or(1) as usize,
-        txns: value["txns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|txn| Txn {
-                parents: txn["parents"]
-                    .as_array()
-                    .map(|p| p.iter().map(number).collect())
-                    .unwrap_or_default(),
-                agent: number(&txn["agent"]),
-                patches: txn["patches"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| {
-                        (
-                            number(&p[0]),
-                            number(&p[1]),
-                            p[2].as_str().unwrap().to_string(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
-        end: value["endContent"].as_str().unwrap().to_string(),
-    }
-}
 
 /// One row of results for one library on one trace.
 #[derive(Default, Clone)]
@@ -90,45 +34,11 @@ struct Row {
     heap: Option<usize>,
 }
 
-fn patches(trace: &Trace) -> impl Iterator<Item = &Patch> + '_ {
-    trace.txns.iter().flat_map(|txn| txn.patches.iter())
-}
-
 /// Heap retained by what `build` returns.
 fn retained<T>(build: impl FnOnce() -> T) -> (T, usize) {
     let before = ALLOCATOR.live_bytes();
     let value = build();
     (value, ALLOCATOR.live_bytes().saturating_sub(before))
-}
-
-fn weft_apply(trace: &Trace) -> Replica<Text> {
-    let mut replica = Replica::<Text>::new(ReplicaId::from_u128(1));
-    for (position, deleted, inserted) in patches(trace) {
-        replica.edit(|text| {
-            if *deleted > 0 {
-                text.delete(*position..*position + *deleted).unwrap();
-            }
-            if !inserted.is_empty() {
-                text.insert(*position, inserted).unwrap();
-            }
-        });
-    }
-    replica
-}
-
-fn weft_apply_with_deltas(trace: &Trace) -> Replica<Text> {
-    let mut replica = Replica::<Text>::new(ReplicaId::from_u128(1));
-    for (position, deleted, inserted) in patches(trace) {
-        std::hint::black_box(replica.update(|text| {
-            if *deleted > 0 {
-                text.delete(*position..*position + *deleted).unwrap();
-            }
-            if !inserted.is_empty() {
-                text.insert(*position, inserted).unwrap();
-            }
-        }));
-    }
-    replica
 }
 
 fn weft(trace: &Trace, runs: usize) -> (Row, Row) {
@@ -290,112 +200,6 @@ fn automerge(trace: &Trace, runs: usize) -> Row {
         size: Some(bytes.len()),
         load: Some(load),
         heap: Some(heap),
-    }
-}
-
-/// A replica of one agent in a concurrent replay.
-trait Site: Sized {
-    type Update;
-    fn new(agent: usize) -> Self;
-    /// A replica of `agent` holding exactly what `from` holds (the traces' `fork()`).
-    fn fork(agent: usize, from: &Self) -> Self;
-    fn transact(&mut self, patches: &[Patch]) -> Self::Update;
-    fn receive(&mut self, update: &Self::Update);
-    fn text(&self) -> String;
-}
-
-/// Catching up by more transactions than this forks a parent's replica instead.
-const FORK_ABOVE: usize = 32;
-
-/// The replica holding the most transactions among those holding only transactions of
-/// `want` (so it can be forked and completed), if it holds more than `agent`'s own replica.
-fn fork_source(have: &[Vec<usize>], want: &[usize], agent: usize, agents: usize) -> Option<usize> {
-    let total = |replica: usize| have[replica].iter().sum::<usize>();
-    let own = total(agent);
-    (0..agents)
-        .filter(|replica| *replica != agent)
-        .filter(|replica| (0..agents).all(|slot| have[*replica][slot] <= want[slot]))
-        .map(|replica| (total(replica), replica))
-        .filter(|(held, _)| *held > own + FORK_ABOVE)
-        .max()
-        .map(|(_, replica)| replica)
-}
-
-/// Replays a concurrent trace: each transaction runs on its agent's replica once that
-/// replica has received exactly the transactions its parents include: by receiving the
-/// updates of the transactions it lacks, or (when it lacks many) by forking the replica that
-/// holds the most of them and nothing else, then receiving the rest.
-fn replay<S: Site>(trace: &Trace) -> Vec<S> {
-    let mut sites: Vec<S> = (0..trace.agents).map(S::new).collect();
-    let mut have: Vec<Vec<usize>> = vec![vec![0; trace.agents]; trace.agents];
-    let mut after: Vec<Vec<usize>> = Vec::with_capacity(trace.txns.len());
-    let mut by_agent: Vec<Vec<usize>> = vec![Vec::new(); trace.agents];
-    let mut updates: Vec<S::Update> = Vec::with_capacity(trace.txns.len());
-    for (index, txn) in trace.txns.iter().enumerate() {
-        let agent = txn.agent;
-        let mut want = vec![0usize; trace.agents];
-        for parent in &txn.parents {
-            for (slot, count) in after[*parent].iter().enumerate() {
-                want[slot] = want[slot].max(*count);
-            }
-        }
-        let lacking: usize = (0..trace.agents)
-            .map(|other| want[other].saturating_sub(have[agent][other]))
-            .sum();
-        if lacking > FORK_ABOVE
-            && let Some(source) = fork_source(&have, &want, agent, trace.agents)
-        {
-            sites[agent] = S::fork(agent, &sites[source]);
-            have[agent] = have[source].clone();
-        }
-        let mut missing = Vec::new();
-        for other in 0..trace.agents {
-            if want[other] > have[agent][other] {
-                missing.extend_from_slice(&by_agent[other][have[agent][other]..want[other]]);
-                have[agent][other] = want[other];
-            }
-        }
-        missing.sort_unstable();
-        for txn in missing {
-            sites[agent].receive(&updates[txn]);
-        }
-        updates.push(sites[agent].transact(&txn.patches));
-        by_agent[agent].push(index);
-        have[agent][agent] += 1;
-        after.push(have[agent].clone());
-    }
-    sites
-}
-
-struct WeftSite(Replica<Text>);
-
-impl Site for WeftSite {
-    type Update = Delta<Text>;
-    fn new(agent: usize) -> Self {
-        Self(Replica::new(ReplicaId::from_u128(agent as u128 + 1)))
-    }
-    fn fork(agent: usize, from: &Self) -> Self {
-        let mut replica = Replica::<Text>::new(ReplicaId::from_u128(agent as u128 + 1));
-        replica.merge(&from.0);
-        Self(replica)
-    }
-    fn transact(&mut self, patches: &[Patch]) -> Delta<Text> {
-        self.0.update(|text| {
-            for (position, deleted, inserted) in patches {
-                if *deleted > 0 {
-                    text.delete(*position..*position + *deleted).unwrap();
-                }
-                if !inserted.is_empty() {
-                    text.insert(*position, inserted).unwrap();
-                }
-            }
-        })
-    }
-    fn receive(&mut self, update: &Delta<Text>) {
-        self.0.apply(update);
-    }
-    fn text(&self) -> String {
-        self.0.to_string()
     }
 }
 
@@ -564,6 +368,10 @@ fn main() {
     ];
     if quick {
         names.truncate(1);
+    }
+    // `TEXT_TRACES_ONLY=seph-blog1,json-crdt-patch` runs only these sequential traces.
+    if let Ok(only) = std::env::var("TEXT_TRACES_ONLY") {
+        names.retain(|name| only.split(',').any(|wanted| wanted == *name));
     }
     if only_merge.is_some() {
         names.clear();

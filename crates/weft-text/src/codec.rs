@@ -8,8 +8,8 @@
 use weft_core::codec::{Decoder, DotReader, DotWriter, Encoder};
 use weft_core::{DecodeError, Dot, MAX_COUNTER, ReplicaIndex};
 
-use crate::element::Element;
-use crate::history::{History, NO_DOT, Run};
+use crate::element::Content;
+use crate::history::{History, NO_DOT, Packed, Run};
 use crate::sequence::{Loose, Sequence};
 use crate::span::{MAX_SPAN, Span};
 use crate::tree::{MAX_VISIBLE_SPAN, Tree};
@@ -24,7 +24,7 @@ const DEFLATED: u8 = 1;
 const MAX_RATIO: usize = 1100;
 
 /// Writes `sequence` to `out`.
-pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
+pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
     // The replicas this store mentions, and each one's slot in that list.
     let mut used: Vec<ReplicaIndex> = Vec::new();
     let mut mark = |replica: ReplicaIndex| {
@@ -40,7 +40,7 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
     for (replica, runs) in sequence.history.iter() {
         mark(replica);
         for run in runs {
-            visit_run_dots(run, &mut mark);
+            visit_run_dots(&run.run(), &mut mark);
         }
     }
     for loose in &sequence.loose {
@@ -55,7 +55,7 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
     }
     let width = used.len().max(1) as u64;
     let mut body = Encoder::new();
-    let mut content: Vec<E> = Vec::new();
+    let mut content = C::default();
     // Order tree: spans in document order.
     let spans: Vec<Span> = sequence
         .tree
@@ -74,10 +74,11 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
         previous_end[slot as usize] = span.end();
     }
     for leaf in sequence.tree.leaves_in_order() {
-        content.extend_from_slice(&leaf.content);
+        let at = content.len();
+        content.insert(at, leaf.content.as_slice(), leaf.content.len());
     }
     // History, per replica: a header, then the runs as columns.
-    let with_history: Vec<(ReplicaIndex, &[Run])> = sequence.history.iter().collect();
+    let with_history: Vec<(ReplicaIndex, &[Packed])> = sequence.history.iter().collect();
     body.length(with_history.len());
     let mut columns = RunColumns::default();
     for (replica, runs) in with_history {
@@ -85,7 +86,7 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
         body.length(runs.len());
         let mut previous = 0u64;
         for run in runs {
-            columns.write(run, previous, &slot_of, width);
+            columns.write(&run.run(), previous, &slot_of, width);
             previous = run.end();
         }
     }
@@ -101,11 +102,12 @@ pub(crate) fn encode<E: Element>(sequence: &Sequence<E>, out: &mut DotWriter) {
             body.varint(u64::from(*start));
             body.varint(u64::from(*len));
         }
-        content.extend_from_slice(&loose.content);
+        let at = content.len();
+        content.insert(at, loose.content.as_slice(), loose.content.len());
     }
     columns.finish(&mut body);
     let mut text = Encoder::new();
-    E::write_column(&content, &mut text);
+    C::write_column(&content, &mut text);
     write_part(out, body.as_bytes());
     write_part(out, text.as_bytes());
 }
@@ -299,9 +301,9 @@ impl<'a> RunReaders<'a> {
 ///
 /// # Errors
 /// Any [`DecodeError`]; the input is distrusted throughout.
-pub(crate) fn decode<E: Element>(
+pub(crate) fn decode<C: Content>(
     input: &mut DotReader<'_, '_>,
-) -> Result<Sequence<E>, DecodeError> {
+) -> Result<Sequence<C>, DecodeError> {
     let count = input.length(1)?;
     let mut slots = Vec::with_capacity(count);
     for _ in 0..count {
@@ -317,7 +319,7 @@ pub(crate) fn decode<E: Element>(
     let mut body = Decoder::new(&meta);
     let mut content = Decoder::new(&text);
     let mut sequence =
-        read_body::<E>(&mut body, &mut content, &slots).map_err(|error| inner(error, input))?;
+        read_body::<C>(&mut body, &mut content, &slots).map_err(|error| inner(error, input))?;
     body.finish().map_err(|error| inner(error, input))?;
     content.finish().map_err(|error| inner(error, input))?;
     for replica in &slots {
@@ -339,11 +341,11 @@ fn inner(error: DecodeError, input: &DotReader<'_, '_>) -> DecodeError {
     }
 }
 
-fn read_body<E: Element>(
+fn read_body<C: Content>(
     body: &mut Decoder<'_>,
     text: &mut Decoder<'_>,
     slots: &[ReplicaIndex],
-) -> Result<Sequence<E>, DecodeError> {
+) -> Result<Sequence<C>, DecodeError> {
     let width = slots.len() as u64;
     let replica_of = |body: &Decoder<'_>, slot: u64| -> Result<ReplicaIndex, DecodeError> {
         slots
@@ -447,19 +449,20 @@ fn read_body<E: Element>(
     }
     readers.finish()?;
     check_runs_disjoint(&history, &loose_runs, body)?;
-    let mut content = E::read_column(text, visible + loose_visible)?;
-    let loose_content = content.split_off(visible);
-    let mut loose_content = loose_content.into_iter();
+    let content = C::read_column(text, visible + loose_visible)?;
+    let (in_tree, mut rest) = C::split_slice(content.as_slice(), visible);
     let mut sequence = Sequence {
-        tree: Tree::from_spans(spans, content),
+        tree: Tree::from_spans(spans, in_tree),
         history,
         ..Sequence::default()
     };
     for (replica, run, gone, shown) in loose_runs {
+        let (head, tail) = C::split_slice(rest, shown);
+        rest = tail;
         sequence.loose.push(Loose {
             replica,
             run,
-            content: loose_content.by_ref().take(shown).collect(),
+            content: C::from_slice(head, shown),
             gone,
         });
     }

@@ -1,80 +1,375 @@
-//! What a sequence holds: characters for [`Text`](crate::Text), values for
-//! [`List`](crate::List).
+//! What a sequence holds and how: UTF-8 text for [`Text`](crate::Text), values for
+//! [`List`](crate::List). A [`Content`] buffer holds the visible elements of a leaf of the
+//! order tree (or of a run carried by a delta), addressed by element index.
 
 use std::fmt::Debug;
+use std::ops::Range;
 
 use weft_core::DecodeError;
 use weft_core::codec::{Decoder, Encoder};
 use weft_core::store::Value;
 
-/// An element of a sequence: measured (for text positions) and written as a column.
-pub(crate) trait Element: Clone + Debug + PartialEq {
-    /// Whether the widths of [`Element::widths`] differ from 1 (text): positions in UTF-16
-    /// and UTF-8 only mean something for measured elements.
-    const MEASURED: bool;
+use crate::span::Metric;
 
-    /// The element's width in UTF-16 code units and UTF-8 bytes.
-    fn widths(&self) -> (u64, u64);
+/// The visible content of a run of elements, addressed by element index.
+pub(crate) trait Content: Clone + Debug + Default + PartialEq {
+    /// A borrowed run of elements: `str` for text, `[T]` for lists.
+    type Slice: ?Sized + Debug + PartialEq;
 
-    /// Writes `items` as one column.
-    fn write_column(items: &[Self], out: &mut Encoder);
+    /// How many elements.
+    fn len(&self) -> usize;
 
-    /// Reads a column of exactly `count` elements written by [`Element::write_column`].
+    /// All the elements.
+    fn as_slice(&self) -> &Self::Slice;
+
+    /// The elements of `range`.
+    fn slice(&self, range: Range<usize>) -> &Self::Slice;
+
+    /// The first `elements` elements of `slice` and the rest.
+    fn split_slice(slice: &Self::Slice, elements: usize) -> (&Self::Slice, &Self::Slice);
+
+    /// How many elements `slice` holds.
+    fn count(slice: &Self::Slice) -> usize;
+
+    /// The width of `slice` in UTF-16 code units and UTF-8 bytes.
+    fn widths(slice: &Self::Slice) -> (u64, u64);
+
+    /// A buffer holding `slice` (of `count` elements).
+    fn from_slice(slice: &Self::Slice, count: usize) -> Self {
+        let mut content = Self::default();
+        content.insert(0, slice, count);
+        content
+    }
+
+    /// Inserts `slice` (of `count` elements) before element `at`.
+    fn insert(&mut self, at: usize, slice: &Self::Slice, count: usize);
+
+    /// Removes the elements of `range`; returns their widths.
+    fn remove(&mut self, range: Range<usize>) -> (u64, u64);
+
+    /// Moves the elements from `at` on into a new buffer.
+    fn split_off(&mut self, at: usize) -> Self;
+
+    /// Gives back spare capacity beyond `spare` elements' worth.
+    fn trim(&mut self, spare: usize);
+
+    /// How many elements come before position `units` of `metric` (UTF-16 or UTF-8, at most
+    /// the width of the buffer), or `None` if the position falls inside an element.
+    fn elements_before(&self, metric: Metric, units: u64) -> Option<usize>;
+
+    /// The width in `metric` of the first `elements` elements.
+    fn measure_prefix(&self, metric: Metric, elements: usize) -> u64;
+
+    /// Writes `content` as one column.
+    fn write_column(content: &Self, out: &mut Encoder);
+
+    /// Reads a column of exactly `count` elements written by [`Content::write_column`].
     ///
     /// # Errors
     /// A [`DecodeError`] if the bytes are malformed or hold another number of elements.
-    fn read_column(input: &mut Decoder<'_>, count: usize) -> Result<Vec<Self>, DecodeError>;
+    fn read_column(input: &mut Decoder<'_>, count: usize) -> Result<Self, DecodeError>;
 }
 
-impl Element for char {
-    const MEASURED: bool = true;
+/// Grows `vec` for `extra` more items: doubling while small, then by halves, never less
+/// than 16 (a leaf grows to its size in a few steps, with little slack).
+fn grow<T>(vec: &mut Vec<T>, extra: usize) {
+    let needed = vec.len() + extra;
+    if needed > vec.capacity() {
+        let capacity = vec.capacity();
+        let step = if capacity < 256 {
+            capacity.max(16)
+        } else {
+            capacity / 2
+        };
+        vec.reserve_exact((needed - vec.len()).max(capacity + step - vec.len()));
+    }
+}
 
-    fn widths(&self) -> (u64, u64) {
-        (self.len_utf16() as u64, self.len_utf8() as u64)
+/// UTF-8 text with its count of scalar values: element `i` is the `i`-th scalar. While the
+/// text is ASCII (bytes = scalars) an element index is a byte index, so addressing costs
+/// nothing; otherwise it costs a scan of the buffer (a leaf: bounded).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TextBuf {
+    text: String,
+    chars: usize,
+}
+
+impl TextBuf {
+    /// The byte offset of scalar `at` (at most the scalar count).
+    fn byte_of(&self, at: usize) -> usize {
+        if self.text.len() == self.chars {
+            at
+        } else {
+            byte_of(&self.text, at)
+        }
     }
 
-    fn write_column(items: &[Self], out: &mut Encoder) {
-        let text: String = items.iter().collect();
-        out.str(&text);
+    /// The character at scalar `index`.
+    pub(crate) fn char_at(&self, index: usize) -> Option<char> {
+        self.text[self.byte_of(index)..].chars().next()
+    }
+}
+
+/// The byte offset of scalar `at` in `text` (the length when `at` is the scalar count).
+fn byte_of(text: &str, at: usize) -> usize {
+    text.char_indices()
+        .nth(at)
+        .map_or(text.len(), |(byte, _)| byte)
+}
+
+/// Grows `text` for `extra` more bytes, as [`grow`] does.
+fn grow_string(text: &mut String, extra: usize) {
+    let needed = text.len() + extra;
+    if needed > text.capacity() {
+        let capacity = text.capacity();
+        let step = if capacity < 256 {
+            capacity.max(16)
+        } else {
+            capacity / 2
+        };
+        text.reserve_exact((needed - text.len()).max(capacity + step - text.len()));
+    }
+}
+
+impl Content for TextBuf {
+    type Slice = str;
+
+    fn len(&self) -> usize {
+        self.chars
     }
 
-    fn read_column(input: &mut Decoder<'_>, count: usize) -> Result<Vec<Self>, DecodeError> {
+    fn as_slice(&self) -> &str {
+        &self.text
+    }
+
+    fn slice(&self, range: Range<usize>) -> &str {
+        if self.text.len() == self.chars {
+            &self.text[range]
+        } else {
+            let start = byte_of(&self.text, range.start);
+            let end = start + byte_of(&self.text[start..], range.end - range.start);
+            &self.text[start..end]
+        }
+    }
+
+    fn split_slice(slice: &str, elements: usize) -> (&str, &str) {
+        slice.split_at(byte_of(slice, elements))
+    }
+
+    fn count(slice: &str) -> usize {
+        if slice.is_ascii() {
+            slice.len()
+        } else {
+            slice.chars().count()
+        }
+    }
+
+    fn widths(slice: &str) -> (u64, u64) {
+        let utf8 = slice.len() as u64;
+        if slice.is_ascii() {
+            return (utf8, utf8);
+        }
+        let utf16 = slice.chars().map(|c| c.len_utf16() as u64).sum();
+        (utf16, utf8)
+    }
+
+    fn insert(&mut self, at: usize, slice: &str, count: usize) {
+        let byte = self.byte_of(at);
+        grow_string(&mut self.text, slice.len());
+        if byte == self.text.len() {
+            self.text.push_str(slice);
+        } else {
+            self.text.insert_str(byte, slice);
+        }
+        self.chars += count;
+    }
+
+    fn remove(&mut self, range: Range<usize>) -> (u64, u64) {
+        let count = range.len();
+        self.chars -= count;
+        if self.text.len() == self.chars + count {
+            // ASCII: one byte, one unit per element.
+            if count == 1 {
+                self.text.remove(range.start);
+            } else {
+                self.text.drain(range);
+            }
+            return (count as u64, count as u64);
+        }
+        let start = byte_of(&self.text, range.start);
+        let end = start + byte_of(&self.text[start..], count);
+        let widths = Self::widths(&self.text[start..end]);
+        self.text.drain(start..end);
+        widths
+    }
+
+    fn split_off(&mut self, at: usize) -> Self {
+        let byte = self.byte_of(at);
+        let mut text = String::with_capacity(self.text.len() - byte + 32);
+        text.push_str(&self.text[byte..]);
+        self.text.truncate(byte);
+        let moved = self.chars - at;
+        self.chars = at;
+        Self { text, chars: moved }
+    }
+
+    fn trim(&mut self, spare: usize) {
+        self.text.shrink_to(self.text.len() + spare);
+    }
+
+    fn elements_before(&self, metric: Metric, units: u64) -> Option<usize> {
+        if self.text.len() == self.chars {
+            return Some(units as usize);
+        }
+        let mut rest = units;
+        for (index, character) in self.text.chars().enumerate() {
+            if rest == 0 {
+                return Some(index);
+            }
+            let width = match metric {
+                Metric::Utf16 => character.len_utf16() as u64,
+                Metric::Utf8 => character.len_utf8() as u64,
+                Metric::Items | Metric::Chars => 1,
+            };
+            if width > rest {
+                return None;
+            }
+            rest -= width;
+        }
+        (rest == 0).then_some(self.chars)
+    }
+
+    fn measure_prefix(&self, metric: Metric, elements: usize) -> u64 {
+        let prefix = &self.text[..self.byte_of(elements)];
+        match metric {
+            Metric::Utf16 => Self::widths(prefix).0,
+            Metric::Utf8 => prefix.len() as u64,
+            Metric::Items | Metric::Chars => elements as u64,
+        }
+    }
+
+    fn write_column(content: &Self, out: &mut Encoder) {
+        out.str(&content.text);
+    }
+
+    fn read_column(input: &mut Decoder<'_>, count: usize) -> Result<Self, DecodeError> {
         let text = input.str()?;
-        let chars: Vec<char> = text.chars().collect();
-        if chars.len() == count {
-            Ok(chars)
+        if Self::count(text) == count {
+            Ok(Self {
+                text: text.to_string(),
+                chars: count,
+            })
         } else {
             Err(input.malformed("text column length differs from the visible elements"))
         }
     }
 }
 
-/// A list element: any [`Value`], one position wide.
+/// List elements: any [`Value`], one position wide.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Entry<T>(pub(crate) T);
+pub(crate) struct ListBuf<T>(pub(crate) Vec<T>);
 
-impl<T: Value> Element for Entry<T> {
-    const MEASURED: bool = false;
+impl<T> Default for ListBuf<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
 
-    fn widths(&self) -> (u64, u64) {
-        (1, 1)
+impl<T: Value> Content for ListBuf<T> {
+    type Slice = [T];
+
+    fn len(&self) -> usize {
+        self.0.len()
     }
 
-    fn write_column(items: &[Self], out: &mut Encoder) {
-        for item in items {
-            item.0.encode(out);
+    fn as_slice(&self) -> &[T] {
+        &self.0
+    }
+
+    fn slice(&self, range: Range<usize>) -> &[T] {
+        &self.0[range]
+    }
+
+    fn split_slice(slice: &[T], elements: usize) -> (&[T], &[T]) {
+        slice.split_at(elements)
+    }
+
+    fn count(slice: &[T]) -> usize {
+        slice.len()
+    }
+
+    fn widths(slice: &[T]) -> (u64, u64) {
+        (slice.len() as u64, slice.len() as u64)
+    }
+
+    fn insert(&mut self, at: usize, slice: &[T], _count: usize) {
+        grow(&mut self.0, slice.len());
+        self.0.splice(at..at, slice.iter().cloned());
+    }
+
+    fn remove(&mut self, range: Range<usize>) -> (u64, u64) {
+        let count = range.len() as u64;
+        self.0.drain(range);
+        (count, count)
+    }
+
+    fn split_off(&mut self, at: usize) -> Self {
+        let mut moved = Vec::with_capacity(self.0.len() - at + 8);
+        moved.extend(self.0.drain(at..));
+        Self(moved)
+    }
+
+    fn trim(&mut self, spare: usize) {
+        self.0.shrink_to(self.0.len() + spare);
+    }
+
+    fn elements_before(&self, _metric: Metric, units: u64) -> Option<usize> {
+        Some(units as usize)
+    }
+
+    fn measure_prefix(&self, _metric: Metric, elements: usize) -> u64 {
+        elements as u64
+    }
+
+    fn write_column(content: &Self, out: &mut Encoder) {
+        for item in &content.0 {
+            item.encode(out);
         }
     }
 
-    fn read_column(input: &mut Decoder<'_>, count: usize) -> Result<Vec<Self>, DecodeError> {
+    fn read_column(input: &mut Decoder<'_>, count: usize) -> Result<Self, DecodeError> {
         let minimum = T::MIN_ENCODED_LEN.max(1);
         if count > input.remaining() / minimum {
             return Err(input.malformed("list column longer than the input"));
         }
         let mut items = Vec::with_capacity(count);
         for _ in 0..count {
-            items.push(Entry(input.nested(T::decode)?));
+            items.push(input.nested(T::decode)?);
         }
-        Ok(items)
+        Ok(Self(items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_buffers_address_scalars() {
+        let mut text = TextBuf::from_slice("héllo", 5);
+        assert_eq!(text.slice(1..3), "él");
+        text.insert(5, "😀", 1);
+        text.insert(0, "a", 1);
+        assert_eq!(text.as_slice(), "ahéllo😀");
+        assert_eq!(text.remove(2..3), (1, 2));
+        assert_eq!(text.as_slice(), "ahllo😀");
+        assert_eq!(text.elements_before(Metric::Utf16, 7), Some(6));
+        assert_eq!(text.elements_before(Metric::Utf16, 6), None);
+        assert_eq!(text.measure_prefix(Metric::Utf8, 6), 9);
+        let back = text.split_off(4);
+        assert_eq!((text.as_slice(), back.as_slice()), ("ahll", "o😀"));
+        assert_eq!((text.len(), back.len()), (4, 2));
+        assert_eq!(TextBuf::split_slice("é😀x", 2), ("é😀", "x"));
+        assert_eq!(back.char_at(1), Some('😀'));
     }
 }

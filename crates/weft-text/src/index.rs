@@ -4,106 +4,84 @@ use std::collections::BTreeMap;
 
 use weft_core::{Dot, ReplicaIndex};
 
-/// An interval map from element dots to leaves: the entry `(replica, counter) → leaf` says
-/// that elements of `replica` from `counter` up to the next entry of that replica live in
-/// `leaf`. Entries change only when spans are created or move to another leaf (a leaf
-/// split), never while typing extends a span or a deletion splits one inside its leaf, so
-/// local editing rarely touches it.
+/// The entries of one replica: `counter → leaf` says that its elements from `counter` up to
+/// the next entry live in `leaf`; `top` is the highest counter of an element held (0: none).
+#[derive(Clone, Debug, Default)]
+struct Entries {
+    map: BTreeMap<u64, u32>,
+    top: u64,
+}
+
+/// An interval map from element dots to leaves, per replica (so that renaming replicas moves
+/// whole maps). Entries change only when spans are created or move to another leaf (a leaf
+/// split), never while typing extends a span or a deletion splits one inside its leaf.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct IdIndex {
-    entries: BTreeMap<(ReplicaIndex, u64), u32>,
-    /// Per replica, the highest counter of an element held (0: none).
-    top: Vec<u64>,
+    replicas: Vec<Entries>,
 }
 
 impl IdIndex {
+    fn entries(&mut self, replica: ReplicaIndex) -> &mut Entries {
+        let slot = replica.as_usize();
+        if self.replicas.len() <= slot {
+            self.replicas.resize_with(slot + 1, Entries::default);
+        }
+        &mut self.replicas[slot]
+    }
+
     /// The leaf that holds `dot`, if the dot is below the replica's highest element. The
     /// caller checks the leaf really holds it.
     pub(crate) fn leaf_of(&self, dot: Dot) -> Option<u32> {
-        if dot.counter == 0 || dot.counter > self.top(dot.replica) {
+        let entries = self.replicas.get(dot.replica.as_usize())?;
+        if dot.counter == 0 || dot.counter > entries.top {
             return None;
         }
-        self.entries
-            .range(..=(dot.replica, dot.counter))
+        entries
+            .map
+            .range(..=dot.counter)
             .next_back()
-            .filter(|((replica, _), _)| *replica == dot.replica)
             .map(|(_, leaf)| *leaf)
-    }
-
-    /// The highest counter of an element of `replica` (0: none).
-    pub(crate) fn top(&self, replica: ReplicaIndex) -> u64 {
-        self.top.get(replica.as_usize()).copied().unwrap_or(0)
     }
 
     /// Records that the elements `replica:first..end` live in `leaf`.
     pub(crate) fn assign(&mut self, replica: ReplicaIndex, first: u64, end: u64, leaf: u32) {
-        let top = self.top(replica);
+        let entries = self.entries(replica);
+        let top = entries.top;
+        entries.top = top.max(end - 1);
+        let map = &mut entries.map;
+        let before = map.range(..=first).next_back().map(|(_, leaf)| *leaf);
         // Already so when the entry covering `first` names `leaf` and reaches `end`.
-        let covered = self
-            .entries
-            .range(..=(replica, first))
-            .next_back()
-            .is_some_and(|((owner, _), owner_leaf)| *owner == replica && *owner_leaf == leaf)
-            && self
-                .entries
-                .range((replica, first + 1)..)
-                .next()
-                .is_none_or(|((owner, counter), _)| *owner != replica || *counter >= end);
-        if covered {
-            self.raise_top(replica, end - 1);
+        if before == Some(leaf) && map.range(first + 1..end).next().is_none() {
             return;
         }
-        if end <= top && !self.entries.contains_key(&(replica, end)) {
+        if end <= top && !map.contains_key(&end) {
             // Elements from `end` on stay where they were.
-            if let Some(after) = self.leaf_of(Dot::new(replica, end)) {
-                self.entries.insert((replica, end), after);
+            let after = map.range(..end).next_back().map(|(_, leaf)| *leaf);
+            if let Some(after) = after {
+                map.insert(end, after);
             }
         }
-        while let Some((key, _)) = self
-            .entries
-            .range((replica, first + 1)..(replica, end))
-            .next()
-        {
+        while let Some((key, _)) = map.range(first + 1..end).next() {
             let key = *key;
-            self.entries.remove(&key);
+            map.remove(&key);
         }
-        self.entries.insert((replica, first), leaf);
-        let slot = replica.as_usize();
-        if self.top.len() <= slot {
-            self.top.resize(slot + 1, 0);
-        }
-        self.top[slot] = top.max(end - 1);
+        map.insert(first, leaf);
     }
 
     /// Records that `replica` now holds elements up to `counter` in the leaf of the elements
     /// right below it (a span grew in place).
     pub(crate) fn raise_top(&mut self, replica: ReplicaIndex, counter: u64) {
-        let slot = replica.as_usize();
-        if self.top.len() <= slot {
-            self.top.resize(slot + 1, 0);
-        }
-        self.top[slot] = self.top[slot].max(counter);
+        let entries = self.entries(replica);
+        entries.top = entries.top.max(counter);
     }
 
-    /// The same index with replica `i` renamed `map[i]`.
-    pub(crate) fn remap(&self, map: &[ReplicaIndex]) -> Self {
-        let mut entries: Vec<((ReplicaIndex, u64), u32)> = self
-            .entries
-            .iter()
-            .map(|((replica, counter), leaf)| ((map[replica.as_usize()], *counter), *leaf))
-            .collect();
-        entries.sort_unstable_by_key(|(key, _)| *key);
-        let mut top = Vec::new();
-        for (slot, counter) in self.top.iter().enumerate() {
-            let target = map[slot].as_usize();
-            if top.len() <= target {
-                top.resize(target + 1, 0);
+    /// Renames replica `i` to `map[i]` (moves whole maps).
+    pub(crate) fn remap(&mut self, map: &[ReplicaIndex]) {
+        let old = std::mem::take(&mut self.replicas);
+        for (slot, entries) in old.into_iter().enumerate() {
+            if !entries.map.is_empty() || entries.top > 0 {
+                *self.entries(map[slot]) = entries;
             }
-            top[target] = *counter;
-        }
-        Self {
-            entries: entries.into_iter().collect(),
-            top,
         }
     }
 
@@ -111,24 +89,25 @@ impl IdIndex {
     /// its own range): sorted once and built in bulk.
     pub(crate) fn build(mut spans: Vec<(ReplicaIndex, u64, u64, u32)>) -> Self {
         spans.sort_unstable_by_key(|(replica, first, _, _)| (*replica, *first));
-        let mut top: Vec<u64> = Vec::new();
-        let mut entries: Vec<((ReplicaIndex, u64), u32)> = Vec::with_capacity(spans.len());
-        for (replica, first, end, leaf) in spans {
-            let slot = replica.as_usize();
-            if top.len() <= slot {
-                top.resize(slot + 1, 0);
+        let mut index = Self::default();
+        let mut start = 0;
+        while start < spans.len() {
+            let replica = spans[start].0;
+            let stop = start + spans[start..].partition_point(|span| span.0 == replica);
+            let mut entries: Vec<(u64, u32)> = Vec::with_capacity(stop - start);
+            let mut top = 0;
+            for (_, first, end, leaf) in &spans[start..stop] {
+                top = top.max(end - 1);
+                if entries.last().is_none_or(|(_, last)| last != leaf) {
+                    entries.push((*first, *leaf));
+                }
             }
-            top[slot] = top[slot].max(end - 1);
-            match entries.last() {
-                Some(((last_replica, _), last_leaf))
-                    if *last_replica == replica && *last_leaf == leaf => {}
-                _ => entries.push(((replica, first), leaf)),
-            }
+            let slot = index.entries(replica);
+            slot.map = entries.into_iter().collect();
+            slot.top = top;
+            start = stop;
         }
-        Self {
-            entries: entries.into_iter().collect(),
-            top,
-        }
+        index
     }
 }
 
@@ -153,5 +132,8 @@ mod tests {
         assert_eq!(index.leaf_of(Dot::new(r, 3)), Some(9));
         assert_eq!(index.leaf_of(Dot::new(r, 4)), Some(0));
         assert_eq!(index.leaf_of(Dot::new(ReplicaIndex(1), 4)), None);
+        index.remap(&[ReplicaIndex(2), ReplicaIndex(0)]);
+        assert_eq!(index.leaf_of(Dot::new(ReplicaIndex(2), 3)), Some(9));
+        assert_eq!(index.leaf_of(Dot::new(r, 3)), None);
     }
 }

@@ -5,13 +5,13 @@ use std::cmp::Ordering;
 
 use weft_core::{CausalContext, Clock, Dot, ReplicaIndex};
 
-use crate::element::Element;
+use crate::element::Content;
 use crate::history::{NO_DOT, Run};
 use crate::sequence::{Loose, Sequence};
 use crate::span::Metric;
 use crate::tree::{Location, Tree};
 
-impl<E: Element> Sequence<E> {
+impl<C: Content> Sequence<C> {
     /// The document index of `dot`, or `None` if the tree does not hold it.
     fn index_of(&self, dot: Dot) -> Option<u64> {
         self.tree
@@ -37,7 +37,7 @@ impl<E: Element> Sequence<E> {
 
     /// Integrates the insert run `loose`. Returns `false` (changing nothing) if one of its
     /// origins is not in the tree yet.
-    fn integrate_insert(&mut self, loose: &Loose<E>) -> bool {
+    fn integrate_insert(&mut self, loose: &Loose<C>) -> bool {
         let Run::Insert {
             counter,
             left,
@@ -129,7 +129,7 @@ impl<E: Element> Sequence<E> {
         }
         let location = self.insertion_point(destination as u64);
         let first = Dot::new(loose.replica, counter);
-        self.place(location, first, &loose.content, &loose.gone);
+        self.place(location, first, loose.content.as_slice(), &loose.gone, None);
         self.history.push(loose.replica, loose.run);
         true
     }
@@ -159,7 +159,7 @@ impl<E: Element> Sequence<E> {
 
     /// Applies the delete run `loose`. Returns `false` (changing nothing) if one of its
     /// targets is not in the tree yet.
-    fn integrate_delete(&mut self, loose: &Loose<E>) -> bool {
+    fn integrate_delete(&mut self, loose: &Loose<C>) -> bool {
         let Run::Delete {
             len,
             target,
@@ -193,7 +193,7 @@ impl<E: Element> Sequence<E> {
                 return false;
             };
             let remaining = (end - counter).min(u64::from(u32::MAX)) as u32;
-            let (covered, _) = self.tree.delete(location, remaining);
+            let (covered, _) = self.tree.delete(location, remaining, None);
             counter += u64::from(covered);
         }
         self.history.push(loose.replica, loose.run);
@@ -202,7 +202,7 @@ impl<E: Element> Sequence<E> {
 
     /// Integrates every run it can of `runs` (and of the runs waiting already), in any order
     /// their dependencies allow; the rest waits in `self.loose`.
-    pub(crate) fn integrate_all(&mut self, runs: Vec<Loose<E>>) {
+    pub(crate) fn integrate_all(&mut self, runs: Vec<Loose<C>>) {
         let mut queue = std::mem::take(&mut self.loose);
         queue.extend(runs);
         loop {
@@ -266,17 +266,17 @@ impl<E: Element> Sequence<E> {
 
     /// The runs of `history` above `since`, with the content their inserts hold in `tree`.
     pub(crate) fn runs_of(
-        tree: &Tree<E>,
+        tree: &Tree<C>,
         history: &crate::history::History,
         since: &Clock,
-    ) -> Vec<Loose<E>> {
+    ) -> Vec<Loose<C>> {
         let mut runs = Vec::new();
         for (replica, _) in history.iter() {
             for run in history.since(replica, since.get(replica)) {
                 let mut loose = Loose {
                     replica,
                     run,
-                    content: Vec::new(),
+                    content: C::default(),
                     gone: Vec::new(),
                 };
                 if let Run::Insert { counter, len, .. } = run {
@@ -363,15 +363,23 @@ impl<E: Element> Sequence<E> {
             }
             merged
         };
+        let content = |sequence: &Self| {
+            let mut all = C::default();
+            for slice in sequence.slices() {
+                let at = all.len();
+                all.insert(at, slice, C::count(slice));
+            }
+            all
+        };
         self.len() == other.len()
-            && self.iter().eq(other.iter())
+            && content(self) == content(other)
             && spans(self) == spans(other)
             && self.loose.len() == other.loose.len()
     }
 }
 
 /// Fills `loose` with the content of the elements `first..first + len` held in `tree`.
-fn collect_content<E: Element>(tree: &Tree<E>, first: Dot, len: u32, loose: &mut Loose<E>) {
+fn collect_content<C: Content>(tree: &Tree<C>, first: Dot, len: u32, loose: &mut Loose<C>) {
     let mut offset = 0u32;
     while offset < len {
         let dot = Dot::new(first.replica, first.counter + u64::from(offset));
@@ -385,10 +393,10 @@ fn collect_content<E: Element>(tree: &Tree<E>, first: Dot, len: u32, loose: &mut
         if span.is_deleted() {
             push_gone(&mut loose.gone, offset, piece);
         } else {
-            let at = tree.content_index(location.leaf, location.span) + location.offset as usize;
+            let at = loose.content.len();
             loose
                 .content
-                .extend_from_slice(&tree.leaf(location.leaf).content[at..at + piece as usize]);
+                .insert(at, tree.content_of(location, piece), piece as usize);
         }
         offset += piece;
     }
@@ -402,7 +410,7 @@ fn push_gone(gone: &mut Vec<(u32, u32)>, offset: u32, len: u32) {
 }
 
 /// The parts of `runs` whose dots are outside `context`.
-fn unseen<E: Element>(context: &CausalContext, runs: Vec<Loose<E>>) -> Vec<Loose<E>> {
+fn unseen<C: Content>(context: &CausalContext, runs: Vec<Loose<C>>) -> Vec<Loose<C>> {
     let mut fresh = Vec::with_capacity(runs.len());
     for loose in runs {
         let first = loose.run.counter();
@@ -457,12 +465,12 @@ fn unseen<E: Element>(context: &CausalContext, runs: Vec<Loose<E>>) -> Vec<Loose
 }
 
 /// The changes `from..to` of a loose run.
-fn slice<E: Element>(loose: &Loose<E>, from: u32, to: u32) -> Loose<E> {
+fn slice<C: Content>(loose: &Loose<C>, from: u32, to: u32) -> Loose<C> {
     let run = loose.run.skip(loose.replica, from).truncate(to - from);
     let mut piece = Loose {
         replica: loose.replica,
         run,
-        content: Vec::new(),
+        content: C::default(),
         gone: Vec::new(),
     };
     if let Run::Insert { .. } = loose.run {
@@ -475,7 +483,8 @@ fn slice<E: Element>(loose: &Loose<E>, from: u32, to: u32) -> Loose<E> {
                 .sum();
             (at - hidden) as usize
         };
-        piece.content = loose.content[visible_before(from)..visible_before(to)].to_vec();
+        let (start, end) = (visible_before(from), visible_before(to));
+        piece.content = C::from_slice(loose.content.slice(start..end), end - start);
         for (start, len) in &loose.gone {
             let low = (*start).max(from);
             let high = (start + len).min(to);

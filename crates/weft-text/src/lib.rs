@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 
 mod codec;
+mod edit;
 mod element;
 mod error;
 mod history;

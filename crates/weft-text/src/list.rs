@@ -5,7 +5,7 @@ use std::ops::Range;
 use weft_core::Scope;
 use weft_core::store::Value;
 
-use crate::element::Entry;
+use crate::element::ListBuf;
 use crate::error::PositionError;
 use crate::schema::LIST;
 use crate::sequence::Sequence;
@@ -29,7 +29,7 @@ use crate::text::ordered;
 /// assert!(a.same_state(&b));
 /// ```
 #[derive(Clone, Debug)]
-pub struct List<T>(pub(crate) Sequence<Entry<T>>);
+pub struct List<T>(pub(crate) Sequence<ListBuf<T>>);
 
 impl<T> Default for List<T> {
     fn default() -> Self {
@@ -53,12 +53,14 @@ impl<T: Value> List<T> {
     /// The element at `index`, in O(log n).
     #[must_use]
     pub fn get(&self, index: usize) -> Option<&T> {
-        self.0.get(index as u64).map(|entry| &entry.0)
+        self.0
+            .get(index as u64)
+            .and_then(|(content, at)| content.0.get(at))
     }
 
     /// The elements in order.
     pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
-        self.0.iter().map(|entry| &entry.0)
+        self.0.slices().flat_map(<[T]>::iter)
     }
 
     /// The elements as a vector.
@@ -130,13 +132,14 @@ impl<T: Value> ListEditor<T> for Scope<'_, List<T>> {
         index: usize,
         values: impl IntoIterator<Item = T>,
     ) -> Result<(), PositionError> {
-        let items: Vec<Entry<T>> = values.into_iter().map(Entry).collect();
+        let items: Vec<T> = values.into_iter().collect();
         let records = self.records_delta();
         let (store, delta, transaction) = self.parts();
         store.0.insert_local(
             transaction,
             index as u64,
             &items,
+            items.len(),
             records.then_some(&mut delta.0),
         )
     }

@@ -3,22 +3,22 @@
 
 use weft_core::{Dot, ReplicaId, ReplicaIndex, Transaction};
 
-use crate::element::Element;
+use crate::element::Content;
 use crate::error::PositionError;
 use crate::history::{History, NO_DOT, Run};
 use crate::span::{MAX_SPAN, Metric, Span};
-use crate::tree::{Location, MAX_VISIBLE_SPAN, Tree};
+use crate::tree::{Found, Location, MAX_VISIBLE_SPAN, Tree};
 
 /// A run carried by a delta (or waiting for what it depends on): an insert with its content,
 /// or a deletion.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Loose<E> {
+pub(crate) struct Loose<C> {
     /// The replica that made the run.
     pub(crate) replica: ReplicaIndex,
     /// The run.
     pub(crate) run: Run,
     /// For an insert: the content of the elements not listed in `gone`, in order.
-    pub(crate) content: Vec<E>,
+    pub(crate) content: C,
     /// For an insert: `(offset, length)` of elements deleted before the run was sent, whose
     /// content is not carried (the deletions travel with it).
     pub(crate) gone: Vec<(u32, u32)>,
@@ -26,16 +26,16 @@ pub(crate) struct Loose<E> {
 
 /// The state of a sequence (or a fragment of one: a delta holds only loose runs).
 #[derive(Clone, Debug)]
-pub(crate) struct Sequence<E> {
-    pub(crate) tree: Tree<E>,
+pub(crate) struct Sequence<C> {
+    pub(crate) tree: Tree<C>,
     pub(crate) history: History,
-    pub(crate) loose: Vec<Loose<E>>,
+    pub(crate) loose: Vec<Loose<C>>,
     /// Per replica index, the id of the replica (used to order concurrent inserts the same
     /// way on every replica, whatever its table).
     pub(crate) names: Vec<Option<ReplicaId>>,
 }
 
-impl<E> Default for Sequence<E> {
+impl<C> Default for Sequence<C> {
     fn default() -> Self {
         Self {
             tree: Tree::default(),
@@ -51,11 +51,11 @@ struct Gap {
     location: Location,
     left: Dot,
     right: Dot,
-    /// The location of `left` when it is the last element of its span.
-    left_at_end: Option<Location>,
+    /// The span of `left` when `left` is the last element of its span.
+    left_at_end: Option<Found>,
 }
 
-impl<E: Element> Sequence<E> {
+impl<C: Content> Sequence<C> {
     /// Visible elements.
     pub(crate) fn len(&self) -> u64 {
         self.tree.total().chars
@@ -92,21 +92,21 @@ impl<E: Element> Sequence<E> {
         self.names.get(replica.as_usize()).copied().flatten()
     }
 
-    /// The visible elements in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &E> + '_ {
+    /// The visible content, leaf by leaf, in order.
+    pub(crate) fn slices(&self) -> impl Iterator<Item = &C::Slice> + '_ {
         self.tree
             .leaves_in_order()
-            .flat_map(|leaf| leaf.content.iter())
+            .map(|leaf| leaf.content.as_slice())
     }
 
-    /// The element at visible index `index`.
-    pub(crate) fn get(&self, index: u64) -> Option<&E> {
+    /// The leaf content holding the visible element `index`, and the element's index in it.
+    pub(crate) fn get(&self, index: u64) -> Option<(&C, usize)> {
         if index >= self.len() {
             return None;
         }
         let location = self.tree.find(Metric::Chars, index);
         let at = self.tree.content_index(location.leaf, location.span) + location.offset as usize;
-        self.tree.leaf(location.leaf).content.get(at)
+        Some((&self.tree.leaf(location.leaf).content, at))
     }
 
     /// Converts a position in `metric` to visible elements.
@@ -150,8 +150,8 @@ impl<E: Element> Sequence<E> {
         })
     }
 
-    /// Inserts `content` at visible index `position` as changes of `transaction`, and
-    /// records them in `delta` when given.
+    /// Inserts `content` (`count` elements) at visible index `position` as changes of
+    /// `transaction`, and records them in `delta` when given.
     ///
     /// # Errors
     /// [`PositionError::OutOfRange`] past the end; nothing changes then.
@@ -159,22 +159,22 @@ impl<E: Element> Sequence<E> {
         &mut self,
         transaction: &mut Transaction,
         position: u64,
-        content: &[E],
+        content: &C::Slice,
+        count: usize,
         delta: Option<&mut Self>,
     ) -> Result<(), PositionError> {
         let length = self.len();
         if position > length {
             return Err(PositionError::OutOfRange { position, length });
         }
-        if content.is_empty() {
+        if count == 0 {
             return Ok(());
         }
         let me = transaction.replica();
         if self.name_of(me).is_none() {
             self.name(me, transaction.id());
         }
-        let count = content.len() as u64;
-        let first = transaction.next_dots(count);
+        let first = transaction.next_dots(count as u64);
         let gap = self.gap_at(position);
         let run = Run::Insert {
             counter: first.counter,
@@ -192,27 +192,24 @@ impl<E: Element> Sequence<E> {
             delta.push_loose(Loose {
                 replica: me,
                 run,
-                content: content.to_vec(),
+                content: C::from_slice(content, count),
                 gone: Vec::new(),
             });
         }
-        if let Some(end) = gap.left_at_end {
-            let span = self.tree.span(end);
+        if let Some(end) = &gap.left_at_end {
+            let span = self.tree.span(end.location);
             let typing_on = span.replica == me
                 && span.end() == first.counter
                 && !span.is_deleted()
-                && span.len() as u64 + count <= u64::from(MAX_VISIBLE_SPAN)
-                && self.history.last(me).is_some_and(|previous| {
-                    matches!(previous, Run::Insert { right, .. } if *right == gap.right)
-                        && previous.end() == first.counter
-                });
+                && span.len() as usize + count <= MAX_VISIBLE_SPAN as usize
+                && self.history.continues_insert(me, first.counter, gap.right);
             if typing_on {
-                self.tree.extend(end.leaf, end.span, content);
+                self.tree.extend(end, content, count);
                 self.history.push(me, run);
                 return Ok(());
             }
         }
-        self.place(gap.location, first, content, &[]);
+        self.place(gap.location, first, content, &[], Some(position));
         self.history.push(me, run);
         Ok(())
     }
@@ -244,11 +241,11 @@ impl<E: Element> Sequence<E> {
         let mut dot = transaction.next_dots(count).counter;
         let mut remaining = count;
         while remaining > 0 {
-            let location = self.tree.find_visible(position);
-            let span = self.tree.span(location);
-            let target = span.dot(location.offset);
-            let piece = remaining.min(u64::from(span.len() - location.offset)) as u32;
-            self.tree.delete(location, piece);
+            let found = self.tree.find_visible(position);
+            let span = self.tree.span(found.location);
+            let target = span.dot(found.location.offset);
+            let piece = remaining.min(u64::from(span.len() - found.location.offset)) as u32;
+            self.tree.delete(found.location, piece, Some(&found));
             let run = Run::Delete {
                 counter: dot,
                 len: piece,
@@ -261,7 +258,7 @@ impl<E: Element> Sequence<E> {
                 delta.push_loose(Loose {
                     replica: me,
                     run,
-                    content: Vec::new(),
+                    content: C::default(),
                     gone: Vec::new(),
                 });
             }
@@ -287,7 +284,8 @@ impl<E: Element> Sequence<E> {
                 left_at_end: None,
             };
         }
-        let location = self.tree.find_visible(position - 1);
+        let found = self.tree.find_visible(position - 1);
+        let location = found.location;
         let span = self.tree.span(location);
         let left = span.dot(location.offset);
         if location.offset + 1 < span.len() {
@@ -320,22 +318,25 @@ impl<E: Element> Sequence<E> {
             location: after,
             left,
             right,
-            left_at_end: Some(location),
+            left_at_end: Some(found),
         }
     }
 
     /// Puts the elements `first..` with `content` (visible ones) at `location`, the elements
-    /// listed in `gone` (sorted, disjoint `(offset, length)`) as deleted.
+    /// listed in `gone` (sorted, disjoint `(offset, length)`) as deleted. `chars`, for a local
+    /// insert, is the visible position of the first element.
     pub(crate) fn place(
         &mut self,
         mut location: Location,
         first: Dot,
-        content: &[E],
+        content: &C::Slice,
         gone: &[(u32, u32)],
+        mut chars: Option<u64>,
     ) {
-        let total = content.len() as u64 + gone.iter().map(|(_, len)| u64::from(*len)).sum::<u64>();
+        let visible = C::count(content) as u64;
+        let total = visible + gone.iter().map(|(_, len)| u64::from(*len)).sum::<u64>();
         let mut offset: u64 = 0;
-        let mut taken = 0usize;
+        let mut rest = content;
         let mut gone_index = 0;
         while offset < total {
             let next_gone = gone
@@ -354,15 +355,15 @@ impl<E: Element> Sequence<E> {
             };
             let dot = Dot::new(first.replica, first.counter + offset);
             let span = Span::new(dot, length as u32, deleted);
-            let piece = if deleted {
-                &content[0..0]
+            let (piece, count) = if deleted {
+                (C::split_slice(rest, 0).0, 0)
             } else {
-                &content[taken..taken + length as usize]
+                let (piece, tail) = C::split_slice(rest, length as usize);
+                rest = tail;
+                (piece, length as usize)
             };
-            let placed = self.tree.insert(location, span, piece);
-            if !deleted {
-                taken += length as usize;
-            }
+            let placed = self.tree.insert(location, span, piece, count, chars);
+            chars = chars.map(|chars| chars + count as u64);
             location = Location {
                 leaf: placed.leaf,
                 span: placed.span + 1,
@@ -373,7 +374,7 @@ impl<E: Element> Sequence<E> {
     }
 
     /// Adds a loose run, merged with the previous one when it continues it.
-    pub(crate) fn push_loose(&mut self, loose: Loose<E>) {
+    pub(crate) fn push_loose(&mut self, loose: Loose<C>) {
         if let Some(last) = self.loose.last_mut()
             && last.replica == loose.replica
             && last.gone.is_empty()
@@ -382,7 +383,9 @@ impl<E: Element> Sequence<E> {
             let mut run = last.run;
             if run.absorb(loose.replica, &loose.run) {
                 last.run = run;
-                last.content.extend(loose.content);
+                let at = last.content.len();
+                last.content
+                    .insert(at, loose.content.as_slice(), loose.content.len());
                 return;
             }
         }

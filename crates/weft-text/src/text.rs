@@ -5,14 +5,15 @@ use std::ops::Range;
 
 use weft_core::Scope;
 
+use crate::element::{Content, TextBuf};
 use crate::error::PositionError;
 use crate::schema::TEXT;
 use crate::sequence::Sequence;
 use crate::span::Metric;
 use crate::store::sequence_dot_store;
 
-/// Characters inserted per step from a `&str` (kept on the stack: typing allocates nothing).
-const CHUNK: usize = 64;
+/// Most characters inserted as one run (runs count their elements in 32 bits).
+const CHUNK: usize = 1 << 30;
 
 /// Collaborative plain text: a sequence of Unicode scalar values where concurrent inserts at
 /// one position never interleave (Fugue's maximal non-interleaving), addressed in scalar
@@ -36,7 +37,7 @@ const CHUNK: usize = 64;
 /// assert!(alice.same_state(&bob));
 /// ```
 #[derive(Clone, Debug, Default)]
-pub struct Text(pub(crate) Sequence<char>);
+pub struct Text(pub(crate) Sequence<TextBuf>);
 
 impl Text {
     /// Length in Unicode scalar values.
@@ -65,13 +66,15 @@ impl Text {
 
     /// The characters in order.
     pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
-        self.0.iter().copied()
+        self.0.slices().flat_map(str::chars)
     }
 
     /// The character at scalar index `index`, in O(log n).
     #[must_use]
     pub fn char_at(&self, index: usize) -> Option<char> {
-        self.0.get(index as u64).copied()
+        self.0
+            .get(index as u64)
+            .and_then(|(content, at)| content.char_at(at))
     }
 
     /// Converts a position in scalar values to UTF-16 code units, in O(log n).
@@ -151,7 +154,9 @@ impl Text {
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buffer = String::with_capacity(self.len_utf8());
-        buffer.extend(self.chars());
+        for slice in self.0.slices() {
+            buffer.push_str(slice);
+        }
         f.write_str(&buffer)
     }
 }
@@ -159,7 +164,12 @@ impl fmt::Display for Text {
 impl PartialEq for Text {
     /// Equal visible text.
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.chars().eq(other.chars())
+        self.len_utf8() == other.len_utf8()
+            && self
+                .0
+                .slices()
+                .flat_map(str::bytes)
+                .eq(other.0.slices().flat_map(str::bytes))
     }
 }
 
@@ -265,28 +275,29 @@ impl TextEditor for Scope<'_, Text> {
                 length,
             });
         }
-        let mut buffer = ['\0'; CHUNK];
         let mut at = position as u64;
-        let mut chars = text.chars();
-        loop {
-            let mut filled = 0;
-            for (slot, character) in buffer.iter_mut().zip(chars.by_ref()) {
-                *slot = character;
-                filled += 1;
-            }
-            if filled == 0 {
-                return Ok(());
-            }
+        let mut rest = text;
+        while !rest.is_empty() {
+            let count = TextBuf::count(rest);
+            let (piece, tail, count) = if count > CHUNK {
+                let (piece, tail) = TextBuf::split_slice(rest, CHUNK);
+                (piece, tail, CHUNK)
+            } else {
+                (rest, "", count)
+            };
+            rest = tail;
             let records = self.records_delta();
             let (store, delta, transaction) = self.parts();
             store.0.insert_local(
                 transaction,
                 at,
-                &buffer[..filled],
+                piece,
+                count,
                 records.then_some(&mut delta.0),
             )?;
-            at += filled as u64;
+            at += count as u64;
         }
+        Ok(())
     }
 
     fn delete(&mut self, range: Range<usize>) -> Result<(), PositionError> {

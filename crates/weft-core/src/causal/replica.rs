@@ -211,7 +211,10 @@ impl<S: DotStore> Replica<S> {
         if let Some((replica, first, last)) = own {
             self.context.insert_range(replica, first, last);
         }
-        self.context.join(&covered);
+        // Most local edits replace nothing: no context to join (a keystroke stays cheap).
+        if !covered.is_empty() || covered.lamport() > self.context.lamport() {
+            self.context.join(&covered);
+        }
         result
     }
 
