@@ -155,6 +155,29 @@ impl CausalContext {
                 .all(|(replica, first, last)| self.includes_range(replica, first, last))
     }
 
+    /// Whether `self` holds every dot of `other` once `other`'s replica `i` is renamed to
+    /// `map[i]`: [`CausalContext::includes`] of `other.remap(map)`, without building it.
+    ///
+    /// ```
+    /// use weft_core::{CausalContext, ReplicaIndex};
+    /// let mut mine = CausalContext::default();
+    /// mine.insert_range(ReplicaIndex(1), 1, 3);
+    /// let mut theirs = CausalContext::default();
+    /// theirs.insert_range(ReplicaIndex(0), 1, 2);
+    /// assert!(mine.includes_mapped(&theirs, &[ReplicaIndex(1)]));
+    /// assert!(!mine.includes_mapped(&theirs, &[ReplicaIndex(0)]));
+    /// ```
+    #[must_use]
+    pub fn includes_mapped(&self, other: &Self, map: &[ReplicaIndex]) -> bool {
+        other
+            .clock
+            .iter()
+            .all(|(replica, counter)| self.includes_range(map[replica.as_usize()], 1, counter))
+            && other.cloud().all(|(replica, first, last)| {
+                self.includes_range(map[replica.as_usize()], first, last)
+            })
+    }
+
     /// Whether all dots `(replica, first..=last)` are in `self`.
     #[must_use]
     pub fn includes_range(&self, replica: ReplicaIndex, first: u64, last: u64) -> bool {

@@ -141,11 +141,16 @@ impl Clock {
     /// This clock with replica `i` renamed to `map[i]`.
     #[must_use]
     pub fn remap(&self, map: &[ReplicaIndex]) -> Self {
-        let mut out = Self::default();
+        let width = self
+            .iter()
+            .map(|(replica, _)| map[replica.as_usize()].as_usize() + 1)
+            .max()
+            .unwrap_or(0);
+        let mut counters = vec![0; width];
         for (replica, counter) in self.iter() {
-            out.set(map[replica.as_usize()], counter);
+            counters[map[replica.as_usize()].as_usize()] = counter;
         }
-        out
+        Self(counters)
     }
 
     fn trim(&mut self) {

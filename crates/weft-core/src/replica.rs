@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -148,7 +149,9 @@ impl ReplicaIndex {
 #[derive(Clone, Default)]
 pub struct ReplicaTable {
     ids: Arc<Vec<ReplicaId>>,
-    lookup: HashMap<ReplicaId, ReplicaIndex>,
+    /// Hashed with foldhash: ids are random and the hasher is seeded per process, so a
+    /// hostile peer cannot aim ids at one bucket; SipHash was a third of a counter merge.
+    lookup: HashMap<ReplicaId, ReplicaIndex, RandomState>,
 }
 
 impl ReplicaTable {
@@ -163,7 +166,7 @@ impl ReplicaTable {
     /// assert!(ReplicaTable::from_ids(vec![id, id]).is_err());
     /// ```
     pub fn from_ids(ids: Vec<ReplicaId>) -> Result<Self, ReplicaId> {
-        let mut lookup = HashMap::with_capacity(ids.len());
+        let mut lookup = HashMap::with_capacity_and_hasher(ids.len(), RandomState::default());
         for (position, id) in ids.iter().enumerate() {
             let index = ReplicaIndex(u32::try_from(position).map_err(|_| *id)?);
             if lookup.insert(*id, index).is_some() {
@@ -228,6 +231,10 @@ impl ReplicaTable {
     /// For each id of `other` (in `other`'s index order), its index in `self`, interning
     /// the ids `self` has not seen. The result translates indices of `other` into `self`.
     pub fn translate_from(&mut self, other: &[ReplicaId]) -> Vec<ReplicaIndex> {
+        if self.ids.starts_with(other) {
+            // The same numbering (a table shared with or copied from this one): no lookups.
+            return (0..other.len() as u32).map(ReplicaIndex).collect();
+        }
         other.iter().map(|id| self.intern(*id)).collect()
     }
 }

@@ -226,35 +226,31 @@ impl<S: DotStore> Replica<S> {
         }
         // Check redundancy on the (small) context before copying the (large) store.
         let map = self.table.translate_from(&delta.replicas);
-        let identity = map
-            .iter()
-            .enumerate()
-            .all(|(from, to)| from == to.as_usize());
-        let redundant = if identity {
-            self.context.includes(&delta.context)
-        } else {
-            self.context.includes(&delta.context.remap(&map))
-        };
-        if redundant {
+        if self.context.includes_mapped(&delta.context, &map) {
             return Outcome::Redundant;
         }
-        self.apply_owned(delta.clone())
+        self.apply_translated(delta.clone(), &map)
     }
 
     /// [`Replica::apply`] for a delta the caller gives away (no copy of the state).
-    fn apply_owned(&mut self, mut delta: Delta<S>) -> Outcome {
+    fn apply_owned(&mut self, delta: Delta<S>) -> Outcome {
         if delta.is_empty() {
             return Outcome::Redundant;
         }
         let map = self.table.translate_from(&delta.replicas);
+        self.apply_translated(delta, &map)
+    }
+
+    /// Applies `delta`, whose replica `i` is this replica's `map[i]`.
+    fn apply_translated(&mut self, mut delta: Delta<S>, map: &[ReplicaIndex]) -> Outcome {
         if map
             .iter()
             .enumerate()
             .any(|(from, to)| from != to.as_usize())
         {
-            delta.since = delta.since.remap(&map);
-            delta.context = delta.context.remap(&map);
-            delta.store.remap(&map);
+            delta.since = delta.since.remap(map);
+            delta.context = delta.context.remap(map);
+            delta.store.remap(map);
         }
         delta.replicas = self.table.shared_ids();
         let own_top = delta
