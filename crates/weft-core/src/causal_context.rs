@@ -63,6 +63,17 @@ impl CausalContext {
         })
     }
 
+    /// The highest counter of `replica` seen (0 if none), in or above the clock.
+    #[must_use]
+    pub fn top(&self, replica: ReplicaIndex) -> u64 {
+        let top = self.clock.get(replica);
+        // Cloud ranges are sorted and above the clock: the last one ends highest.
+        self.cloud
+            .get(&replica)
+            .and_then(|ranges| ranges.last())
+            .map_or(top, |(_, last)| top.max(*last))
+    }
+
     /// Whether no dot was seen out of order.
     #[must_use]
     pub fn cloud_is_empty(&self) -> bool {
@@ -111,7 +122,9 @@ impl CausalContext {
         }
         if first <= top.saturating_add(1) {
             self.clock.set(replica, last);
-            self.absorb(replica);
+            if !self.cloud.is_empty() {
+                self.absorb(replica);
+            }
             return;
         }
         let ranges = self.cloud.entry(replica).or_default();
