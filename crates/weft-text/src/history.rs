@@ -391,14 +391,24 @@ impl History {
         runs.push(Packed::new(&run));
     }
 
-    /// Whether the latest run of `replica` is an insert that ends right before `counter`
-    /// with right origin `right` (so that typing on continues it).
-    pub(crate) fn continues_insert(&self, replica: ReplicaIndex, counter: u64, right: Dot) -> bool {
+    /// Typing on: if the latest run of `replica` is an insert that ends right before
+    /// `counter` with right origin `right` (its last element being the new elements' left
+    /// origin, which the caller checked), lengthens it by `count` and returns true.
+    pub(crate) fn continue_insert(
+        &mut self,
+        replica: ReplicaIndex,
+        counter: u64,
+        right: Dot,
+        count: u32,
+    ) -> bool {
         self.replicas
-            .get(replica.as_usize())
-            .and_then(|runs| runs.last())
+            .get_mut(replica.as_usize())
+            .and_then(|runs| runs.last_mut())
             .is_some_and(|last| {
-                last.is_insert() && last.end() == counter && last.second == pack_dot(right)
+                last.is_insert()
+                    && last.end() == counter
+                    && last.second == pack_dot(right)
+                    && last.grow(count)
             })
     }
 
