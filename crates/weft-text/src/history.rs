@@ -391,6 +391,23 @@ impl History {
         runs.push(Packed::new(&run));
     }
 
+    /// Makes room for `additional` more runs of `replica` (a decoder knows how many come).
+    pub(crate) fn reserve(&mut self, replica: ReplicaIndex, additional: usize) {
+        let slot = replica.as_usize();
+        if self.replicas.len() <= slot {
+            self.replicas.resize_with(slot + 1, Vec::new);
+        }
+        self.replicas[slot].reserve_exact(additional);
+    }
+
+    /// Whether a run of `replica` holds a change in `first..end`.
+    pub(crate) fn overlaps(&self, replica: ReplicaIndex, first: u64, end: u64) -> bool {
+        self.replicas.get(replica.as_usize()).is_some_and(|runs| {
+            let at = runs.partition_point(|run| run.end() <= first);
+            runs.get(at).is_some_and(|run| run.counter() < end)
+        })
+    }
+
     /// Typing on: if the latest run of `replica` is an insert that ends right before
     /// `counter` with right origin `right` (its last element being the new elements' left
     /// origin, which the caller checked), lengthens it by `count` and returns true.
