@@ -445,6 +445,7 @@ impl<S: DotStore> Replica<S> {
     /// earlier incarnation already used (peers hold those changes): if it is behind its own
     /// changes, it continues under a fresh random id. The old id's changes stay what they are;
     /// they reach this replica like anyone else's. Returns the counter of the next change.
+    #[inline]
     fn renew_identity_if_behind(&mut self) -> u64 {
         let next = self.next_counter();
         if self.own_floor < next {
