@@ -410,7 +410,7 @@ fn read_body<C: Content>(
                 return Err(body.malformed("history runs out of order"));
             }
             previous = run.end();
-            history.push(replica, run);
+            history.push_read(replica, run);
         }
     }
     readers.finish()?;

@@ -391,6 +391,22 @@ impl History {
         runs.push(Packed::new(&run));
     }
 
+    /// Appends `run` of `replica` as read from an encoding, after every run held (the
+    /// decoder checks the order), without trying to merge it with the previous one: the
+    /// encoding holds the runs as they were kept, so re-encoding gives the same bytes.
+    pub(crate) fn push_read(&mut self, replica: ReplicaIndex, run: Run) {
+        let slot = replica.as_usize();
+        if self.replicas.len() <= slot {
+            self.replicas.resize_with(slot + 1, Vec::new);
+        }
+        debug_assert!(
+            self.replicas[slot]
+                .last()
+                .is_none_or(|last| last.end() <= run.counter())
+        );
+        self.replicas[slot].push(Packed::new(&run));
+    }
+
     /// Makes room for `additional` more runs of `replica` (a decoder knows how many come).
     pub(crate) fn reserve(&mut self, replica: ReplicaIndex, additional: usize) {
         let slot = replica.as_usize();
