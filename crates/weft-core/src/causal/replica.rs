@@ -172,7 +172,7 @@ impl<S: DotStore> Replica<S> {
             }
         }
         self.context.join(&covered);
-        self.last_mutation = self.context.clock().clone();
+        self.last_mutation.clone_from(self.context.clock());
         Delta {
             replicas: self.table.shared_ids(),
             since,
