@@ -3,17 +3,20 @@
 //! the peers.
 //!
 //! `cargo run --release -p weft-benches --bin text_profile -- <mode> <trace> [runs]` where
-//! mode is `apply` (`Replica::edit` per patch; `heap` also prints the heap retained), `update` (a delta per patch), `load` (of the
-//! saved document), `merge` (the concurrent replay; trace is `friendsforever`, `A1` or `S3`)
-//! `diamond` (diamond-types' apply, for a ratio in the same run) or `save` (the encoding's
-//! size and FNV-1a hash, to check a change keeps the bytes); `dump` and `compare` (take a file
-//! name after the runs) write the saved document, or check a saved one has the same state. Prints the median time.
+//! mode is `apply` (`Replica::edit` per patch; `heap` also prints the heap retained),
+//! `update` (a delta per patch), `load` (of the saved document), `merge` (the concurrent
+//! replay; trace is `friendsforever`, `A1` or `S3`), `diamond` (diamond-types' apply, for a
+//! ratio in the same run), `diamond-load` (its load of its full encoding) or `save` (the
+//! encoding's size and FNV-1a hash, to check a change keeps the bytes); `dump` and `compare`
+//! (take a file name after the runs) write the saved document, or check a saved one has the
+//! same state. Prints the median time.
 
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
 
 use diamond_types::list::ListCRDT;
+use diamond_types::list::encoding::ENCODE_FULL;
 use weft::{Replica, Text};
 use weft_benches::traces::{
     Trace, WeftSite, load_trace, patches, replay, weft_apply, weft_apply_with_deltas,
@@ -38,6 +41,11 @@ fn diamond_apply(trace: &Trace) -> ListCRDT {
     doc
 }
 
+#[inline(never)]
+fn diamond_load(bytes: &[u8]) -> ListCRDT {
+    ListCRDT::load_from(bytes).unwrap()
+}
+
 fn main() {
     let Some(dir) = traces_dir() else { return };
     let args: Vec<String> = std::env::args().collect();
@@ -51,6 +59,8 @@ fn main() {
     };
     let trace = load_trace(&path);
     let saved = (mode == "load").then(|| weft_apply(&trace).save());
+    let diamond_saved =
+        (mode == "diamond-load").then(|| diamond_apply(&trace).oplog.encode(ENCODE_FULL));
     // Loading the trace freed a million small blocks; the allocator coalesces them at the
     // next large allocation: here, not in the first measured run.
     drop(std::hint::black_box(vec![0u8; 1 << 16]));
@@ -69,6 +79,9 @@ fn main() {
                 assert_eq!(sites[last].0.to_string(), trace.end, "wrong text");
             }
             "diamond" => drop(std::hint::black_box(diamond_apply(&trace))),
+            "diamond-load" => drop(std::hint::black_box(diamond_load(
+                diamond_saved.as_deref().unwrap(),
+            ))),
             "dump" => std::fs::write(&args[4], weft_apply(&trace).save()).unwrap(),
             "compare" => {
                 let other = Replica::<Text>::load(&std::fs::read(&args[4]).unwrap()).unwrap();

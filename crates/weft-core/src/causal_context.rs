@@ -63,6 +63,17 @@ impl CausalContext {
         })
     }
 
+    /// The highest counter of `replica` seen (0 if none), in or above the clock.
+    #[must_use]
+    pub fn top(&self, replica: ReplicaIndex) -> u64 {
+        let top = self.clock.get(replica);
+        // Cloud ranges are sorted and above the clock: the last one ends highest.
+        self.cloud
+            .get(&replica)
+            .and_then(|ranges| ranges.last())
+            .map_or(top, |(_, last)| top.max(*last))
+    }
+
     /// Whether no dot was seen out of order.
     #[must_use]
     pub fn cloud_is_empty(&self) -> bool {
@@ -103,7 +114,21 @@ impl CausalContext {
 
     /// Records all dots `(replica, first..=last)` as seen. Cost: O(cloud ranges of `replica`),
     /// whatever the length of the range.
+    #[inline]
     pub fn insert_range(&mut self, replica: ReplicaIndex, first: u64, last: u64) {
+        // The common case (a replica's own next changes, nothing seen out of order) inline.
+        if self.cloud.is_empty() && first >= 1 && first <= last {
+            let top = self.clock.get(replica);
+            if first == top + 1 {
+                self.clock.set(replica, last);
+                return;
+            }
+        }
+        self.insert_range_in_general(replica, first, last);
+    }
+
+    /// [`CausalContext::insert_range`] in every case.
+    fn insert_range_in_general(&mut self, replica: ReplicaIndex, first: u64, last: u64) {
         let first = first.max(1);
         let top = self.clock.get(replica);
         if first > last || last <= top {
@@ -111,7 +136,9 @@ impl CausalContext {
         }
         if first <= top.saturating_add(1) {
             self.clock.set(replica, last);
-            self.absorb(replica);
+            if !self.cloud.is_empty() {
+                self.absorb(replica);
+            }
             return;
         }
         let ranges = self.cloud.entry(replica).or_default();

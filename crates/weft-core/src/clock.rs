@@ -20,9 +20,20 @@ use crate::replica::ReplicaIndex;
 /// assert!(clock.contains(Dot::new(ReplicaIndex(1), 4)));
 /// assert!(!clock.contains(Dot::new(ReplicaIndex(0), 1)));
 /// ```
-#[derive(Clone, Default, Debug, Serialize, Deserialize)]
+#[derive(Default, Debug, Serialize, Deserialize)]
 #[serde(from = "Vec<u64>", into = "Vec<u64>")]
 pub struct Clock(Vec<u64>);
+
+impl Clone for Clock {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+
+    /// Copies `source` into this clock's memory (no allocation when it is large enough).
+    fn clone_from(&mut self, source: &Self) {
+        self.0.clone_from(&source.0);
+    }
+}
 
 impl From<Vec<u64>> for Clock {
     fn from(counters: Vec<u64>) -> Self {

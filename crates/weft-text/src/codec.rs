@@ -389,15 +389,20 @@ fn read_body<C: Content>(
     check_disjoint(&spans, body)?;
     let history_count = body.length(2)?;
     let mut headers = Vec::with_capacity(history_count);
+    let mut has_header = vec![false; slots.len()];
     for _ in 0..history_count {
         let slot = u64::from(body.varint_u32("replica slot")?);
         let replica = replica_of(body, slot)?;
+        if std::mem::replace(&mut has_header[slot as usize], true) {
+            return Err(body.malformed("a replica's history appears twice"));
+        }
         let count = body.length(1)?;
         headers.push((replica, count));
     }
     let mut readers = RunReaders::new(body)?;
     let mut history = History::default();
     for (replica, count) in headers {
+        history.reserve(replica, count);
         let mut previous = 0u64;
         for _ in 0..count {
             let run = read_run(&mut readers, previous, slots)?;
@@ -405,7 +410,7 @@ fn read_body<C: Content>(
                 return Err(body.malformed("history runs out of order"));
             }
             previous = run.end();
-            history.push(replica, run);
+            history.push_read(replica, run);
         }
     }
     readers.finish()?;
@@ -469,17 +474,35 @@ fn read_body<C: Content>(
     Ok(sequence)
 }
 
+/// Refuses spans that claim one dot twice: the spans grouped by replica (a counting sort),
+/// each group sorted by counter, must not overlap.
 fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<(), DecodeError> {
-    let mut ranges: Vec<(ReplicaIndex, u64, u64)> = spans
+    let groups = spans
         .iter()
-        .map(|span| (span.replica, span.counter, span.end()))
-        .collect();
-    ranges.sort_unstable();
-    if ranges
-        .windows(2)
-        .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
-    {
-        return Err(body.malformed("an element appears twice"));
+        .map(|span| span.replica.as_usize() + 1)
+        .max()
+        .unwrap_or(0);
+    // starts[r]..starts[r + 1]: where the spans of replica r go.
+    let mut starts = vec![0usize; groups + 1];
+    for span in spans {
+        starts[span.replica.as_usize() + 1] += 1;
+    }
+    for group in 1..=groups {
+        starts[group] += starts[group - 1];
+    }
+    let mut ranges = vec![(0u64, 0u64); spans.len()];
+    let mut next = starts.clone();
+    for span in spans {
+        let slot = &mut next[span.replica.as_usize()];
+        ranges[*slot] = (span.counter, span.end());
+        *slot += 1;
+    }
+    for group in 0..groups {
+        let ranges = &mut ranges[starts[group]..starts[group + 1]];
+        ranges.sort_unstable_by_key(|(first, _)| *first);
+        if ranges.windows(2).any(|pair| pair[0].1 > pair[1].0) {
+            return Err(body.malformed("an element appears twice"));
+        }
     }
     Ok(())
 }
@@ -487,29 +510,26 @@ fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<(), DecodeError>
 /// A loose run as read before its content: replica, run, deleted ranges, visible count.
 type LooseHeader = (ReplicaIndex, Run, Vec<(u32, u32)>, usize);
 
-/// Refuses a body where two runs claim one dot.
+/// Refuses a body where two runs claim one dot. The history is disjoint already (one header
+/// per replica, runs read in counter order without overlap): only the loose runs are
+/// checked, against each other and against the history.
 fn check_runs_disjoint(
     history: &History,
     loose: &[LooseHeader],
     body: &Decoder<'_>,
 ) -> Result<(), DecodeError> {
-    let mut ranges: Vec<(ReplicaIndex, u64, u64)> = history
+    let mut ranges: Vec<(ReplicaIndex, u64, u64)> = loose
         .iter()
-        .flat_map(|(replica, runs)| {
-            runs.iter()
-                .map(move |run| (replica, run.counter(), run.end()))
-        })
-        .chain(
-            loose
-                .iter()
-                .map(|(replica, run, _, _)| (*replica, run.counter(), run.end())),
-        )
+        .map(|(replica, run, _, _)| (*replica, run.counter(), run.end()))
         .collect();
     ranges.sort_unstable();
-    if ranges
+    let overlapping = ranges
         .windows(2)
         .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
-    {
+        || ranges
+            .iter()
+            .any(|(replica, first, end)| history.overlaps(*replica, *first, *end));
+    if overlapping {
         return Err(body.malformed("two runs claim one change"));
     }
     Ok(())

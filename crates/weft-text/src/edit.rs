@@ -27,6 +27,42 @@ fn can_merge(previous: &Span, span: &Span) -> bool {
         && (span.is_deleted() || previous.len() + span.len() <= MAX_VISIBLE_SPAN)
 }
 
+/// Deletes the elements `offset..offset + covered` of the visible span `spans[slot]` without
+/// adding or removing a span, when they are its tail and the next span holds the deleted
+/// elements that follow them (backspacing), or its head and the previous span the deleted
+/// elements before them (the delete key): the neighbour takes them over. Returns the span
+/// where the elements before the deleted ones now start (as a local deletion's cursor),
+/// or `None` when neither case applies.
+fn shift_into_deleted_neighbour(
+    spans: &mut [Span],
+    slot: usize,
+    offset: u32,
+    covered: u32,
+) -> Option<usize> {
+    let current = spans[slot];
+    let taken = Span::new(current.dot(offset), covered, true);
+    if offset > 0 && offset + covered == current.len() {
+        let next = spans.get(slot + 1)?;
+        if !taken.continues_into(next) {
+            return None;
+        }
+        let grown = covered + next.len();
+        spans[slot + 1] = Span::new(taken.dot(0), grown, true);
+        spans[slot].set_len(offset);
+        return Some(slot);
+    }
+    if offset == 0 && covered < current.len() && slot > 0 {
+        let previous = spans[slot - 1];
+        if !previous.continues_into(&taken) {
+            return None;
+        }
+        spans[slot - 1].set_len(previous.len() + covered);
+        spans[slot] = Span::new(current.dot(covered), current.len() - covered, false);
+        return Some(slot - 1);
+    }
+    None
+}
+
 impl<C: Content> Tree<C> {
     /// Creates the root leaf of an empty tree.
     fn ensure_root(&mut self) {
@@ -161,7 +197,6 @@ impl<C: Content> Tree<C> {
             None => self.content_index(leaf, span),
         };
         let node = &mut self.leaves[leaf as usize];
-        reserve(&mut node.spans, 2);
         let start = content_at + offset as usize;
         let (utf16, utf8) = node.content.remove(start..start + covered as usize);
         let minus = Summary {
@@ -170,6 +205,13 @@ impl<C: Content> Tree<C> {
             utf16,
             utf8,
         };
+        if let Some(start_slot) =
+            shift_into_deleted_neighbour(&mut node.spans, span, offset, covered)
+        {
+            self.after_delete(leaf, start_slot, found, &minus);
+            return (covered, true);
+        }
+        reserve(&mut node.spans, 2);
         let mut slot = span;
         if offset > 0 {
             let back = node.spans[slot].split(offset);
@@ -195,6 +237,19 @@ impl<C: Content> Tree<C> {
                 start_slot = slot - 1;
             }
         }
+        self.after_delete(leaf, start_slot, found, &minus);
+        (covered, true)
+    }
+
+    /// Finishes a deletion in `leaf`: the cursor on span `start_slot` (where the span found
+    /// by position now starts) for a local deletion, the counts lowered by `minus`.
+    fn after_delete(
+        &mut self,
+        leaf: u32,
+        start_slot: usize,
+        found: Option<&Found>,
+        minus: &Summary,
+    ) {
         match found {
             Some(found) => self.cursor.set(Cursor {
                 leaf,
@@ -204,9 +259,8 @@ impl<C: Content> Tree<C> {
             }),
             None => self.forget_cursor(),
         }
-        self.subtract(leaf, &minus);
+        self.subtract(leaf, minus);
         self.split_if_full(leaf);
-        (covered, true)
     }
 
     /// Adds `plus` to the counts of `leaf` and its ancestors.
@@ -236,12 +290,20 @@ impl<C: Content> Tree<C> {
     }
 
     /// Splits `leaf` if it holds too much. Returns the new leaf and the index of the first
-    /// span moved there.
+    /// span moved there. Always inlined: it runs after every edit and almost never splits.
+    #[inline(always)]
     fn split_if_full(&mut self, leaf: u32) -> Option<(u32, usize)> {
         let node = &self.leaves[leaf as usize];
         if node.spans.len() <= LEAF_SPANS && node.content.len() <= LEAF_CONTENT {
             return None;
         }
+        self.split_leaf(leaf)
+    }
+
+    /// Splits the full `leaf` in two (unless it holds a single span), as
+    /// [`Tree::split_if_full`].
+    fn split_leaf(&mut self, leaf: u32) -> Option<(u32, usize)> {
+        let node = &self.leaves[leaf as usize];
         if node.spans.len() < 2 {
             return None;
         }

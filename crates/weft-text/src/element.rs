@@ -153,6 +153,14 @@ impl Content for TextBuf {
     }
 
     fn split_slice(slice: &str, elements: usize) -> (&str, &str) {
+        // ASCII up to there: the element index is the byte index.
+        if slice
+            .as_bytes()
+            .get(..elements)
+            .is_some_and(<[u8]>::is_ascii)
+        {
+            return slice.split_at(elements);
+        }
         slice.split_at(byte_of(slice, elements))
     }
 

@@ -391,14 +391,57 @@ impl History {
         runs.push(Packed::new(&run));
     }
 
-    /// Whether the latest run of `replica` is an insert that ends right before `counter`
-    /// with right origin `right` (so that typing on continues it).
-    pub(crate) fn continues_insert(&self, replica: ReplicaIndex, counter: u64, right: Dot) -> bool {
+    /// Appends `run` of `replica` as read from an encoding, after every run held (the
+    /// decoder checks the order), without trying to merge it with the previous one: the
+    /// encoding holds the runs as they were kept, so re-encoding gives the same bytes.
+    pub(crate) fn push_read(&mut self, replica: ReplicaIndex, run: Run) {
+        let slot = replica.as_usize();
+        if self.replicas.len() <= slot {
+            self.replicas.resize_with(slot + 1, Vec::new);
+        }
+        debug_assert!(
+            self.replicas[slot]
+                .last()
+                .is_none_or(|last| last.end() <= run.counter())
+        );
+        self.replicas[slot].push(Packed::new(&run));
+    }
+
+    /// Makes room for `additional` more runs of `replica` (a decoder knows how many come).
+    pub(crate) fn reserve(&mut self, replica: ReplicaIndex, additional: usize) {
+        let slot = replica.as_usize();
+        if self.replicas.len() <= slot {
+            self.replicas.resize_with(slot + 1, Vec::new);
+        }
+        self.replicas[slot].reserve_exact(additional);
+    }
+
+    /// Whether a run of `replica` holds a change in `first..end`.
+    pub(crate) fn overlaps(&self, replica: ReplicaIndex, first: u64, end: u64) -> bool {
+        self.replicas.get(replica.as_usize()).is_some_and(|runs| {
+            let at = runs.partition_point(|run| run.end() <= first);
+            runs.get(at).is_some_and(|run| run.counter() < end)
+        })
+    }
+
+    /// Typing on: if the latest run of `replica` is an insert that ends right before
+    /// `counter` with right origin `right` (its last element being the new elements' left
+    /// origin, which the caller checked), lengthens it by `count` and returns true.
+    pub(crate) fn continue_insert(
+        &mut self,
+        replica: ReplicaIndex,
+        counter: u64,
+        right: Dot,
+        count: u32,
+    ) -> bool {
         self.replicas
-            .get(replica.as_usize())
-            .and_then(|runs| runs.last())
+            .get_mut(replica.as_usize())
+            .and_then(|runs| runs.last_mut())
             .is_some_and(|last| {
-                last.is_insert() && last.end() == counter && last.second == pack_dot(right)
+                last.is_insert()
+                    && last.end() == counter
+                    && last.second == pack_dot(right)
+                    && last.grow(count)
             })
     }
 

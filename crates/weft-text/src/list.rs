@@ -133,14 +133,13 @@ impl<T: Value> ListEditor<T> for Scope<'_, List<T>> {
         values: impl IntoIterator<Item = T>,
     ) -> Result<(), PositionError> {
         let items: Vec<T> = values.into_iter().collect();
-        let records = self.records_delta();
-        let (store, delta, transaction) = self.parts();
+        let (store, delta, transaction) = self.recording_parts();
         store.0.insert_local(
             transaction,
             index as u64,
             &items,
             items.len(),
-            records.then_some(&mut delta.0),
+            delta.map(|delta| &mut delta.0),
         )
     }
 
@@ -152,13 +151,12 @@ impl<T: Value> ListEditor<T> for Scope<'_, List<T>> {
 
     fn delete(&mut self, range: Range<usize>) -> Result<(), PositionError> {
         let (start, end) = ordered(range)?;
-        let records = self.records_delta();
-        let (store, delta, transaction) = self.parts();
+        let (store, delta, transaction) = self.recording_parts();
         store.0.delete_local(
             transaction,
             start,
             end - start,
-            records.then_some(&mut delta.0),
+            delta.map(|delta| &mut delta.0),
         )
     }
 

@@ -202,10 +202,11 @@ impl<C: Content> Sequence<C> {
                 && span.end() == first.counter
                 && !span.is_deleted()
                 && span.len() as usize + count <= MAX_VISIBLE_SPAN as usize
-                && self.history.continues_insert(me, first.counter, gap.right);
+                && self
+                    .history
+                    .continue_insert(me, first.counter, gap.right, count as u32);
             if typing_on {
                 self.tree.extend(end, content, count);
-                self.history.push(me, run);
                 return Ok(());
             }
         }

@@ -286,14 +286,13 @@ impl TextEditor for Scope<'_, Text> {
                 (rest, "", count)
             };
             rest = tail;
-            let records = self.records_delta();
-            let (store, delta, transaction) = self.parts();
+            let (store, delta, transaction) = self.recording_parts();
             store.0.insert_local(
                 transaction,
                 at,
                 piece,
                 count,
-                records.then_some(&mut delta.0),
+                delta.map(|delta| &mut delta.0),
             )?;
             at += count as u64;
         }
@@ -348,13 +347,12 @@ impl TextEditor for Scope<'_, Text> {
 
 /// Deletes the visible scalars `start..end` through `scope`.
 fn delete_chars(scope: &mut Scope<'_, Text>, start: u64, end: u64) -> Result<(), PositionError> {
-    let records = scope.records_delta();
-    let (store, delta, transaction) = scope.parts();
+    let (store, delta, transaction) = scope.recording_parts();
     store.0.delete_local(
         transaction,
         start,
         end - start,
-        records.then_some(&mut delta.0),
+        delta.map(|delta| &mut delta.0),
     )
 }
 

@@ -136,9 +136,8 @@ impl<S: DotStore> Replica<S> {
     /// ```
     /// Whatever `change` returns is dropped; read it from the state afterwards if needed.
     pub fn update<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> Delta<S> {
-        self.renew_identity_if_behind();
+        let next = self.renew_identity_if_behind();
         let me = self.me;
-        let next = self.next_counter();
         let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
         let mut delta_store = S::default();
         self.digest_cache.set(None);
@@ -173,7 +172,7 @@ impl<S: DotStore> Replica<S> {
             }
         }
         self.context.join(&covered);
-        self.last_mutation = self.context.clock().clone();
+        self.last_mutation.clone_from(self.context.clock());
         Delta {
             replicas: self.table.shared_ids(),
             since,
@@ -196,17 +195,11 @@ impl<S: DotStore> Replica<S> {
     /// assert_eq!(other.value(), 2);
     /// ```
     pub fn edit<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> R {
-        self.renew_identity_if_behind();
+        let next = self.renew_identity_if_behind();
         let me = self.me;
-        let next = self.next_counter();
         let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
-        let mut scratch = S::default();
         self.digest_cache.set(None);
-        let result = change(&mut Scope::without_delta(
-            &mut self.store,
-            &mut scratch,
-            &mut transaction,
-        ));
+        let result = change(&mut Scope::without_delta(&mut self.store, &mut transaction));
         let (own, covered) = transaction.into_parts();
         if let Some((replica, first, last)) = own {
             self.context.insert_range(replica, first, last);
@@ -447,23 +440,21 @@ impl<S: DotStore> Replica<S> {
     /// A replica restored from an older snapshot must not number new changes with counters its
     /// earlier incarnation already used (peers hold those changes): if it is behind its own
     /// changes, it continues under a fresh random id. The old id's changes stay what they are;
-    /// they reach this replica like anyone else's.
-    fn renew_identity_if_behind(&mut self) {
-        if self.is_behind_own_changes() {
-            self.me = self.table.intern(ReplicaId::random());
-            self.last_mutation = Clock::default();
-            self.own_floor = 0;
+    /// they reach this replica like anyone else's. Returns the counter of the next change.
+    #[inline]
+    fn renew_identity_if_behind(&mut self) -> u64 {
+        let next = self.next_counter();
+        if self.own_floor < next {
+            return next;
         }
+        self.me = self.table.intern(ReplicaId::random());
+        self.last_mutation = Clock::default();
+        self.own_floor = 0;
+        self.next_counter()
     }
 
     fn next_counter(&self) -> u64 {
-        let mut top = self.context.clock().get(self.me);
-        for (replica, _, last) in self.context.cloud() {
-            if replica == self.me {
-                top = top.max(last);
-            }
-        }
-        top + 1
+        self.context.top(self.me) + 1
     }
 
     fn join(&mut self, delta: Delta<S>) {

@@ -132,9 +132,20 @@ impl Transaction {
 #[derive(Debug)]
 pub struct Scope<'a, S> {
     store: &'a mut S,
-    delta: &'a mut S,
+    delta: DeltaSlot<'a, S>,
     transaction: &'a mut Transaction,
     records_delta: bool,
+}
+
+/// Where a scope's delta goes.
+#[derive(Debug)]
+enum DeltaSlot<'a, S> {
+    /// The delta being built (or the part of an outer scope's delta for a nested store).
+    Borrowed(&'a mut S),
+    /// A delta nobody reads ([`Replica::edit`](crate::Replica::edit)), made only if a
+    /// mutation asks for it through [`Scope::parts`]: a keystroke that builds no delta
+    /// neither makes nor drops an empty store.
+    Scratch(Option<S>),
 }
 
 impl<'a, S> Scope<'a, S> {
@@ -142,7 +153,7 @@ impl<'a, S> Scope<'a, S> {
     pub fn new(store: &'a mut S, delta: &'a mut S, transaction: &'a mut Transaction) -> Self {
         Self {
             store,
-            delta,
+            delta: DeltaSlot::Borrowed(delta),
             transaction,
             records_delta: true,
         }
@@ -158,22 +169,19 @@ impl<'a, S> Scope<'a, S> {
     ) -> Self {
         Self {
             store,
-            delta,
+            delta: DeltaSlot::Borrowed(delta),
             transaction,
             records_delta,
         }
     }
 
     /// A scope whose delta nobody will read (see [`Replica::edit`](crate::Replica::edit)):
-    /// types may skip writing to `scratch`, which is dropped.
-    pub fn without_delta(
-        store: &'a mut S,
-        scratch: &'a mut S,
-        transaction: &'a mut Transaction,
-    ) -> Self {
+    /// types may skip writing it ([`Scope::recording_parts`]); one that asks for it through
+    /// [`Scope::parts`] gets an empty store, dropped at the end of the scope.
+    pub fn without_delta(store: &'a mut S, transaction: &'a mut Transaction) -> Self {
         Self {
             store,
-            delta: scratch,
+            delta: DeltaSlot::Scratch(None),
             transaction,
             records_delta: false,
         }
@@ -193,8 +201,24 @@ impl<'a, S> Scope<'a, S> {
         self.store
     }
 
+    /// The store, the delta when it is recorded (`None` when [`Scope::records_delta`] is
+    /// false) and the transaction: for mutations that skip the delta nobody reads.
+    pub fn recording_parts(&mut self) -> (&mut S, Option<&mut S>, &mut Transaction) {
+        let delta = match &mut self.delta {
+            DeltaSlot::Borrowed(delta) if self.records_delta => Some(&mut **delta),
+            _ => None,
+        };
+        (self.store, delta, self.transaction)
+    }
+}
+
+impl<S: Default> Scope<'_, S> {
     /// The store, its delta and the transaction, for implementing mutations.
     pub fn parts(&mut self) -> (&mut S, &mut S, &mut Transaction) {
-        (self.store, self.delta, self.transaction)
+        let delta = match &mut self.delta {
+            DeltaSlot::Borrowed(delta) => &mut **delta,
+            DeltaSlot::Scratch(scratch) => scratch.get_or_insert_with(S::default),
+        };
+        (self.store, delta, self.transaction)
     }
 }

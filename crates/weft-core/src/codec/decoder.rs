@@ -106,7 +106,20 @@ impl<'a> Decoder<'a> {
     /// # Errors
     /// [`DecodeError::UnexpectedEnd`] if the input ends inside it,
     /// [`DecodeError::VarintOverflow`] if it does not fit 64 bits.
+    #[inline]
     pub fn varint(&mut self) -> Result<u64, DecodeError> {
+        // One byte (a value below 128), the common case, inline.
+        if let Some(&byte) = self.bytes.get(self.position)
+            && byte < 0x80
+        {
+            self.position += 1;
+            return Ok(u64::from(byte));
+        }
+        self.long_varint()
+    }
+
+    /// [`Decoder::varint`] in every case.
+    fn long_varint(&mut self) -> Result<u64, DecodeError> {
         match varint::read(&self.bytes[self.position..]) {
             Ok((value, used)) => {
                 self.position += used;
