@@ -47,7 +47,9 @@ pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
         mark(loose.replica);
         visit_run_dots(&loose.run, &mut mark);
     }
-    used.sort_unstable();
+    weft_core::sorting::sort_by_key(&mut used, |replica| {
+        weft_core::sorting::replica_index_key(*replica)
+    });
     let slot_of = |replica: ReplicaIndex| used.binary_search(&replica).unwrap_or(0) as u64;
     out.length(used.len());
     for replica in &used {

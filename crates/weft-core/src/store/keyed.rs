@@ -17,6 +17,7 @@ use crate::digest::DigestBuilder;
 use crate::dot::Dot;
 use crate::error::DecodeError;
 use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::sorting;
 use crate::store::DotStore;
 
 /// A key that can index a replicated map or set: hashed, compared, encoded and decoded.
@@ -350,7 +351,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             let seen = since.get(index_of(replica));
             positions.extend(touched.range((seen + 1, 0)..).map(|(_, slot)| *slot));
         }
-        positions.sort_unstable();
+        sorting::sort_by_key(&mut positions, |position| u128::from(*position));
         positions.dedup();
         let mut fragment = Self::unindexed();
         for position in positions {
@@ -393,7 +394,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             for dot in &mut slot.touches {
                 *dot = dot.remap(map);
             }
-            slot.touches.sort_unstable_by_key(|dot| dot.replica);
+            sorting::sort_by_key(&mut slot.touches, |dot| sorting::dot_key(*dot));
             slot.value.remap(map);
         }
         // Slots keep their positions: the per-replica index only moves to the new replicas.
@@ -487,8 +488,16 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     fn encode(&self, out: &mut DotWriter) {
         // Slots in the order of their first touch, so that runs of one replica's changes are
         // written as small steps.
-        let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        order.sort_by_key(|position| self.slots[*position].touches.first().copied());
+        let first_touches: Vec<u128> = self
+            .slots
+            .values()
+            .map(|slot| {
+                slot.touches
+                    .first()
+                    .map_or(0, |dot| sorting::dot_key(*dot) + 1)
+            })
+            .collect();
+        let order = sorting::stable_order(&first_touches);
         out.length(order.len());
         for position in order {
             let (key, slot) = self.slots.get_index(position).expect("in range");
@@ -520,7 +529,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             for _ in 0..touch_count {
                 touches.push(input.dot()?);
             }
-            touches.sort_unstable_by_key(|dot: &Dot| dot.replica);
+            sorting::sort_by_key(&mut touches, |dot: &Dot| sorting::dot_key(*dot));
             if touches
                 .windows(2)
                 .any(|pair| pair[0].replica == pair[1].replica)
