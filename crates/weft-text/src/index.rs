@@ -106,7 +106,10 @@ impl IdIndex {
                 }
             }
             let slot = index.entries(replica);
-            slot.map = entries.into_iter().collect();
+            // Inserted one by one: `collect()` would compile a sort for these pairs.
+            for (first, leaf) in entries {
+                slot.map.insert(first, leaf);
+            }
             slot.top = top;
             start = stop;
         }
