@@ -476,7 +476,11 @@ fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<(), DecodeError>
         .iter()
         .map(|span| (span.replica, span.counter, span.end()))
         .collect();
-    ranges.sort_unstable();
+    // By first dot only: the ranges are not empty, so any two that start together overlap
+    // whichever comes first, and an overlap always shows between neighbours.
+    weft_core::sorting::sort_by_key(&mut ranges, |(replica, first, _)| {
+        weft_core::sorting::dot_key(weft_core::Dot::new(*replica, *first))
+    });
     if ranges
         .windows(2)
         .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
@@ -507,7 +511,11 @@ fn check_runs_disjoint(
                 .map(|(replica, run, _, _)| (*replica, run.counter(), run.end())),
         )
         .collect();
-    ranges.sort_unstable();
+    // By first dot only: the ranges are not empty, so any two that start together overlap
+    // whichever comes first, and an overlap always shows between neighbours.
+    weft_core::sorting::sort_by_key(&mut ranges, |(replica, first, _)| {
+        weft_core::sorting::dot_key(weft_core::Dot::new(*replica, *first))
+    });
     if ranges
         .windows(2)
         .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)
