@@ -35,6 +35,17 @@ pub struct Slot<V> {
     value: V,
 }
 
+/// Where [`Keyed::with_slot`] is editing, and what it needs to finish.
+struct SlotEdit {
+    position: usize,
+    created: bool,
+    delta_position: usize,
+    delta_created: bool,
+    /// The transaction's latest dot before the change.
+    before: Option<Dot>,
+    was_live: bool,
+}
+
 impl<V> Slot<V> {
     /// The latest change of each replica that touched this entry.
     #[must_use]
@@ -142,30 +153,54 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         key: K,
         change: impl FnOnce(&mut V, &mut V, &mut Transaction) -> R,
     ) -> R {
-        let (position, created) = self.position_or_insert(key.clone());
-        let (delta_position, delta_created) = delta.position_or_insert(key);
-        let before = transaction.last_dot();
-        let was_live = !self.slots[position].value.is_bottom();
+        // The work around `change` is in two functions generic over `K` and `V` only: this
+        // shell is compiled once per closure, and there are many closures.
+        let edit = self.begin_slot_edit(delta, transaction, key);
         let result = change(
-            &mut self.slots[position].value,
-            &mut delta.slots[delta_position].value,
+            &mut self.slots[edit.position].value,
+            &mut delta.slots[edit.delta_position].value,
             transaction,
         );
-        if let Some(dot) = transaction.last_dot().filter(|dot| Some(*dot) != before) {
-            self.touch_local(position, dot);
-            delta.touch_local(delta_position, dot);
-            self.recount(position, was_live);
+        self.finish_slot_edit(delta, transaction, &edit);
+        result
+    }
+
+    /// The first half of [`Keyed::with_slot`]: the slots of `key`, made if absent.
+    #[inline(never)]
+    fn begin_slot_edit(&mut self, delta: &mut Self, transaction: &Transaction, key: K) -> SlotEdit {
+        let (position, created) = self.position_or_insert(key.clone());
+        let (delta_position, delta_created) = delta.position_or_insert(key);
+        SlotEdit {
+            position,
+            created,
+            delta_position,
+            delta_created,
+            before: transaction.last_dot(),
+            was_live: !self.slots[position].value.is_bottom(),
+        }
+    }
+
+    /// The second half of [`Keyed::with_slot`]: touches the slots if the transaction made a
+    /// change, or forgets the slots made for the occasion.
+    #[inline(never)]
+    fn finish_slot_edit(&mut self, delta: &mut Self, transaction: &Transaction, edit: &SlotEdit) {
+        if let Some(dot) = transaction
+            .last_dot()
+            .filter(|dot| Some(*dot) != edit.before)
+        {
+            self.touch_local(edit.position, dot);
+            delta.touch_local(edit.delta_position, dot);
+            self.recount(edit.position, edit.was_live);
             delta.live = delta.count_live();
         } else {
             // Nothing changed: forget the slots made for the occasion (they are the last ones).
-            if created {
+            if edit.created {
                 self.slots.pop();
             }
-            if delta_created {
+            if edit.delta_created {
                 delta.slots.pop();
             }
         }
-        result
     }
 
     /// Removes `key` (an observed remove of everything its store holds) with one new change.
