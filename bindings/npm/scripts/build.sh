@@ -21,8 +21,9 @@ wasm-bindgen --target web --weak-refs --out-dir src/wasm \
 # wasm-bindgen cannot declare a generic method: give `transact` its precise type.
 sed -i 's|transact(body: () => unknown): any;|transact<T>(body: () => T): T;|' src/wasm/weft_wasm.d.ts
 grep -q 'transact<T>(body: () => T): T;' src/wasm/weft_wasm.d.ts
-echo "build: wasm-opt -Oz"
-npx --no-install wasm-opt -Oz --enable-bulk-memory --enable-multivalue --enable-mutable-globals \
+echo "build: wasm-opt -Oz --converge"
+# --converge repeats the passes until the module stops shrinking (about 800 bytes gzipped).
+npx --no-install wasm-opt -Oz --converge --enable-bulk-memory --enable-multivalue --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext --strip-debug --strip-producers \
   src/wasm/weft_wasm_bg.wasm -o src/wasm/weft_wasm_bg.wasm
 

@@ -6,7 +6,7 @@
 //! the same before and after), the deleted length from the text's UTF-16 length before the
 //! change, which the [`Mirror`] remembers for every text while someone listens.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use js_sys::{Array, Object};
 use wasm_bindgen::JsValue;
@@ -22,14 +22,15 @@ pub(crate) struct Mirror {
 }
 
 impl Mirror {
-    /// Remembers every text of `doc` (all root names, or only `roots`).
-    pub(crate) fn refresh(&mut self, doc: &Doc, roots: Option<&BTreeSet<String>>) {
+    /// Remembers every text of `doc` (all root names, or only `roots`, sorted and distinct).
+    pub(crate) fn refresh(&mut self, doc: &Doc, roots: Option<&[String]>) {
+        let touched = |name: &String| roots.is_none_or(|roots| roots.binary_search(name).is_ok());
         match roots {
             None => self.lengths.clear(),
-            Some(roots) => self.lengths.retain(|path, _| !roots.contains(&path.root)),
+            Some(_) => self.lengths.retain(|path, _| !touched(&path.root)),
         }
         for (name, entry) in doc.root().entries() {
-            if roots.is_none_or(|roots| roots.contains(name)) {
+            if touched(name) {
                 walk(entry, Path::root(name), &mut self.lengths);
             }
         }
@@ -123,20 +124,26 @@ impl Mirror {
     }
 }
 
-/// The root names an event batch touched.
-pub(crate) fn touched_roots(events: &[Event]) -> BTreeSet<String> {
-    let mut roots = BTreeSet::new();
+/// The root names an event batch touched, sorted and distinct.
+pub(crate) fn touched_roots(events: &[Event]) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    let mut touch = |name: &String| {
+        // Consecutive events mostly touch one root: keep the vector short before sorting.
+        if roots.last() != Some(name) {
+            roots.push(name.clone());
+        }
+    };
     for event in events {
         match (event.path.first(), &event.change) {
-            (Some(PathSegment::Key(name)), _) => {
-                roots.insert(name.clone());
-            }
+            (Some(PathSegment::Key(name)), _) => touch(name),
             (None, Change::Map { updated, removed }) => {
-                roots.extend(updated.iter().chain(removed).cloned());
+                updated.iter().chain(removed).for_each(&mut touch);
             }
             _ => {}
         }
     }
+    roots.sort();
+    roots.dedup();
     roots
 }
 

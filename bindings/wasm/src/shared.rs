@@ -9,7 +9,6 @@
 //! while the document is borrowed, so listeners may read and change the document.
 
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::Ordering;
 
@@ -251,7 +250,7 @@ impl State {
             let converted = self.mirror.convert(&self.doc, event);
             self.batch.push(converted);
         }
-        let roots: BTreeSet<String> = touched_roots(&heard);
-        self.mirror.refresh(&self.doc, Some(&roots));
+        let roots = touched_roots(&heard);
+        self.mirror.refresh(&self.doc, Some(&roots[..]));
     }
 }

@@ -41,6 +41,7 @@ mod dot;
 mod error;
 mod replica;
 mod schema;
+pub mod sorting;
 pub mod store;
 mod types;
 mod version_vector;

@@ -112,7 +112,7 @@ impl VersionVector {
             .iter()
             .filter_map(|(index, counter)| table.id(index).map(|id| (id, counter)))
             .collect();
-        entries.sort_unstable_by_key(|(id, _)| *id);
+        crate::sorting::sort_by_key(&mut entries, |(id, _)| crate::sorting::replica_id_key(*id));
         Self { entries }
     }
 

@@ -3,6 +3,11 @@
 //! The receiver holds only bytes it has actually received: nothing is allocated from the
 //! length a chunk claims, partial messages are capped in bytes, chunks and number, and a
 //! new partial message beyond the cap evicts the oldest one.
+//!
+//! The partial messages are few (`SyncConfig::max_partial_messages`, 4 by default), so they
+//! sit in a vector searched from end to end. Each one keeps its pieces in arrival order and
+//! finds them by offset through a `BTreeMap<u64, u32>`: the map type the identity index of
+//! `weft-text` already uses, so that the WebAssembly build compiles one B-tree for both.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -32,7 +37,7 @@ pub(crate) fn split(session: u32, transfer: u64, bytes: &[u8], frame_size: usize
 /// Partial messages being reassembled.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Reassembly {
-    partials: BTreeMap<(u32, u64), Partial>,
+    partials: Vec<((u32, u64), Partial)>,
     buffered_bytes: usize,
     buffered_chunks: usize,
     arrivals: u64,
@@ -48,7 +53,10 @@ struct Partial {
     total: u64,
     received: u64,
     arrival: u64,
-    pieces: BTreeMap<u64, Vec<u8>>,
+    /// Where each piece starts ↦ its position in `pieces`.
+    offsets: BTreeMap<u64, u32>,
+    /// The pieces in arrival order.
+    pieces: Vec<Vec<u8>>,
 }
 
 impl Reassembly {
@@ -90,7 +98,7 @@ impl Reassembly {
         if self.completed.contains(&key) {
             return Ok(None);
         }
-        if let Some(partial) = self.partials.get(&key)
+        if let Some(partial) = self.partial(key)
             && partial.total != chunk.total
         {
             return Err(SyncError::ChunkLengthMismatch {
@@ -98,7 +106,7 @@ impl Reassembly {
                 second: chunk.total,
             });
         }
-        if let Some(partial) = self.partials.get(&key)
+        if let Some(partial) = self.partial(key)
             && partial.overlaps(&chunk)?
         {
             return Ok(None); // a duplicate
@@ -110,33 +118,38 @@ impl Reassembly {
                 limit: config.max_buffered_bytes,
             });
         }
-        if self.buffered_chunks + 1 > config.max_buffered_chunks {
+        // Piece positions are `u32`: a configured limit beyond that is capped.
+        let max_chunks = config.max_buffered_chunks.min(u32::MAX as usize);
+        if self.buffered_chunks + 1 > max_chunks {
             return Err(SyncError::ReassemblyFull {
                 what: "chunks",
                 buffered: self.buffered_chunks,
-                limit: config.max_buffered_chunks,
+                limit: max_chunks,
             });
         }
-        if !self.partials.contains_key(&key) {
+        if self.partial(key).is_none() {
             self.make_room(config.max_partial_messages.max(1) - 1);
             self.arrivals += 1;
-            self.partials.insert(
+            self.partials.push((
                 key,
                 Partial {
                     total: chunk.total,
                     received: 0,
                     arrival: self.arrivals,
-                    pieces: BTreeMap::new(),
+                    offsets: BTreeMap::new(),
+                    pieces: Vec::new(),
                 },
-            );
+            ));
         }
         self.buffered_bytes += length;
         self.buffered_chunks += 1;
-        let Some(partial) = self.partials.get_mut(&key) else {
+        let Some((_, partial)) = self.partials.iter_mut().find(|(held, _)| *held == key) else {
             return Ok(None);
         };
         partial.received += length as u64;
-        partial.pieces.insert(chunk.offset, chunk.bytes);
+        let position = u32::try_from(partial.pieces.len()).expect("at most u32::MAX chunks");
+        partial.offsets.insert(chunk.offset, position);
+        partial.pieces.push(chunk.bytes);
         if partial.received < partial.total {
             return Ok(None);
         }
@@ -147,9 +160,9 @@ impl Reassembly {
             self.completed.pop_front();
         }
         self.completed.push_back(key);
-        let mut whole = Vec::with_capacity(partial.pieces.values().map(Vec::len).sum());
-        for piece in partial.pieces.into_values() {
-            whole.extend_from_slice(&piece);
+        let mut whole = Vec::with_capacity(partial.pieces.iter().map(Vec::len).sum());
+        for position in partial.offsets.values() {
+            whole.extend_from_slice(&partial.pieces[*position as usize]);
         }
         Ok(Some(whole))
     }
@@ -182,9 +195,18 @@ impl Reassembly {
         }
     }
 
+    /// The partial message `key`, if one is being reassembled.
+    fn partial(&self, key: (u32, u64)) -> Option<&Partial> {
+        self.partials
+            .iter()
+            .find(|(held, _)| *held == key)
+            .map(|(_, partial)| partial)
+    }
+
     fn remove(&mut self, key: (u32, u64)) -> Option<Partial> {
-        let partial = self.partials.remove(&key)?;
-        self.buffered_bytes -= partial.pieces.values().map(Vec::len).sum::<usize>();
+        let position = self.partials.iter().position(|(held, _)| *held == key)?;
+        let (_, partial) = self.partials.swap_remove(position);
+        self.buffered_bytes -= partial.pieces.iter().map(Vec::len).sum::<usize>();
         self.buffered_chunks -= partial.pieces.len();
         Some(partial)
     }
@@ -200,7 +222,8 @@ impl Partial {
             length: chunk.bytes.len(),
             total: chunk.total,
         };
-        if let Some((offset, piece)) = self.pieces.range(..=chunk.offset).next_back() {
+        if let Some((offset, position)) = self.offsets.range(..=chunk.offset).next_back() {
+            let piece = &self.pieces[*position as usize];
             if *offset == chunk.offset && piece.len() == chunk.bytes.len() {
                 return Ok(true);
             }
@@ -208,7 +231,7 @@ impl Partial {
                 return Err(out_of_bounds());
             }
         }
-        if let Some((offset, _)) = self.pieces.range(chunk.offset + 1..).next()
+        if let Some((offset, _)) = self.offsets.range(chunk.offset + 1..).next()
             && *offset < end
         {
             return Err(out_of_bounds());

@@ -47,7 +47,9 @@ pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
         mark(loose.replica);
         visit_run_dots(&loose.run, &mut mark);
     }
-    used.sort_unstable();
+    weft_core::sorting::sort_by_key(&mut used, |replica| {
+        weft_core::sorting::replica_index_key(*replica)
+    });
     let slot_of = |replica: ReplicaIndex| used.binary_search(&replica).unwrap_or(0) as u64;
     out.length(used.len());
     for replica in &used {
@@ -522,7 +524,11 @@ fn check_runs_disjoint(
         .iter()
         .map(|(replica, run, _, _)| (*replica, run.counter(), run.end()))
         .collect();
-    ranges.sort_unstable();
+    // By first dot only: the ranges are not empty, so any two that start together overlap
+    // whichever comes first, and an overlap always shows between neighbours.
+    weft_core::sorting::sort_by_key(&mut ranges, |(replica, first, _)| {
+        weft_core::sorting::dot_key(weft_core::Dot::new(*replica, *first))
+    });
     let overlapping = ranges
         .windows(2)
         .any(|pair| pair[0].0 == pair[1].0 && pair[0].2 > pair[1].1)

@@ -88,7 +88,10 @@ impl IdIndex {
     /// The index of spans given as `(replica, first, end, leaf)`, in any order (each span
     /// its own range): sorted once and built in bulk.
     pub(crate) fn build(mut spans: Vec<(ReplicaIndex, u64, u64, u32)>) -> Self {
-        spans.sort_unstable_by_key(|(replica, first, _, _)| (*replica, *first));
+        // Each span is its own range, so no two share a first dot.
+        weft_core::sorting::sort_by_key(&mut spans, |(replica, first, _, _)| {
+            weft_core::sorting::dot_key(weft_core::Dot::new(*replica, *first))
+        });
         let mut index = Self::default();
         let mut start = 0;
         while start < spans.len() {
@@ -103,7 +106,10 @@ impl IdIndex {
                 }
             }
             let slot = index.entries(replica);
-            slot.map = entries.into_iter().collect();
+            // Inserted one by one: `collect()` would compile a sort for these pairs.
+            for (first, leaf) in entries {
+                slot.map.insert(first, leaf);
+            }
             slot.top = top;
             start = stop;
         }

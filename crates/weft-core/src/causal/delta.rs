@@ -196,7 +196,9 @@ impl<S: DotStore> Delta<S> {
             .map(|(replica, _)| replica)
             .chain(self.context.cloud().map(|(replica, _, _)| replica))
             .collect();
-        replicas.sort_unstable();
+        crate::sorting::sort_by_key(&mut replicas, |replica| {
+            crate::sorting::replica_index_key(*replica)
+        });
         replicas.dedup();
         let full = self
             .since

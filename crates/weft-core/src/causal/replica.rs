@@ -195,11 +195,26 @@ impl<S: DotStore> Replica<S> {
     /// assert_eq!(other.value(), 2);
     /// ```
     pub fn edit<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> R {
+        // The work around `change` is in two functions generic over `S` only: this shell is
+        // compiled once per closure, and there are many closures.
+        let mut transaction = self.begin_edit();
+        let result = change(&mut Scope::without_delta(&mut self.store, &mut transaction));
+        self.finish_edit(transaction);
+        result
+    }
+
+    /// The first half of [`Replica::edit`]: the transaction of the next local change.
+    #[inline(never)]
+    fn begin_edit(&mut self) -> Transaction {
         let next = self.renew_identity_if_behind();
         let me = self.me;
-        let mut transaction = Transaction::new(self.id(), me, next, self.context.lamport());
         self.digest_cache.set(None);
-        let result = change(&mut Scope::without_delta(&mut self.store, &mut transaction));
+        Transaction::new(self.id(), me, next, self.context.lamport())
+    }
+
+    /// The second half of [`Replica::edit`]: records the dots `transaction` made and replaced.
+    #[inline(never)]
+    fn finish_edit(&mut self, transaction: Transaction) {
         let (own, covered) = transaction.into_parts();
         if let Some((replica, first, last)) = own {
             self.context.insert_range(replica, first, last);
@@ -208,7 +223,6 @@ impl<S: DotStore> Replica<S> {
         if !covered.is_empty() || covered.lamport() > self.context.lamport() {
             self.context.join(&covered);
         }
-        result
     }
 
     /// Applies `delta` if this replica has every change it depends on; otherwise keeps it

@@ -52,7 +52,7 @@ pub fn seal(kind: Kind, write: impl FnOnce(&mut Encoder)) -> Vec<u8> {
     out.u8(FORMAT_VERSION);
     out.u8(kind as u8);
     write(&mut out);
-    let checksum = crc32fast::hash(out.as_bytes());
+    let checksum = crate::codec::crc32(out.as_bytes());
     out.raw(&checksum.to_le_bytes());
     out.into_bytes()
 }
@@ -78,7 +78,7 @@ pub fn open(bytes: &[u8], kind: Kind) -> Result<Decoder<'_>, DecodeError> {
     }
     let (body, trailer) = bytes.split_at(bytes.len() - 4);
     let stored = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-    let computed = crc32fast::hash(body);
+    let computed = crate::codec::crc32(body);
     if stored != computed {
         return Err(DecodeError::ChecksumMismatch { stored, computed });
     }
@@ -138,7 +138,7 @@ mod tests {
         );
         let mut future = bytes[..4].to_vec();
         future[2] = FORMAT_VERSION + 1;
-        let checksum = crc32fast::hash(&future);
+        let checksum = crate::codec::crc32(&future);
         future.extend_from_slice(&checksum.to_le_bytes());
         assert!(matches!(
             open(&future, Kind::Delta),

@@ -3,6 +3,7 @@
 //!
 //! The byte-level format is specified in `docs/FORMAT.md`.
 
+mod checksum;
 mod decoder;
 mod encoder;
 pub mod frame;
@@ -10,6 +11,7 @@ mod primitives;
 mod replicas;
 mod varint;
 
+pub use checksum::crc32;
 pub use decoder::{Decoder, MAX_DEPTH};
 pub use encoder::Encoder;
 pub use replicas::{DotReader, DotWriter};

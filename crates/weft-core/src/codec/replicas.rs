@@ -64,7 +64,8 @@ impl DotWriter {
             .filter(|(_, used)| **used)
             .map(|(local, _)| (local_ids[local], local))
             .collect();
-        chosen.sort_unstable();
+        // The ids are distinct, so ordering by id alone is the order of the pairs.
+        crate::sorting::sort_by_key(&mut chosen, |(id, _)| crate::sorting::replica_id_key(*id));
         let mut wire_of_local = vec![UNASSIGNED; local_ids.len()];
         for (wire, (_, local)) in chosen.iter().enumerate() {
             wire_of_local[*local] = wire as u32;

@@ -190,7 +190,9 @@ impl DotStore for CounterStore {
             entry.replica = map[entry.replica.as_usize()];
             entry.reset_by = entry.reset_by.map(|dot| dot.remap(map));
         }
-        self.entries.sort_unstable_by_key(|entry| entry.replica);
+        crate::sorting::sort_by_key(&mut self.entries, |entry| {
+            crate::sorting::replica_index_key(entry.replica)
+        });
     }
 
     fn visit_dots(&self, visit: &mut dyn FnMut(Dot)) {
@@ -269,7 +271,9 @@ impl DotStore for CounterStore {
             entries.push(entry);
         }
         // Written in the sender's replica order; sorted here in the message's.
-        entries.sort_unstable_by_key(|entry| entry.replica);
+        crate::sorting::sort_by_key(&mut entries, |entry| {
+            crate::sorting::replica_index_key(entry.replica)
+        });
         if entries
             .windows(2)
             .any(|pair| pair[0].replica == pair[1].replica)

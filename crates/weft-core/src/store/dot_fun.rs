@@ -60,7 +60,7 @@ impl<T> DotFun<T> {
     #[must_use]
     pub fn from_entries(entries: Vec<(Dot, T)>) -> Self {
         let mut entries: SmallVec<[(Dot, T); 1]> = entries.into();
-        entries.sort_by_key(|(dot, _)| *dot);
+        crate::sorting::sort_by_dot(&mut entries);
         entries.dedup_by_key(|(dot, _)| *dot);
         Self { entries }
     }
@@ -174,7 +174,7 @@ impl<T: Value> DotStore for DotFun<T> {
         for (dot, _) in &mut self.entries {
             *dot = dot.remap(map);
         }
-        self.entries.sort_by_key(|(dot, _)| *dot);
+        crate::sorting::sort_by_dot(&mut self.entries);
     }
 
     fn visit_dots(&self, visit: &mut dyn FnMut(Dot)) {
@@ -213,7 +213,7 @@ impl<T: Value> DotStore for DotFun<T> {
             entries.push((dot, value));
         }
         // Written in the sender's replica order; sorted here in the message's.
-        entries.sort_by_key(|(dot, _)| *dot);
+        crate::sorting::sort_by_dot(&mut entries);
         if entries.windows(2).any(|pair| pair[0].0 == pair[1].0) {
             return Err(input.malformed("a dot appears twice"));
         }

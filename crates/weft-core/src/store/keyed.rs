@@ -17,6 +17,7 @@ use crate::digest::DigestBuilder;
 use crate::dot::Dot;
 use crate::error::DecodeError;
 use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::sorting;
 use crate::store::DotStore;
 
 /// A key that can index a replicated map or set: hashed, compared, encoded and decoded.
@@ -32,6 +33,17 @@ impl<K: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode> Key for K {}
 pub struct Slot<V> {
     touches: SmallVec<[Dot; 1]>,
     value: V,
+}
+
+/// Where [`Keyed::with_slot`] is editing, and what it needs to finish.
+struct SlotEdit {
+    position: usize,
+    created: bool,
+    delta_position: usize,
+    delta_created: bool,
+    /// The transaction's latest dot before the change.
+    before: Option<Dot>,
+    was_live: bool,
 }
 
 impl<V> Slot<V> {
@@ -141,30 +153,54 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         key: K,
         change: impl FnOnce(&mut V, &mut V, &mut Transaction) -> R,
     ) -> R {
-        let (position, created) = self.position_or_insert(key.clone());
-        let (delta_position, delta_created) = delta.position_or_insert(key);
-        let before = transaction.last_dot();
-        let was_live = !self.slots[position].value.is_bottom();
+        // The work around `change` is in two functions generic over `K` and `V` only: this
+        // shell is compiled once per closure, and there are many closures.
+        let edit = self.begin_slot_edit(delta, transaction, key);
         let result = change(
-            &mut self.slots[position].value,
-            &mut delta.slots[delta_position].value,
+            &mut self.slots[edit.position].value,
+            &mut delta.slots[edit.delta_position].value,
             transaction,
         );
-        if let Some(dot) = transaction.last_dot().filter(|dot| Some(*dot) != before) {
-            self.touch_local(position, dot);
-            delta.touch_local(delta_position, dot);
-            self.recount(position, was_live);
+        self.finish_slot_edit(delta, transaction, &edit);
+        result
+    }
+
+    /// The first half of [`Keyed::with_slot`]: the slots of `key`, made if absent.
+    #[inline(never)]
+    fn begin_slot_edit(&mut self, delta: &mut Self, transaction: &Transaction, key: K) -> SlotEdit {
+        let (position, created) = self.position_or_insert(key.clone());
+        let (delta_position, delta_created) = delta.position_or_insert(key);
+        SlotEdit {
+            position,
+            created,
+            delta_position,
+            delta_created,
+            before: transaction.last_dot(),
+            was_live: !self.slots[position].value.is_bottom(),
+        }
+    }
+
+    /// The second half of [`Keyed::with_slot`]: touches the slots if the transaction made a
+    /// change, or forgets the slots made for the occasion.
+    #[inline(never)]
+    fn finish_slot_edit(&mut self, delta: &mut Self, transaction: &Transaction, edit: &SlotEdit) {
+        if let Some(dot) = transaction
+            .last_dot()
+            .filter(|dot| Some(*dot) != edit.before)
+        {
+            self.touch_local(edit.position, dot);
+            delta.touch_local(edit.delta_position, dot);
+            self.recount(edit.position, edit.was_live);
             delta.live = delta.count_live();
         } else {
             // Nothing changed: forget the slots made for the occasion (they are the last ones).
-            if created {
+            if edit.created {
                 self.slots.pop();
             }
-            if delta_created {
+            if edit.delta_created {
                 delta.slots.pop();
             }
         }
-        result
     }
 
     /// Removes `key` (an observed remove of everything its store holds) with one new change.
@@ -350,7 +386,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             let seen = since.get(index_of(replica));
             positions.extend(touched.range((seen + 1, 0)..).map(|(_, slot)| *slot));
         }
-        positions.sort_unstable();
+        sorting::sort_by_key(&mut positions, |position| u128::from(*position));
         positions.dedup();
         let mut fragment = Self::unindexed();
         for position in positions {
@@ -393,7 +429,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             for dot in &mut slot.touches {
                 *dot = dot.remap(map);
             }
-            slot.touches.sort_unstable_by_key(|dot| dot.replica);
+            sorting::sort_by_key(&mut slot.touches, |dot| sorting::dot_key(*dot));
             slot.value.remap(map);
         }
         // Slots keep their positions: the per-replica index only moves to the new replicas.
@@ -487,8 +523,16 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     fn encode(&self, out: &mut DotWriter) {
         // Slots in the order of their first touch, so that runs of one replica's changes are
         // written as small steps.
-        let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        order.sort_by_key(|position| self.slots[*position].touches.first().copied());
+        let first_touches: Vec<u128> = self
+            .slots
+            .values()
+            .map(|slot| {
+                slot.touches
+                    .first()
+                    .map_or(0, |dot| sorting::dot_key(*dot) + 1)
+            })
+            .collect();
+        let order = sorting::stable_order(&first_touches);
         out.length(order.len());
         for position in order {
             let (key, slot) = self.slots.get_index(position).expect("in range");
@@ -520,7 +564,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             for _ in 0..touch_count {
                 touches.push(input.dot()?);
             }
-            touches.sort_unstable_by_key(|dot: &Dot| dot.replica);
+            sorting::sort_by_key(&mut touches, |dot: &Dot| sorting::dot_key(*dot));
             if touches
                 .windows(2)
                 .any(|pair| pair[0].replica == pair[1].replica)

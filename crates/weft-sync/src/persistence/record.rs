@@ -97,7 +97,7 @@ pub fn encode(kind: Kind, body: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&length.to_le_bytes());
     out.push(kind as u8);
     out.extend_from_slice(body);
-    let checksum = crc32fast::hash(&out);
+    let checksum = weft_core::codec::crc32(&out);
     out.extend_from_slice(&checksum.to_le_bytes());
     Some(out)
 }
@@ -129,7 +129,7 @@ pub fn read(bytes: &[u8], offset: usize) -> Read<'_> {
     let covered = &rest[..5 + length];
     let trailer = &rest[5 + length..OVERHEAD + length];
     let stored = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-    if crc32fast::hash(covered) != stored {
+    if weft_core::codec::crc32(covered) != stored {
         return Read::Corrupt;
     }
     let kind = match rest[4] {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::doc::list::ChildKey;
-use crate::doc::node::Node;
+use crate::doc::node::{Node, map_of};
 use crate::value::Value;
 
 /// One step of the path from the document root to a container.
@@ -89,12 +89,11 @@ impl Shape {
     fn node(&self) -> Node {
         match self {
             Self::Leaf(node) => node.clone(),
-            Self::Map(entries) => Node::Map(
+            Self::Map(entries) => Node::Map(map_of(
                 entries
                     .iter()
-                    .map(|(name, shape)| (name.clone(), shape.node()))
-                    .collect(),
-            ),
+                    .map(|(name, shape)| (name.clone(), shape.node())),
+            )),
             Self::List(items) => Node::List(items.iter().map(|(_, shape)| shape.node()).collect()),
         }
     }
@@ -115,12 +114,9 @@ pub(crate) fn shape_of(entry: &crate::doc::entry::Entry) -> Option<Shape> {
             entry
                 .map()
                 .map(|object| {
-                    object
-                        .entries()
-                        .filter_map(|(name, child)| {
-                            shape_of(child).map(|shape| (name.clone(), shape))
-                        })
-                        .collect()
+                    map_of(object.entries().filter_map(|(name, child)| {
+                        shape_of(child).map(|shape| (name.clone(), shape))
+                    }))
                 })
                 .unwrap_or_default(),
         ),
@@ -159,8 +155,18 @@ pub(crate) fn diff_map(
 ) {
     let mut updated = Vec::new();
     let mut removed = Vec::new();
-    let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    for name in names {
+    // Both maps are sorted by name: walk the names of either once each, in order.
+    let mut old_names = old.keys().peekable();
+    let mut new_names = new.keys().peekable();
+    while let Some(name) = match (old_names.peek(), new_names.peek()) {
+        (Some(old_name), Some(new_name)) if old_name == new_name => {
+            new_names.next();
+            old_names.next()
+        }
+        (Some(old_name), Some(new_name)) if old_name > new_name => new_names.next(),
+        (Some(_), _) => old_names.next(),
+        (None, _) => new_names.next(),
+    } {
         match (old.get(name), new.get(name)) {
             (Some(_), None) => removed.push(name.clone()),
             (None, Some(_)) => updated.push(name.clone()),

@@ -25,6 +25,7 @@ use weft_core::{
 };
 
 use events::{Shape, diff_map, shape_of};
+use node::map_of;
 
 /// A delta of a document.
 pub type DocDelta = Delta<Object>;
@@ -241,18 +242,15 @@ impl Doc {
     fn shapes(&self, names: Option<&[String]>) -> BTreeMap<String, Shape> {
         let root = self.root();
         match names {
-            Some(names) => names
-                .iter()
-                .filter_map(|name| {
-                    root.entry(name)
-                        .and_then(shape_of)
-                        .map(|shape| (name.clone(), shape))
-                })
-                .collect(),
-            None => root
-                .entries()
-                .filter_map(|(name, entry)| shape_of(entry).map(|shape| (name.clone(), shape)))
-                .collect(),
+            Some(names) => map_of(names.iter().filter_map(|name| {
+                root.entry(name)
+                    .and_then(shape_of)
+                    .map(|shape| (name.clone(), shape))
+            })),
+            None => map_of(
+                root.entries()
+                    .filter_map(|(name, entry)| shape_of(entry).map(|shape| (name.clone(), shape))),
+            ),
         }
     }
 
@@ -263,10 +261,11 @@ impl Doc {
         };
         let after = self.shapes(names.as_deref());
         let before: BTreeMap<String, Shape> = match &names {
-            Some(names) => names
-                .iter()
-                .filter_map(|name| view.get(name).map(|shape| (name.clone(), shape.clone())))
-                .collect(),
+            Some(names) => map_of(
+                names
+                    .iter()
+                    .filter_map(|name| view.get(name).map(|shape| (name.clone(), shape.clone()))),
+            ),
             None => view.clone(),
         };
         let mut events = Vec::new();
