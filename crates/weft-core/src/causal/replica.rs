@@ -195,8 +195,9 @@ impl<S: DotStore> Replica<S> {
     /// assert_eq!(other.value(), 2);
     /// ```
     pub fn edit<R>(&mut self, change: impl FnOnce(&mut Scope<'_, S>) -> R) -> R {
-        // The work around `change` is in two functions generic over `S` only: this shell is
-        // compiled once per closure, and there are many closures.
+        // The work around `change` is in two functions generic over `S` only. On WebAssembly
+        // they stay out of line, so this shell, compiled once per closure (there are many),
+        // stays small; natively they are inlined (a keystroke is ~100 instructions cheaper).
         let mut transaction = self.begin_edit();
         let result = change(&mut Scope::without_delta(&mut self.store, &mut transaction));
         self.finish_edit(transaction);
@@ -204,7 +205,8 @@ impl<S: DotStore> Replica<S> {
     }
 
     /// The first half of [`Replica::edit`]: the transaction of the next local change.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn begin_edit(&mut self) -> Transaction {
         let next = self.renew_identity_if_behind();
         let me = self.me;
@@ -213,7 +215,8 @@ impl<S: DotStore> Replica<S> {
     }
 
     /// The second half of [`Replica::edit`]: records the dots `transaction` made and replaced.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn finish_edit(&mut self, transaction: Transaction) {
         let (own, covered) = transaction.into_parts();
         if let Some((replica, first, last)) = own {
