@@ -39,7 +39,8 @@ impl Decode for VersionVector {
     /// version.set(ReplicaId::from_u128(1), 300);
     /// let bytes = version.encode_to_vec();
     /// assert_eq!(bytes.len(), 1 + 16 + 2);
-    /// assert_eq!(VersionVector::decode_exact(&bytes).unwrap(), version);
+    /// assert_eq!(VersionVector::decode_exact(&bytes)?, version);
+    /// # Ok::<(), weft_core::DecodeError>(())
     /// ```
     fn decode(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let count = input.length(ReplicaId::MIN_ENCODED_LEN + 1)?;

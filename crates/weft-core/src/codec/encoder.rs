@@ -11,8 +11,9 @@ use crate::codec::varint;
 /// out.str("hé");
 /// let bytes = out.into_bytes();
 /// let mut input = Decoder::new(&bytes);
-/// assert_eq!(input.varint().unwrap(), 300);
-/// assert_eq!(input.str().unwrap(), "hé");
+/// assert_eq!(input.varint()?, 300);
+/// assert_eq!(input.str()?, "hé");
+/// # Ok::<(), weft_core::DecodeError>(())
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct Encoder {

@@ -24,8 +24,9 @@ pub const OVERHEAD: usize = MAGIC.len() + 2 + 4;
 /// ```
 /// use weft_core::codec::frame::{self, Kind};
 /// let bytes = frame::seal(Kind::VersionVector, |out| out.varint(0));
-/// let mut payload = frame::open(&bytes, Kind::VersionVector).unwrap();
-/// assert_eq!(payload.varint().unwrap(), 0);
+/// let mut payload = frame::open(&bytes, Kind::VersionVector)?;
+/// assert_eq!(payload.varint()?, 0);
+/// # Ok::<(), weft_core::DecodeError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

@@ -23,7 +23,8 @@ use crate::error::DecodeError;
 /// ```
 /// use weft_core::codec::{Decode, Encode};
 /// let bytes = (7u32, String::from("x")).encode_to_vec();
-/// assert_eq!(<(u32, String)>::decode_exact(&bytes).unwrap(), (7, "x".to_string()));
+/// assert_eq!(<(u32, String)>::decode_exact(&bytes)?, (7, "x".to_string()));
+/// # Ok::<(), weft_core::DecodeError>(())
 /// ```
 pub trait Encode {
     /// Appends the encoding of `self` to `out`.

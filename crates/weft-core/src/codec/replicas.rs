@@ -31,8 +31,9 @@ const UNASSIGNED: u32 = u32::MAX;
 /// let mut input = Decoder::new(&bytes);
 /// let mut reader = DotReader::new(&mut input, table.into());
 /// // Indices now refer to the message table, where id 5 is at position 1.
-/// assert_eq!(reader.dot().unwrap(), Dot::new(ReplicaIndex(1), 7));
-/// assert_eq!(reader.dot().unwrap(), Dot::new(ReplicaIndex(1), 8));
+/// assert_eq!(reader.dot()?, Dot::new(ReplicaIndex(1), 7));
+/// assert_eq!(reader.dot()?, Dot::new(ReplicaIndex(1), 8));
+/// # Ok::<(), weft_core::DecodeError>(())
 /// ```
 #[derive(Debug)]
 pub struct DotWriter {
