@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use diamond_types::list::ListCRDT;
 use weft::{Delta, Replica, ReplicaId, Text, TextEditor};
 
 /// One patch: position, characters deleted there, text inserted there.
@@ -236,4 +237,21 @@ pub fn weft_apply_with_deltas(trace: &Trace) -> Replica<Text> {
         }));
     }
     replica
+}
+
+/// diamond-types' local apply of every patch of `trace` (one agent), the peer figure beside
+/// [`weft_apply`]. Never inlined, so a profiler can toggle on it.
+#[inline(never)]
+pub fn diamond_apply(trace: &Trace) -> ListCRDT {
+    let mut doc = ListCRDT::new();
+    let agent = doc.get_or_create_agent_id("seph");
+    for (position, deleted, inserted) in patches(trace) {
+        if *deleted > 0 {
+            doc.delete_without_content(agent, *position..*position + *deleted);
+        }
+        if !inserted.is_empty() {
+            doc.insert(agent, *position, inserted);
+        }
+    }
+    doc
 }

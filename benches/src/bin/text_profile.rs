@@ -19,27 +19,12 @@ use diamond_types::list::ListCRDT;
 use diamond_types::list::encoding::ENCODE_FULL;
 use weft::{Replica, Text};
 use weft_benches::traces::{
-    Trace, WeftSite, load_trace, patches, replay, weft_apply, weft_apply_with_deltas,
+    WeftSite, diamond_apply, load_trace, replay, weft_apply, weft_apply_with_deltas,
 };
 use weft_benches::{CountingAllocator, millis, traces_dir};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator::new();
-
-#[inline(never)]
-fn diamond_apply(trace: &Trace) -> ListCRDT {
-    let mut doc = ListCRDT::new();
-    let agent = doc.get_or_create_agent_id("seph");
-    for (position, deleted, inserted) in patches(trace) {
-        if *deleted > 0 {
-            doc.delete_without_content(agent, *position..*position + *deleted);
-        }
-        if !inserted.is_empty() {
-            doc.insert(agent, *position, inserted);
-        }
-    }
-    doc
-}
 
 #[inline(never)]
 fn diamond_load(bytes: &[u8]) -> ListCRDT {

@@ -16,7 +16,8 @@ use diamond_types::list::encoding::ENCODE_FULL;
 use loro::{ExportMode, LoroDoc};
 use weft::{Replica, Text};
 use weft_benches::traces::{
-    Patch, Site, Trace, WeftSite, load_trace, patches, replay, weft_apply, weft_apply_with_deltas,
+    Patch, Site, Trace, WeftSite, diamond_apply, load_trace, patches, replay, weft_apply,
+    weft_apply_with_deltas,
 };
 use weft_benches::{CountingAllocator, median_time, millis, print_table, ratio, traces_dir};
 use yrs::updates::decoder::Decode;
@@ -64,20 +65,6 @@ fn weft(trace: &Trace, runs: usize) -> (Row, Row) {
             ..Row::default()
         },
     )
-}
-
-fn diamond_apply(trace: &Trace) -> ListCRDT {
-    let mut doc = ListCRDT::new();
-    let agent = doc.get_or_create_agent_id("seph");
-    for (position, deleted, inserted) in patches(trace) {
-        if *deleted > 0 {
-            doc.delete_without_content(agent, *position..*position + *deleted);
-        }
-        if !inserted.is_empty() {
-            doc.insert(agent, *position, inserted);
-        }
-    }
-    doc
 }
 
 fn diamond(trace: &Trace, runs: usize) -> Row {
