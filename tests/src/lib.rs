@@ -1,6 +1,8 @@
 //! Shared machinery of the integration tests: workloads for every replicated type, scripted
 //! histories over several replicas, and a deterministic lossy network.
 
+pub mod doc_model;
+pub mod doc_simulation;
 pub mod doc_workload;
 pub mod fuzzing;
 pub mod network;

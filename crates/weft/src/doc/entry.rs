@@ -25,6 +25,12 @@ const ENTRY: u8 = 0x60;
 /// entry to another kind clears (observed-remove) every part this replica sees, so an old
 /// text never reappears under a later `text()`.
 ///
+/// A change inside a container does not write the kind again (a keystroke costs no register
+/// write). So when a removal (or a kind change) clears the kind it saw while a concurrent
+/// change it had not seen survives inside a container, no kind write is left: the entry then
+/// shows the part whose content survives (see [`Entry::kind`]), with only that change's
+/// effect — removing a name removes what the remover saw, at every depth.
+///
 /// Containers of the same kind created concurrently under one key are the *same* container:
 /// two offline replicas that both start a `"todos"` list merge their items.
 #[derive(Clone, Debug, Default)]
@@ -39,10 +45,54 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// What the entry shows, if anything was ever written.
+    /// What the entry shows: the kind written last (by Lamport time) among the kind writes no
+    /// one has removed; if none survives, the kind of the first part (in the order value,
+    /// map, list, text, counter, set) whose content a concurrent change left behind; `None`
+    /// if the entry shows nothing (never written, or removed).
+    ///
+    /// ```
+    /// use weft::prelude::*;
+    /// use weft::{Doc, Kind, ReplicaId};
+    /// let mut a = Doc::new(ReplicaId::from_u128(1));
+    /// let mut b = Doc::new(ReplicaId::from_u128(2));
+    /// a.transact(|root| root.map("m", |m| m.set("x", 1i64)));
+    /// b.apply(&a.delta_since(&b.version()));
+    /// let removal = a.transact(|root| root.remove("m")).1;
+    /// let update = b.transact(|root| root.map("m", |m| m.set("y", 2i64))).1;
+    /// a.apply(&update);
+    /// b.apply(&removal);
+    /// // The removal took what it saw (`x`); the concurrent update keeps the name.
+    /// assert_eq!(a.root().entry("m").and_then(|m| m.kind()), Some(Kind::Map));
+    /// assert_eq!(a.to_json(), r#"{"m":{"y":2}}"#);
+    /// assert_eq!(b.to_json(), a.to_json());
+    /// ```
     #[must_use]
     pub fn kind(&self) -> Option<Kind> {
-        self.kind.get().copied()
+        self.kind.get().copied().or_else(|| self.surviving_kind())
+    }
+
+    /// The kind an entry with no surviving kind write shows: that of the first part whose
+    /// content outlived the removal of the kind (a change the remover had not seen).
+    fn surviving_kind(&self) -> Option<Kind> {
+        if !self.value.is_bottom() {
+            Some(Kind::Value)
+        } else if self.map.as_deref().is_some_and(|map| !map.is_empty()) {
+            Some(Kind::Map)
+        } else if self.list.as_deref().is_some_and(|list| !list.is_empty()) {
+            Some(Kind::List)
+        } else if self.text.as_deref().is_some_and(|text| !text.is_empty()) {
+            Some(Kind::Text)
+        } else if self
+            .counter
+            .as_deref()
+            .is_some_and(|counter| !counter.is_bottom())
+        {
+            Some(Kind::Counter)
+        } else if self.set.as_deref().is_some_and(|set| !set.is_empty()) {
+            Some(Kind::Set)
+        } else {
+            None
+        }
     }
 
     /// The primitive value, if the entry shows one.
@@ -84,20 +134,32 @@ impl Entry {
     }
 
     /// Makes the entry show `kind`: if it shows something else, every part this replica sees
-    /// is cleared first (under one new change) and the kind is written.
+    /// is cleared first (under one new change) and the kind is written. Returns whether it
+    /// wrote the kind.
     pub(crate) fn switch_to(
         &mut self,
         transaction: &mut Transaction,
         kind: Kind,
         delta: &mut Self,
-    ) {
+    ) -> bool {
         if self.kind() == Some(kind) {
-            return;
+            return false;
         }
         if !self.is_bottom() {
             let event = transaction.next_dot();
             self.clear(transaction, event, delta);
         }
+        self.write_kind(transaction, kind, delta);
+        true
+    }
+
+    /// Writes `kind` into the kind register (replacing the kind writes this replica sees).
+    pub(crate) fn write_kind(
+        &mut self,
+        transaction: &mut Transaction,
+        kind: Kind,
+        delta: &mut Self,
+    ) {
         Scope::new(&mut self.kind, &mut delta.kind, transaction).set(kind);
     }
 }

@@ -21,27 +21,30 @@ const OBJECT: u8 = 0x61;
 pub struct Object(pub(crate) Keyed<String, Entry>);
 
 impl Object {
-    /// The entry under `name`, if present.
+    /// The entry under `name`, if present (it shows something: [`Entry::kind`]).
     #[must_use]
     pub fn entry(&self, name: &str) -> Option<&Entry> {
-        self.0.get(&name.to_owned())
+        self.0
+            .get(&name.to_owned())
+            .filter(|entry| entry.kind().is_some())
     }
 
-    /// The present names and entries, in the order this replica first saw the names.
+    /// The present names (those whose entry shows something: [`Entry::kind`]) and their
+    /// entries, in the order this replica first saw the names.
     pub fn entries(&self) -> impl Iterator<Item = (&String, &Entry)> + '_ {
-        self.0.iter()
+        self.0.iter().filter(|(_, entry)| entry.kind().is_some())
     }
 
     /// How many names are present.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries().count()
     }
 
     /// Whether no name is present.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries().next().is_none()
     }
 
     /// The primitive value under `name`.
@@ -133,6 +136,9 @@ impl ObjectEditor for Scope<'_, Object> {
     }
 
     fn remove(&mut self, name: &str) -> bool {
+        if self.current().entry(name).is_none() {
+            return false;
+        }
         let (store, delta, transaction) = self.parts();
         store.0.remove(&mut delta.0, transaction, &name.to_owned())
     }
@@ -207,7 +213,11 @@ impl EntryEditor for Scope<'_, Entry> {
     fn set_value(&mut self, value: Value) {
         let records = self.records_delta();
         let (entry, delta, transaction) = self.parts();
-        entry.switch_to(transaction, Kind::Value, delta);
+        // A value write is a write of the kind too, so that it competes by Lamport time with
+        // a concurrent kind change, and a concurrent removal cannot leave it without a kind.
+        if !entry.switch_to(transaction, Kind::Value, delta) {
+            entry.write_kind(transaction, Kind::Value, delta);
+        }
         Scope::nested(&mut entry.value, &mut delta.value, transaction, records).set(value);
     }
 
