@@ -75,16 +75,22 @@ mod document;
 mod document_id;
 pub mod envelope;
 mod error;
+#[cfg(feature = "fault-injection")]
+mod fault;
+mod guard;
 mod http;
 mod hub;
 mod rate;
 mod server;
 mod store;
+mod unwind;
 
 pub use client::{ClientError, SyncClient};
 pub use config::{Config, Limits, StorageSettings};
 pub use document_id::{DocumentId, MAX_DOCUMENT_ID_LENGTH};
 pub use error::{EnvelopeError, InvalidDocumentId, ServerError, StoreError};
+#[cfg(feature = "fault-injection")]
+pub use fault::Fault;
 pub use server::Server;
 pub use store::{
     DATABASE_FILE, Database, DocumentStore, MemoryStore, SqliteStore, StoredDocument, Write,
