@@ -9,7 +9,9 @@
 //! 2. round-trip: what decodes re-encodes, decodes again and re-encodes to the same bytes
 //!    (bytes the decoder accepts but the encoder cannot write would otherwise break every
 //!    later snapshot and delta of the document);
-//! 3. apply to the *shadow*, a copy of the replica kept in step with it, and leave it in a
+//! 3. survive a snapshot on its own: applied to an empty replica (where it may wait as a
+//!    pending delta, as it may in the document), whose snapshot must load again;
+//! 4. apply to the *shadow*, a copy of the replica kept in step with it, and leave it in a
 //!    state whose encoding (what the next commit stores) decodes again.
 //!
 //! Each step runs under `catch_unwind`: a library bug that panics on some bytes refuses the
@@ -202,6 +204,16 @@ fn round_trip(bytes: &[u8]) -> Result<Delta<Object>, Refusal> {
             "its re-encoding encodes differently once decoded".to_string(),
         ));
     }
+    // Alone in an empty replica (applied, or pending as it may be in the document's), it
+    // must survive a snapshot: this is how a pending delta is stored. It costs the delta's
+    // size, not the document's.
+    catch(|| {
+        let mut alone = Replica::<Object>::new(ReplicaId::random());
+        alone.apply(&delta);
+        Replica::<Object>::load(&alone.save()).map(|_| ())
+    })
+    .map_err(panicked("saving the change alone"))?
+    .map_err(|error| Refusal::RoundTrip(format!("a snapshot holding it does not load: {error}")))?;
     Ok(delta)
 }
 
@@ -272,3 +284,6 @@ impl Replicated for GuardedReplica {
         Replica::load(bytes).map(Self::new)
     }
 }
+
+#[cfg(test)]
+mod tests;
