@@ -125,7 +125,7 @@ async fn a_failed_task_is_logged_and_the_document_reloads(
     let server = start(store.clone()).await;
     let url = server.sync_url(document);
     let mut writer = common::connect(&url).await;
-    let mut watcher = common::connect(&url).await;
+    let watcher = common::connect(&url).await;
     edit_board(&mut writer, "acknowledged").await.expect("sent");
     writer.settle().await.expect("acknowledged");
     // The watcher takes in the edit now: a frame still unread when the server closes would
