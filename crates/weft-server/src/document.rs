@@ -232,12 +232,18 @@ impl DocumentTask {
                     continue;
                 }
                 Ok(Err(error)) => replica.explain(&error),
-                // A panic before the replica was touched (in the protocol's own decoding,
-                // say) spoils only this session, which closes.
-                Err(message) if replica.is_intact() => (
-                    format!("the protocol panicked: {message}"),
-                    "protocol error: the message breaks the protocol".to_string(),
-                ),
+                // A panic outside a change of the replica (in the protocol's own decoding,
+                // say) spoils only this session, which closes. A change may have completed
+                // before it: persist as if one did (a snapshot), so that no acknowledgement
+                // covers anything that is not durable.
+                Err(message) if replica.is_intact() => {
+                    changed = true;
+                    repaired = true;
+                    (
+                        format!("the protocol panicked: {message}"),
+                        "protocol error: the message breaks the protocol".to_string(),
+                    )
+                }
                 Err(message) => {
                     return Err(Failure::Panic(format!(
                         "while changing the replica: {message}"
