@@ -19,6 +19,7 @@ use crate::document_id::DocumentId;
 use crate::envelope;
 use crate::hub::{DocumentHandle, Hub, Outgoing, Peer, SessionId};
 use crate::rate::TokenBucket;
+use crate::unwind;
 
 /// Which documents a connection carries.
 #[derive(Clone, Debug)]
@@ -155,7 +156,14 @@ impl Reader {
             }
             return None;
         }
-        let message = match Message::from_bytes(frame) {
+        // A decoder bug that panics on some bytes ends this connection only.
+        let decoded = unwind::catch(|| Message::from_bytes(frame))
+            .map_err(|panic| {
+                tracing::warn!(%document, %panic, "a frame made the decoder panic");
+                "the frame breaks the decoder".to_string()
+            })
+            .and_then(|decoded| decoded.map_err(|error| error.to_string()));
+        let message = match decoded {
             Ok(message) => message,
             Err(error) => {
                 tracing::info!(%document, %error, "closing a connection: malformed frame");

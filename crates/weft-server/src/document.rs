@@ -7,18 +7,29 @@
 //!    durable;
 //! 3. `generate` for every session: acknowledgements (which now cover only durable
 //!    changes) to the senders, the new changes to everyone else.
+//!
+//! A change that fails the checks of [`GuardedReplica`] (it does not decode, does not
+//! round-trip, or makes the library panic on a copy) ends only its sender's session, with
+//! close code 1002, before anything is applied or stored. A task that fails anyway (its
+//! database fails, or it panics) logs the cause, closes every session of the document with
+//! 1011 and leaves the hub: the next session loads the document afresh from the database,
+//! which holds everything that was acknowledged.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures_util::FutureExt as _;
+use thiserror::Error;
 use tokio::sync::mpsc;
 use weft::{Object, Replica, ReplicaId, Replicated, VersionVector};
 use weft_sync::{SyncState, generate, receive};
 
 use crate::document_id::DocumentId;
 use crate::error::StoreError;
+use crate::guard::GuardedReplica;
 use crate::hub::{Control, Hub, Incoming, Outgoing, Peer, SessionId};
 use crate::store::Write;
+use crate::unwind;
 
 /// WebSocket close codes the server uses.
 pub(crate) mod close_code {
@@ -40,6 +51,30 @@ pub(crate) mod close_code {
 
 /// The most messages handled in one batch (one commit).
 const MAX_BATCH: usize = 256;
+
+/// Why a document's task failed (it then closes its sessions and leaves the hub).
+#[derive(Debug, Error)]
+enum Failure {
+    /// The document could not be loaded from the database.
+    #[error("cannot load the document: {0}")]
+    Load(#[source] StoreError),
+    /// Changes could not be committed.
+    #[error("cannot store changes: {0}")]
+    Store(#[source] StoreError),
+    /// The task panicked (a bug, in the server or in the library).
+    #[error("panicked: {0}")]
+    Panic(String),
+}
+
+impl Failure {
+    /// The reason the document's sessions are closed with.
+    fn reason(&self) -> &'static str {
+        match self {
+            Self::Load(_) | Self::Store(_) => "storage failure",
+            Self::Panic(_) => "internal error",
+        }
+    }
+}
 
 /// One client's session of the document.
 struct Session {
@@ -82,15 +117,28 @@ impl DocumentTask {
         }
     }
 
+    /// Serves the document until it unloads or the server shuts down. A failure (an error or
+    /// a panic) is logged with its cause, closes every session and leaves the hub, so that
+    /// the next session reloads the document from the database.
     pub(crate) async fn run(mut self) {
-        let (mut replica, mut stored) = match self.load().await {
-            Ok(loaded) => loaded,
-            Err(error) => {
-                tracing::error!(document = %self.id, %error, "cannot load the document");
-                self.fail();
-                return;
-            }
+        let served = std::panic::AssertUnwindSafe(self.serve())
+            .catch_unwind()
+            .await;
+        let failure = match served {
+            Ok(Ok(())) => return,
+            Ok(Err(failure)) => failure,
+            Err(payload) => Failure::Panic(unwind::message(payload.as_ref())),
         };
+        tracing::error!(
+            document = %self.id,
+            cause = %failure,
+            "the document failed: its sessions are closed, its next session reloads it from the database"
+        );
+        self.fail(failure.reason());
+    }
+
+    async fn serve(&mut self) -> Result<(), Failure> {
+        let (mut replica, mut stored) = self.load().await.map_err(Failure::Load)?;
         let shutdown = self.hub.shutdown.clone();
         loop {
             let idle = self.sessions.is_empty();
@@ -98,9 +146,9 @@ impl DocumentTask {
                 biased;
                 () = shutdown.cancelled() => {
                     self.drain(&mut replica, &mut stored).await;
-                    return;
+                    return Ok(());
                 }
-                Some(control) = self.control.recv() => self.on_control(control, &replica),
+                Some(control) = self.control.recv() => self.on_control(control, &mut replica),
                 Some(first) = self.incoming.recv() => {
                     let mut batch = vec![first];
                     while batch.len() < MAX_BATCH {
@@ -109,15 +157,12 @@ impl DocumentTask {
                             Err(_) => break,
                         }
                     }
-                    if self.process(batch, &mut replica, &mut stored).await.is_err() {
-                        self.fail();
-                        return;
-                    }
+                    self.process(batch, &mut replica, &mut stored).await?;
                 }
                 () = tokio::time::sleep(self.hub.settings.unload_after), if idle => {
                     if self.retire() {
                         tracing::debug!(document = %self.id, "unloaded");
-                        return;
+                        return Ok(());
                     }
                 }
             }
@@ -125,9 +170,10 @@ impl DocumentTask {
     }
 
     /// The document from the database, or a new one.
-    async fn load(&self) -> Result<(Replica<Object>, Stored), StoreError> {
+    async fn load(&self) -> Result<(GuardedReplica, Stored), StoreError> {
         let Some(document) = self.hub.database.load(&self.id).await? else {
-            return Ok((Replica::new(ReplicaId::random()), Stored::default()));
+            let replica = Replica::new(ReplicaId::random());
+            return Ok((GuardedReplica::new(replica), Stored::default()));
         };
         let corrupt = |source| StoreError::Corrupt {
             document: self.id.to_string(),
@@ -145,10 +191,10 @@ impl DocumentTask {
             delta_bytes,
         };
         tracing::debug!(document = %self.id, deltas = document.deltas.len(), "loaded");
-        Ok((replica, stored))
+        Ok((GuardedReplica::new(replica), stored))
     }
 
-    fn on_control(&mut self, control: Control, replica: &Replica<Object>) {
+    fn on_control(&mut self, control: Control, replica: &mut GuardedReplica) {
         match control {
             Control::Join { session, peer } => {
                 let state = SyncState::with_config(self.hub.settings.sync, random_session());
@@ -158,6 +204,11 @@ impl DocumentTask {
             Control::Leave { session } => {
                 self.sessions.remove(&session);
             }
+            #[cfg(feature = "fault-injection")]
+            Control::Fault(fault) => match fault {
+                crate::fault::Fault::PanicNow => panic!("injected fault: the task panics"),
+                crate::fault::Fault::PanicInNextChange => replica.panic_in_next_change(),
+            },
         }
     }
 
@@ -165,32 +216,53 @@ impl DocumentTask {
     async fn process(
         &mut self,
         batch: Vec<Incoming>,
-        replica: &mut Replica<Object>,
+        replica: &mut GuardedReplica,
         stored: &mut Stored,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), Failure> {
         let mut changed = false;
         let mut repaired = false;
         for Incoming { session, message } in batch {
             let Some(entry) = self.sessions.get_mut(&session) else {
                 continue; // it left; its client sends again what was not acknowledged
             };
-            match receive(&mut entry.state, replica, message) {
-                Ok(received) => {
+            let refused = match unwind::catch(|| receive(&mut entry.state, replica, message)) {
+                Ok(Ok(received)) => {
                     changed |= received.changed;
                     repaired |= received.repaired;
+                    continue;
                 }
-                Err(error) => {
-                    tracing::info!(document = %self.id, %error, "closing a session: protocol error");
-                    let entry = self.sessions.remove(&session).expect("present");
-                    entry.peer.send(Outgoing::Close {
-                        code: close_code::PROTOCOL_ERROR,
-                        reason: truncate_reason(&format!("protocol error: {error}")),
-                    });
+                Ok(Err(error)) => replica.explain(&error),
+                // A panic outside a change of the replica (in the protocol's own decoding,
+                // say) spoils only this session, which closes. A change may have completed
+                // before it: persist as if one did (a snapshot), so that no acknowledgement
+                // covers anything that is not durable.
+                Err(message) if replica.is_intact() => {
+                    changed = true;
+                    repaired = true;
+                    (
+                        format!("the protocol panicked: {message}"),
+                        "protocol error: the message breaks the protocol".to_string(),
+                    )
                 }
+                Err(message) => {
+                    return Err(Failure::Panic(format!(
+                        "while changing the replica: {message}"
+                    )));
+                }
+            };
+            let (cause, reason) = refused;
+            tracing::warn!(document = %self.id, %cause, "closing a session: protocol error");
+            if let Some(entry) = self.sessions.remove(&session) {
+                entry.peer.send(Outgoing::Close {
+                    code: close_code::PROTOCOL_ERROR,
+                    reason: truncate_reason(&reason),
+                });
             }
         }
         if changed {
-            self.persist(replica, stored, repaired).await?;
+            self.persist(replica, stored, repaired)
+                .await
+                .map_err(Failure::Store)?;
         }
         let sessions: Vec<SessionId> = self.sessions.keys().copied().collect();
         for session in sessions {
@@ -203,7 +275,7 @@ impl DocumentTask {
     /// was repaired (its state changed under the same version) or has enough deltas.
     async fn persist(
         &self,
-        replica: &mut Replica<Object>,
+        replica: &mut GuardedReplica,
         stored: &mut Stored,
         repaired: bool,
     ) -> Result<(), StoreError> {
@@ -220,7 +292,7 @@ impl DocumentTask {
 
     fn prepare(
         &self,
-        replica: &Replica<Object>,
+        replica: &GuardedReplica,
         stored: &mut Stored,
         repaired: bool,
     ) -> Option<(Write, VersionVector)> {
@@ -251,7 +323,7 @@ impl DocumentTask {
     }
 
     /// Sends `session` every message due.
-    fn flush(&mut self, session: SessionId, replica: &Replica<Object>) {
+    fn flush(&mut self, session: SessionId, replica: &GuardedReplica) {
         let Some(entry) = self.sessions.get_mut(&session) else {
             return;
         };
@@ -269,7 +341,7 @@ impl DocumentTask {
 
     /// At shutdown: takes in the joins and messages already queued, makes them durable,
     /// answers, and lets the sessions go (their connections close once their queues drain).
-    async fn drain(&mut self, replica: &mut Replica<Object>, stored: &mut Stored) {
+    async fn drain(&mut self, replica: &mut GuardedReplica, stored: &mut Stored) {
         while let Ok(control) = self.control.try_recv() {
             self.on_control(control, replica);
         }
@@ -298,9 +370,9 @@ impl DocumentTask {
         true
     }
 
-    /// After a database failure: leaves the hub (the next session reloads the document from
-    /// what is durable) and closes every session, including those about to open.
-    fn fail(&mut self) {
+    /// After a failure: leaves the hub (the next session reloads the document from what is
+    /// durable) and closes every session, including those about to open, with `reason`.
+    fn fail(&mut self, reason: &str) {
         self.hub.documents().remove(&self.id);
         while let Ok(control) = self.control.try_recv() {
             if let Control::Join { session, peer } = control {
@@ -316,7 +388,7 @@ impl DocumentTask {
         for (_, entry) in self.sessions.drain() {
             entry.peer.send(Outgoing::Close {
                 code: close_code::INTERNAL_ERROR,
-                reason: "storage failure".to_string(),
+                reason: reason.to_string(),
             });
         }
     }

@@ -55,8 +55,16 @@ impl Peer {
 /// Session membership changes, handled before any frame.
 #[derive(Debug)]
 pub(crate) enum Control {
-    Join { session: SessionId, peer: Peer },
-    Leave { session: SessionId },
+    Join {
+        session: SessionId,
+        peer: Peer,
+    },
+    Leave {
+        session: SessionId,
+    },
+    /// Test-only: a failure to suffer (see [`crate::fault`]).
+    #[cfg(feature = "fault-injection")]
+    Fault(crate::fault::Fault),
 }
 
 /// A message from a session's client.
@@ -146,6 +154,14 @@ impl Hub {
         // Sent under the lock: a task retires only under the lock with no join queued.
         handle.control.send(Control::Join { session, peer }).ok()?;
         Some((session, handle))
+    }
+
+    /// Test-only: hands `fault` to `document`'s task; false if the document is not loaded.
+    #[cfg(feature = "fault-injection")]
+    pub(crate) fn inject_fault(&self, document: &DocumentId, fault: crate::fault::Fault) -> bool {
+        self.documents()
+            .get(document)
+            .is_some_and(|handle| handle.control.send(Control::Fault(fault)).is_ok())
     }
 
     /// How many documents are loaded.

@@ -17,7 +17,18 @@
 //!
 //! A malformed frame, a delta that does not decode, a text message or a broken envelope ends
 //! the connection with close code 1002 (protocol error) or 1003 and a reason; other
-//! connections are not affected. With a token set (`--token`/`WEFT_TOKEN`), upgrades without
+//! connections are not affected. So does a delta that decodes but would harm the document:
+//! before a change reaches the server's replica it must re-encode to the same bytes, survive
+//! a snapshot on its own, and apply to a shadow copy of the replica, each step guarded
+//! against panics of the library; a change that fails closes its sender's connection (1002)
+//! and is neither applied nor stored.
+//!
+//! A document's task that fails anyway — its database fails, or it panics — logs the cause
+//! (`tracing`, target `weft_server`), closes every session of the document with 1011 and
+//! leaves: the document's next session gets a fresh task loaded from the database, which
+//! holds everything that was acknowledged; clients reconnect and send again what was not.
+//! (The `fault-injection` feature, for the crate's own tests only, adds
+//! `Server::inject_fault` to make a task panic on demand.) With a token set (`--token`/`WEFT_TOKEN`), upgrades without
 //! it (`?token=` or `Authorization: Bearer`) get 401.
 //!
 //! # Storage
@@ -75,16 +86,22 @@ mod document;
 mod document_id;
 pub mod envelope;
 mod error;
+#[cfg(feature = "fault-injection")]
+mod fault;
+mod guard;
 mod http;
 mod hub;
 mod rate;
 mod server;
 mod store;
+mod unwind;
 
 pub use client::{ClientError, SyncClient};
 pub use config::{Config, Limits, StorageSettings};
 pub use document_id::{DocumentId, MAX_DOCUMENT_ID_LENGTH};
 pub use error::{EnvelopeError, InvalidDocumentId, ServerError, StoreError};
+#[cfg(feature = "fault-injection")]
+pub use fault::Fault;
 pub use server::Server;
 pub use store::{
     DATABASE_FILE, Database, DocumentStore, MemoryStore, SqliteStore, StoredDocument, Write,

@@ -129,6 +129,22 @@ impl Server {
         self.hub.loaded_documents()
     }
 
+    /// Test-only (feature `fault-injection`): makes the task of `document` suffer `fault`.
+    /// Returns whether the document was loaded (only a loaded document has a task).
+    ///
+    /// ```no_run
+    /// # async fn f(server: weft_server::Server) -> Result<(), weft_server::InvalidDocumentId> {
+    /// let board = weft_server::DocumentId::parse("board")?;
+    /// assert!(server.inject_fault(&board, weft_server::Fault::PanicNow));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "fault-injection")]
+    #[must_use]
+    pub fn inject_fault(&self, document: &crate::DocumentId, fault: crate::Fault) -> bool {
+        self.hub.inject_fault(document, fault)
+    }
+
     /// Serves until `signal` completes, then shuts down gracefully.
     ///
     /// # Errors
