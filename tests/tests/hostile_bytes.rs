@@ -291,3 +291,58 @@ fn counters_beyond_the_safe_range_are_refused() {
     assert!(Delta::<GCounter>::from_bytes(&patched).is_err());
     bytes.clear();
 }
+
+/// Hex to bytes, for the reproductions below.
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex digits"))
+        .collect()
+}
+
+/// A `List<u64>` delta whose sequence names a replica that its context does not declare: it
+/// used to decode, and writing it again (`to_bytes`, or `save` on a replica that had applied
+/// it) panicked in the encoder ("replica … was not declared as used").
+const UNDECLARED_LIST: &str = "5746010150020000000000000000123456789abcdef80000000080000000369d0369d0369cda0002010b01000000020100001200000000000000010000010c01030000010e00004aa94857";
+
+/// The same class reaching a list of maps inside a document.
+const UNDECLARED_DOC: &str = "57460101610200000000000000002468acf13579bde90000000000000000369d0369d0369cda0202011d0200000001010b030104746f646f020908020100001300000000000000010000011e0103000002ae0100000142dd81e1af8d9f8e864d592f695f7bc80201040104646f6e65020100495e8a49";
+
+#[test]
+fn a_list_naming_an_undeclared_replica_is_refused() {
+    let bytes = unhex(UNDECLARED_LIST);
+    assert!(matches!(
+        Delta::<weft::List<u64>>::from_bytes(&bytes),
+        Err(DecodeError::UndeclaredReplica { .. })
+    ));
+    // A replica offered the bytes keeps exactly what it had, and still saves.
+    let mut list = Replica::<weft::List<u64>>::new(ReplicaId::from_u128(3));
+    list.edit(|items| {
+        weft::ListEditor::insert_all(items, 0, [1, 2, 3]).expect("in range");
+    });
+    let before = list.save();
+    assert!(weft::Replicated::apply_encoded(&mut list, &bytes).is_err());
+    assert_eq!(list.save(), before);
+    assert_eq!(list.to_vec(), vec![1, 2, 3]);
+}
+
+#[test]
+fn a_document_naming_an_undeclared_replica_is_refused() {
+    let bytes = unhex(UNDECLARED_DOC);
+    assert!(matches!(
+        weft::DocDelta::from_bytes(&bytes),
+        Err(DecodeError::UndeclaredReplica { .. })
+    ));
+    let mut doc = weft::Doc::new(ReplicaId::from_u128(4));
+    doc.transact(|root| {
+        weft::ObjectEditor::list(root, "todo", |todo| {
+            weft::ListContainerEditor::push(todo, "milk");
+        });
+    });
+    let before = doc.save();
+    assert!(weft::Replicated::apply_encoded(&mut doc, &bytes).is_err());
+    assert_eq!(doc.save(), before);
+    assert_eq!(doc.to_json(), r#"{"todo":["milk"]}"#);
+    let loaded = weft::Doc::load(&before).expect("the snapshot loads");
+    assert!(loaded.same_state(&doc));
+}

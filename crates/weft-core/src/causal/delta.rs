@@ -163,6 +163,15 @@ impl<S: DotStore> Delta<S> {
         })?;
         let mut reader = DotReader::new(input, Arc::new(ids));
         let (since, mut context) = read_context(&mut reader)?;
+        // The writer's table holds exactly the replicas of `since` and the context (every dot
+        // of the store is in the context): the store may name no other.
+        reader.restrict_to(
+            since
+                .iter()
+                .chain(context.clock().iter())
+                .map(|(replica, _)| replica)
+                .chain(context.cloud().map(|(replica, _, _)| replica)),
+        );
         let store = S::decode(&mut reader)?;
         let mut outside = false;
         store.visit_dot_ranges(&mut |replica, first, last| {
