@@ -74,7 +74,12 @@ impl Mutator {
     /// checksum are left to the fix-up, except by a rare header edit); `other` is another
     /// encoding to splice from.
     pub fn mutate(&mut self, bytes: &mut Vec<u8>, other: &[u8]) {
-        let count = 1 + self.random.below(8);
+        // Mostly one or two edits, so that mutants stay close enough to valid to decode.
+        let count = if self.random.chance(80) {
+            1 + self.random.below(2)
+        } else {
+            1 + self.random.below(8)
+        };
         for _ in 0..count {
             if self.random.chance(3) && bytes.len() >= FRAME_HEAD {
                 // The version or the kind: decoders must refuse frames of another kind.

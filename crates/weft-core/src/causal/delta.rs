@@ -152,9 +152,16 @@ impl<S: DotStore> Delta<S> {
     /// Any [`DecodeError`].
     pub fn decode_body(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let count = input.length(16)?;
-        let mut ids = Vec::with_capacity(count);
+        let mut ids: Vec<ReplicaId> = Vec::with_capacity(count);
         for _ in 0..count {
-            ids.push(ReplicaId::decode(input)?);
+            let id = ReplicaId::decode(input)?;
+            // Writers sort the table (the store's order follows it): refuse any other order.
+            if let Some(previous) = ids.last()
+                && *previous > id
+            {
+                return Err(input.malformed("replica table out of order"));
+            }
+            ids.push(id);
         }
         let table = ReplicaTable::from_ids(ids.clone()).map_err(|replica| {
             DecodeError::DuplicateReplica {
