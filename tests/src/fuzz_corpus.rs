@@ -212,7 +212,7 @@ fn nested_pair() -> (Doc, Doc) {
 }
 
 /// Sync messages of every kind between two document replicas: hellos, changes (some split
-/// into chunks by a small frame size), acknowledgements and repairs.
+/// into chunks by a small frame size), acknowledgements and repairs; and saved sync states.
 ///
 /// ```
 /// let corpus = weft_tests::fuzz_corpus::messages();
@@ -243,6 +243,8 @@ pub fn messages() -> Corpus<Doc> {
     }
     let state = a.delta_since(&VersionVector::new()).to_bytes();
     entries.push(Message::Repair(Repair::new(3, true, a.version(), state)).to_bytes());
+    entries.push(one.save());
+    entries.push(SyncState::new().save());
     Corpus {
         entries,
         partner: b,

@@ -118,6 +118,13 @@ pub fn lives<S: DotStore>(replica: &Replica<S>) {
         copy.same_state(replica),
         "a replica's whole state does not rebuild it"
     );
+    // Compaction at the replica's own version (as if every peer had reached it) keeps the
+    // replica consistent and savable.
+    let mut compacted = replica.clone();
+    compacted.compact(&replica.version());
+    compacted.check();
+    let reloaded = Replica::<S>::load(&compacted.save()).expect("a compacted replica loads");
+    assert_eq!(reloaded.version(), replica.version());
 }
 
 /// Checks `bytes` as a document delta, through [`Doc`] (events and JSON included) and as a
@@ -177,11 +184,23 @@ pub fn doc_lives(doc: &Doc) {
 
 /// Checks `bytes` as a sync message: it encodes again to the same message, and a session
 /// against a copy of `partner` receives it without harm. A message the session refuses
-/// leaves the document exactly as it was.
+/// leaves the document exactly as it was. Bytes of a saved [`SyncState`] (the same frame
+/// kind) must resume to a state that saves the same again.
 ///
 /// # Panics
 /// If the bytes decode to a message that breaks a promise.
 pub fn message(bytes: &[u8], partner: &Doc) -> bool {
+    if let Ok(state) = SyncState::resume(bytes) {
+        let saved = state.save();
+        let resumed = SyncState::resume(&saved).expect("a saved sync state resumes");
+        assert_eq!(
+            resumed.save(),
+            saved,
+            "saving a resumed sync state is not stable"
+        );
+        assert_eq!(resumed.peer_version(), state.peer_version());
+        return true;
+    }
     let Ok(message) = Message::from_bytes(bytes) else {
         return false;
     };

@@ -48,52 +48,52 @@ fn report(name: &str, stats: &Stats, elapsed: Duration) {
 
 #[test]
 fn counters() {
-    bounded("g_counter", 6_000);
-    bounded("pn_counter", 6_000);
+    bounded("g_counter", 120_000);
+    bounded("pn_counter", 120_000);
 }
 
 #[test]
 fn registers() {
-    bounded("lww_register", 6_000);
-    bounded("mv_register", 6_000);
+    bounded("lww_register", 120_000);
+    bounded("mv_register", 120_000);
 }
 
 #[test]
 fn sets() {
-    bounded("g_set", 6_000);
-    bounded("add_wins_set", 6_000);
-    bounded("remove_wins_set", 6_000);
+    bounded("g_set", 60_000);
+    bounded("add_wins_set", 60_000);
+    bounded("remove_wins_set", 60_000);
 }
 
 #[test]
 fn maps() {
-    bounded("map", 5_000);
-    bounded("nested_map", 5_000);
+    bounded("map", 60_000);
+    bounded("nested_map", 30_000);
 }
 
 #[test]
 fn list() {
-    bounded("list", 4_000);
+    bounded("list", 6_000);
 }
 
 #[test]
 fn text() {
-    bounded("text", 4_000);
+    bounded("text", 8_000);
 }
 
 #[test]
 fn doc() {
-    bounded("doc", 3_000);
+    bounded("doc", 8_000);
 }
 
 #[test]
 fn sync_message() {
-    bounded("sync_message", 3_000);
+    bounded("sync_message", 16_000);
 }
 
 #[test]
 fn log() {
-    bounded("log", 2_000);
+    bounded("log", 14_000);
 }
 
 /// Every target in turn, ten seconds each per round, fresh seeds every round, until
