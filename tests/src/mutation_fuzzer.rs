@@ -54,8 +54,11 @@ pub struct Target {
     /// How inputs are mutated and fixed up.
     pub shape: Shape,
     corpus: Vec<Vec<u8>>,
-    check: Box<dyn Fn(&[u8]) -> bool>,
+    check: Box<Harness>,
 }
+
+/// A harness: checks an input, returns whether it decoded (see [`crate::roundtrip`]).
+type Harness = dyn Fn(&[u8]) -> bool;
 
 /// When a run stops.
 #[derive(Clone, Copy, Debug)]
