@@ -24,6 +24,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
 });
 
 libfuzzer_sys::fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
+    let room = max_size.min(data.len());
+    if room == 0 {
+        return 0;
+    }
     TARGETS.with(|targets| {
         let mut random = SplitMix64::new(u64::from(seed));
         let choice = if size == 0 {
@@ -42,7 +46,7 @@ libfuzzer_sys::fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, see
         let other = corpus[random.index(corpus.len())].clone();
         let mut mutator = Mutator::new(random);
         let mutant = target.mutant(&mut mutator, &start, &other);
-        let length = (mutant.len() + 1).min(max_size);
+        let length = (mutant.len() + 1).min(room);
         data[0] = choice as u8;
         data[1..length].copy_from_slice(&mutant[..length - 1]);
         length
