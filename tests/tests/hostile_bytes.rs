@@ -10,7 +10,7 @@ use weft::{
     AddWinsSet, DecodeError, Delta, GCounter, LwwRegister, Map, MvRegister, PNCounter,
     RemoveWinsSet, Replica, ReplicaId,
 };
-use weft_tests::{SplitMix64, Step, Workload, run_script};
+use weft_tests::{SplitMix64, Step, Workload, roundtrip, run_script};
 
 /// A realistic delta and snapshot of `S`, from a random script.
 fn samples<S: Workload>(seed: u64) -> (Vec<u8>, Vec<u8>, Replica<S>) {
@@ -47,28 +47,15 @@ fn crc32fast_hash(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// Decodes `bytes` as a delta and, if it decodes, applies it to `receiver`, which must stay
-/// consistent.
+/// Decodes `bytes` as a delta; whatever decodes must round-trip, apply, check, save, load and
+/// merge with `receiver` (`weft_tests::roundtrip`).
 fn try_delta<S: Workload>(bytes: &[u8], receiver: &Replica<S>) -> bool {
-    match Delta::<S>::from_bytes(bytes) {
-        Ok(delta) => {
-            let mut receiver = receiver.clone();
-            receiver.apply(&delta);
-            receiver.check();
-            true
-        }
-        Err(_) => false,
-    }
+    roundtrip::delta::<S>(bytes, receiver)
 }
 
-fn try_snapshot<S: Workload>(bytes: &[u8]) -> bool {
-    match Replica::<S>::load(bytes) {
-        Ok(replica) => {
-            replica.check();
-            true
-        }
-        Err(_) => false,
-    }
+/// [`try_delta`] for a snapshot.
+fn try_snapshot<S: Workload>(bytes: &[u8], receiver: &Replica<S>) -> bool {
+    roundtrip::snapshot::<S>(bytes, receiver)
 }
 
 fn survives_corruption<S: Workload>() {
@@ -78,7 +65,10 @@ fn survives_corruption<S: Workload>() {
             try_delta::<S>(&delta, &receiver),
             "the sample delta decodes"
         );
-        assert!(try_snapshot::<S>(&snapshot), "the sample snapshot decodes");
+        assert!(
+            try_snapshot::<S>(&snapshot, &receiver),
+            "the sample snapshot decodes"
+        );
         for cut in 0..delta.len() {
             assert!(
                 !try_delta::<S>(&delta[..cut], &receiver),
@@ -86,7 +76,10 @@ fn survives_corruption<S: Workload>() {
             );
         }
         for cut in 0..snapshot.len() {
-            assert!(!try_snapshot::<S>(&snapshot[..cut]), "cut at {cut} decoded");
+            assert!(
+                !try_snapshot::<S>(&snapshot[..cut], &receiver),
+                "cut at {cut} decoded"
+            );
         }
         for position in 0..delta.len() {
             for bit in 0..8 {
@@ -106,7 +99,7 @@ fn survives_corruption<S: Workload>() {
             let mut corrupt = snapshot.clone();
             corrupt[position] ^= 0x55;
             reseal(&mut corrupt);
-            try_snapshot::<S>(&corrupt);
+            try_snapshot::<S>(&corrupt, &receiver);
         }
         let mut random = SplitMix64::new(seed);
         for _ in 0..2_000 {

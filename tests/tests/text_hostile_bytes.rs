@@ -4,7 +4,7 @@
 
 use weft::codec::frame::{self, Kind};
 use weft::{Delta, List, ListEditor, Replica, ReplicaId, Text, TextEditor, VersionVector};
-use weft_tests::SplitMix64;
+use weft_tests::{SplitMix64, roundtrip};
 
 /// Valid encodings to corrupt: deltas of each kind and a snapshot.
 fn samples() -> Vec<(Kind, Vec<u8>)> {
@@ -31,25 +31,17 @@ fn samples() -> Vec<(Kind, Vec<u8>)> {
     samples
 }
 
+/// Decodes `bytes` as a `Text` snapshot or delta (and as a `List` delta): whatever decodes must
+/// round-trip, apply, check, save, load and merge with `target` (`weft_tests::roundtrip`).
 fn try_decode(kind: Kind, bytes: &[u8], target: &Replica<Text>) {
     match kind {
         Kind::Snapshot => {
-            if let Ok(loaded) = Replica::<Text>::load(bytes) {
-                let _ = loaded.to_string();
-                let _ = loaded.delta_since(&VersionVector::new()).to_bytes();
-            }
+            roundtrip::snapshot::<Text>(bytes, target);
         }
         _ => {
-            if let Ok(delta) = Delta::<Text>::from_bytes(bytes) {
-                let mut empty = Replica::<Text>::new(ReplicaId::from_u128(9));
-                empty.apply(&delta);
-                let _ = empty.to_string();
-                let mut populated = target.clone();
-                populated.apply(&delta);
-                let _ = populated.to_string();
-                let _ = populated.delta_since(&VersionVector::new()).to_bytes();
-            }
-            let _ = Delta::<List<u32>>::from_bytes(bytes);
+            roundtrip::delta::<Text>(bytes, target);
+            let list = Replica::<List<u32>>::new(ReplicaId::from_u128(4));
+            roundtrip::delta::<List<u32>>(bytes, &list);
         }
     }
 }
