@@ -1,38 +1,31 @@
 //! The fuzz harnesses, shared by the cargo-fuzz targets in `fuzz/` and by the regression
 //! tests that replay every input a fuzzer ever found (`tests/fuzz_regressions/`).
 //!
-//! Every harness must return normally on any input: a panic is a bug.
+//! Every harness must return normally on any input: a panic is a bug. Whatever decodes is held
+//! to the promises of [`crate::roundtrip`]; the mutation fuzzer ([`crate::mutation_fuzzer`])
+//! reaches the inner decoders far more often than these byte-level harnesses.
 
 use weft::store::DotStore;
 use weft::{
-    AddWinsSet, Delta, Doc, DocDelta, GCounter, List, LwwRegister, Map, MvRegister, Object,
-    PNCounter, RemoveWinsSet, Replica, ReplicaId, Text, VersionVector,
+    AddWinsSet, Doc, DocDelta, GCounter, List, LwwRegister, Map, MvRegister, Object, PNCounter,
+    RemoveWinsSet, Replica, ReplicaId, Text,
 };
 
 use crate::doc_workload::DocOp;
+use crate::roundtrip;
 use crate::workloads::{Small, Workload};
 
+/// Whatever decodes as a delta or a snapshot of `S` must keep the promises of
+/// [`crate::roundtrip`] (round trip, `check()`, save and load, merge with another replica).
 fn decode_and_apply<S: DotStore>(data: &[u8]) {
-    if let Ok(delta) = Delta::<S>::from_bytes(data) {
-        let mut replica = Replica::<S>::new(ReplicaId::from_u128(7));
-        replica.apply(&delta);
-        replica.check();
-        let again = replica.delta_since(&VersionVector::new()).to_bytes();
-        let decoded = Delta::<S>::from_bytes(&again).expect("a delta we wrote decodes");
-        let mut copy = Replica::<S>::new(ReplicaId::from_u128(8));
-        copy.apply(&decoded);
-        copy.check();
-    }
-    if let Ok(replica) = Replica::<S>::load(data) {
-        replica.check();
-        let restored = Replica::<S>::load(&replica.save()).expect("a snapshot we wrote loads");
-        assert!(restored.same_state(&replica));
-    }
+    let partner = Replica::<S>::new(ReplicaId::from_u128(7));
+    roundtrip::delta::<S>(data, &partner);
+    roundtrip::snapshot::<S>(data, &partner);
 }
 
 /// Decodes `data` as a delta and as a snapshot of every type — as it is, and with its checksum
-/// recomputed so that mutations reach past the frame check; whatever decodes is applied to a
-/// fresh replica, which must stay consistent and re-encode.
+/// recomputed so that mutations reach past the frame check; whatever decodes must round-trip,
+/// pass `check()`, save, load and merge (see [`crate::roundtrip`]).
 pub fn decode_everything(data: &[u8]) {
     decode_as_is(data);
     if data.len() >= 8 {
@@ -71,12 +64,23 @@ fn decode_as_is(data: &[u8]) {
     decode_and_apply::<Text>(data);
     decode_and_apply::<List<u32>>(data);
     decode_and_apply::<Object>(data);
-    if let Ok(delta) = DocDelta::from_bytes(data) {
-        let mut doc = Doc::new(ReplicaId::from_u128(9));
-        doc.apply(&delta);
-        doc.check();
-        let _ = doc.to_json();
+    let partner = partner_doc();
+    roundtrip::doc_delta(data, &partner);
+    roundtrip::doc_snapshot(data, &partner);
+}
+
+/// A document holding a little of every container kind, to merge decoded values with.
+fn partner_doc() -> Doc {
+    let mut doc = Doc::new(ReplicaId::from_u128(5));
+    for op in [
+        DocOp::TextInsert(Small(0), 0, 'x'),
+        DocOp::ListInsertMap(Small(1), 0, Small(2), 3),
+        DocOp::Count(Small(2), 4),
+        DocOp::SetAdd(Small(3), 1),
+    ] {
+        doc.transact(|root| Object::perform(root, &op));
     }
+    doc
 }
 
 /// Feeds sync messages to a session against a document: `data` is a sequence of records
@@ -103,7 +107,15 @@ pub fn sync_messages(data: &[u8]) {
         }
         for bytes in candidates {
             if let Ok(message) = Message::from_bytes(&bytes) {
-                let _ = receive(&mut state, &mut doc, message);
+                assert_eq!(
+                    Message::from_bytes(&message.to_bytes()).as_ref(),
+                    Ok(&message),
+                    "a message does not survive its round trip"
+                );
+                let before = doc.save();
+                if receive(&mut state, &mut doc, message).is_err() {
+                    assert_eq!(doc.save(), before, "a refused message changed the document");
+                }
             }
         }
         let mut answers = 0;

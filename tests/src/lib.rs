@@ -4,9 +4,13 @@
 pub mod doc_model;
 pub mod doc_simulation;
 pub mod doc_workload;
+pub mod fuzz_corpus;
 pub mod fuzzing;
+pub mod mutation;
+pub mod mutation_fuzzer;
 pub mod network;
 pub mod random;
+pub mod roundtrip;
 pub mod sync_pair;
 pub mod sync_simulation;
 pub mod workloads;

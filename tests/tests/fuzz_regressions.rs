@@ -79,3 +79,23 @@ fn sync_messages_regressions() {
         sync_messages(&damaged);
     }
 }
+
+/// The crashes of the mutation fuzzer, replayed through their target's harness (and through
+/// its fix-up, as the cargo-fuzz target runs them); the corpus of each target too.
+#[test]
+fn mutation_fuzzer_regressions() {
+    for name in weft_tests::mutation_fuzzer::NAMES {
+        let target = weft_tests::mutation_fuzzer::target(name).expect("a known target");
+        for (path, bytes) in inputs(name) {
+            eprintln!("replaying {}", path.display());
+            let _ = target.check(&bytes);
+            let _ = target.check(&target.fix_up(&bytes));
+        }
+        for entry in target.corpus() {
+            assert!(
+                target.check(entry),
+                "{name}: a corpus entry does not decode"
+            );
+        }
+    }
+}

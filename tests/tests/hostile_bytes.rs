@@ -10,7 +10,7 @@ use weft::{
     AddWinsSet, DecodeError, Delta, GCounter, LwwRegister, Map, MvRegister, PNCounter,
     RemoveWinsSet, Replica, ReplicaId,
 };
-use weft_tests::{SplitMix64, Step, Workload, run_script};
+use weft_tests::{SplitMix64, Step, Workload, roundtrip, run_script};
 
 /// A realistic delta and snapshot of `S`, from a random script.
 fn samples<S: Workload>(seed: u64) -> (Vec<u8>, Vec<u8>, Replica<S>) {
@@ -47,28 +47,15 @@ fn crc32fast_hash(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// Decodes `bytes` as a delta and, if it decodes, applies it to `receiver`, which must stay
-/// consistent.
+/// Decodes `bytes` as a delta; whatever decodes must round-trip, apply, check, save, load and
+/// merge with `receiver` (`weft_tests::roundtrip`).
 fn try_delta<S: Workload>(bytes: &[u8], receiver: &Replica<S>) -> bool {
-    match Delta::<S>::from_bytes(bytes) {
-        Ok(delta) => {
-            let mut receiver = receiver.clone();
-            receiver.apply(&delta);
-            receiver.check();
-            true
-        }
-        Err(_) => false,
-    }
+    roundtrip::delta::<S>(bytes, receiver)
 }
 
-fn try_snapshot<S: Workload>(bytes: &[u8]) -> bool {
-    match Replica::<S>::load(bytes) {
-        Ok(replica) => {
-            replica.check();
-            true
-        }
-        Err(_) => false,
-    }
+/// [`try_delta`] for a snapshot.
+fn try_snapshot<S: Workload>(bytes: &[u8], receiver: &Replica<S>) -> bool {
+    roundtrip::snapshot::<S>(bytes, receiver)
 }
 
 fn survives_corruption<S: Workload>() {
@@ -78,7 +65,10 @@ fn survives_corruption<S: Workload>() {
             try_delta::<S>(&delta, &receiver),
             "the sample delta decodes"
         );
-        assert!(try_snapshot::<S>(&snapshot), "the sample snapshot decodes");
+        assert!(
+            try_snapshot::<S>(&snapshot, &receiver),
+            "the sample snapshot decodes"
+        );
         for cut in 0..delta.len() {
             assert!(
                 !try_delta::<S>(&delta[..cut], &receiver),
@@ -86,7 +76,10 @@ fn survives_corruption<S: Workload>() {
             );
         }
         for cut in 0..snapshot.len() {
-            assert!(!try_snapshot::<S>(&snapshot[..cut]), "cut at {cut} decoded");
+            assert!(
+                !try_snapshot::<S>(&snapshot[..cut], &receiver),
+                "cut at {cut} decoded"
+            );
         }
         for position in 0..delta.len() {
             for bit in 0..8 {
@@ -106,7 +99,7 @@ fn survives_corruption<S: Workload>() {
             let mut corrupt = snapshot.clone();
             corrupt[position] ^= 0x55;
             reseal(&mut corrupt);
-            try_snapshot::<S>(&corrupt);
+            try_snapshot::<S>(&corrupt, &receiver);
         }
         let mut random = SplitMix64::new(seed);
         for _ in 0..2_000 {
@@ -290,4 +283,85 @@ fn counters_beyond_the_safe_range_are_refused() {
     reseal(&mut patched);
     assert!(Delta::<GCounter>::from_bytes(&patched).is_err());
     bytes.clear();
+}
+
+/// Hex to bytes, for the reproductions below.
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex digits"))
+        .collect()
+}
+
+/// A `List<u64>` delta whose sequence names a replica that its context does not declare: it
+/// used to decode, and writing it again (`to_bytes`, or `save` on a replica that had applied
+/// it) panicked in the encoder ("replica … was not declared as used").
+const UNDECLARED_LIST: &str = "5746010150020000000000000000123456789abcdef80000000080000000369d0369d0369cda0002010b01000000020100001200000000000000010000010c01030000010e00004aa94857";
+
+/// The same class reaching a list of maps inside a document.
+const UNDECLARED_DOC: &str = "57460101610200000000000000002468acf13579bde90000000000000000369d0369d0369cda0202011d0200000001010b030104746f646f020908020100001300000000000000010000011e0103000002ae0100000142dd81e1af8d9f8e864d592f695f7bc80201040104646f6e65020100495e8a49";
+
+#[test]
+fn a_list_naming_an_undeclared_replica_is_refused() {
+    let bytes = unhex(UNDECLARED_LIST);
+    assert!(matches!(
+        Delta::<weft::List<u64>>::from_bytes(&bytes),
+        Err(DecodeError::UndeclaredReplica { .. })
+    ));
+    // A replica offered the bytes keeps exactly what it had, and still saves.
+    let mut list = Replica::<weft::List<u64>>::new(ReplicaId::from_u128(3));
+    list.edit(|items| {
+        weft::ListEditor::insert_all(items, 0, [1, 2, 3]).expect("in range");
+    });
+    let before = list.save();
+    assert!(weft::Replicated::apply_encoded(&mut list, &bytes).is_err());
+    assert_eq!(list.save(), before);
+    assert_eq!(list.to_vec(), vec![1, 2, 3]);
+}
+
+#[test]
+fn a_document_naming_an_undeclared_replica_is_refused() {
+    let bytes = unhex(UNDECLARED_DOC);
+    assert!(matches!(
+        weft::DocDelta::from_bytes(&bytes),
+        Err(DecodeError::UndeclaredReplica { .. })
+    ));
+    let mut doc = weft::Doc::new(ReplicaId::from_u128(4));
+    doc.transact(|root| {
+        weft::ObjectEditor::list(root, "todo", |todo| {
+            weft::ListContainerEditor::push(todo, "milk");
+        });
+    });
+    let before = doc.save();
+    assert!(weft::Replicated::apply_encoded(&mut doc, &bytes).is_err());
+    assert_eq!(doc.save(), before);
+    assert_eq!(doc.to_json(), r#"{"todo":["milk"]}"#);
+    let loaded = weft::Doc::load(&before).expect("the snapshot loads");
+    assert!(loaded.same_state(&doc));
+}
+
+/// A replica table out of order is refused: writers sort it and order their stores by it, so
+/// such bytes re-encoded to different bytes every time.
+#[test]
+fn an_unsorted_replica_table_is_refused() {
+    let mut a = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    let mut b = Replica::<GCounter>::new(ReplicaId::from_u128(2));
+    b.apply(&a.update(|counter| counter.increment(1)));
+    b.update(|counter| counter.increment(2));
+    let bytes = b.delta_since(&weft::VersionVector::new()).to_bytes();
+    // Schema, table length 2, then the two ids.
+    let table = 4 + 1 + 1;
+    assert_eq!(bytes[table - 1], 2);
+    let mut swapped = bytes.clone();
+    swapped[table..table + 16].copy_from_slice(&bytes[table + 16..table + 32]);
+    swapped[table + 16..table + 32].copy_from_slice(&bytes[table..table + 16]);
+    reseal(&mut swapped);
+    assert!(matches!(
+        Delta::<GCounter>::from_bytes(&swapped),
+        Err(DecodeError::Malformed {
+            reason: "replica table out of order",
+            ..
+        })
+    ));
+    assert!(Delta::<GCounter>::from_bytes(&bytes).is_ok());
 }

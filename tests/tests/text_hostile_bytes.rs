@@ -4,7 +4,7 @@
 
 use weft::codec::frame::{self, Kind};
 use weft::{Delta, List, ListEditor, Replica, ReplicaId, Text, TextEditor, VersionVector};
-use weft_tests::SplitMix64;
+use weft_tests::{SplitMix64, roundtrip};
 
 /// Valid encodings to corrupt: deltas of each kind and a snapshot.
 fn samples() -> Vec<(Kind, Vec<u8>)> {
@@ -31,25 +31,17 @@ fn samples() -> Vec<(Kind, Vec<u8>)> {
     samples
 }
 
+/// Decodes `bytes` as a `Text` snapshot or delta (and as a `List` delta): whatever decodes must
+/// round-trip, apply, check, save, load and merge with `target` (`weft_tests::roundtrip`).
 fn try_decode(kind: Kind, bytes: &[u8], target: &Replica<Text>) {
     match kind {
         Kind::Snapshot => {
-            if let Ok(loaded) = Replica::<Text>::load(bytes) {
-                let _ = loaded.to_string();
-                let _ = loaded.delta_since(&VersionVector::new()).to_bytes();
-            }
+            roundtrip::snapshot::<Text>(bytes, target);
         }
         _ => {
-            if let Ok(delta) = Delta::<Text>::from_bytes(bytes) {
-                let mut empty = Replica::<Text>::new(ReplicaId::from_u128(9));
-                empty.apply(&delta);
-                let _ = empty.to_string();
-                let mut populated = target.clone();
-                populated.apply(&delta);
-                let _ = populated.to_string();
-                let _ = populated.delta_since(&VersionVector::new()).to_bytes();
-            }
-            let _ = Delta::<List<u32>>::from_bytes(bytes);
+            roundtrip::delta::<Text>(bytes, target);
+            let list = Replica::<List<u32>>::new(ReplicaId::from_u128(4));
+            roundtrip::delta::<List<u32>>(bytes, &list);
         }
     }
 }
@@ -122,4 +114,40 @@ fn a_list_round_trips_and_refuses_text_bytes() {
     assert_eq!(loaded.to_vec(), vec!["a".to_string(), "b".to_string()]);
     let text = Replica::<Text>::new(ReplicaId::from_u128(2));
     assert!(Replica::<List<String>>::load(&text.save()).is_err());
+}
+
+/// The mutation fuzzer's first finds in `Text`: states whose tree held elements their history
+/// did not insert (or missed some it did). Loading one, then merging a normal replica into it,
+/// held an element twice and the state no longer saved. They are refused now.
+#[test]
+fn a_tree_at_odds_with_its_history_is_refused() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz_regressions/text");
+    let found = [
+        "157dde01975e2012",
+        "2227dd392cee1abb",
+        "241ca9b80c5c082f",
+        "483ee4fab66c8172",
+        "6b41d772d5ec8407",
+        "926ecece231b3929",
+        "ddf03cbb60f318ac",
+        "e56b85761b7dc930",
+        "f704052eb1861d2c",
+    ];
+    for name in found {
+        let bytes = std::fs::read(dir.join(name)).expect("the regression input is there");
+        let error = match Delta::<Text>::from_bytes(&bytes) {
+            Err(weft::DecodeError::WrongKind { .. }) => Replica::<Text>::load(&bytes).err(),
+            other => other.err(),
+        };
+        assert!(
+            matches!(
+                error,
+                Some(weft::DecodeError::Malformed {
+                    reason: "the tree and the history hold different elements",
+                    ..
+                })
+            ),
+            "{name}: {error:?}"
+        );
+    }
 }

@@ -94,6 +94,15 @@ pub enum DecodeError {
         /// The size of the table.
         table_len: usize,
     },
+    /// A replica index inside the table names a replica the message's context does not
+    /// declare (the writer would not have put it in the table, and could not write it again).
+    #[error("replica index {index} at byte {offset} is not declared by the message's context")]
+    UndeclaredReplica {
+        /// Where the index was read.
+        offset: usize,
+        /// The index read.
+        index: u64,
+    },
     /// The same replica appears twice in a replica table.
     #[error("replica {replica} appears twice in the replica table")]
     DuplicateReplica {

@@ -388,7 +388,7 @@ fn read_body<C: Content>(
         visible += span.visible() as usize;
         spans.push(span);
     }
-    check_disjoint(&spans, body)?;
+    let grouped = check_disjoint(&spans, body)?;
     let history_count = body.length(2)?;
     let mut headers = Vec::with_capacity(history_count);
     let mut has_header = vec![false; slots.len()];
@@ -416,6 +416,7 @@ fn read_body<C: Content>(
         }
     }
     readers.finish()?;
+    check_tree_matches_history(&grouped, &history, body)?;
     let loose_count = body.length(4)?;
     let mut loose_headers = Vec::with_capacity(loose_count);
     for _ in 0..loose_count {
@@ -476,9 +477,26 @@ fn read_body<C: Content>(
     Ok(sequence)
 }
 
+/// The spans' dots as `[first, end)` ranges grouped by replica: group `r` is
+/// `ranges[starts[r]..starts[r + 1]]`, sorted by counter.
+struct Grouped {
+    starts: Vec<usize>,
+    ranges: Vec<(u64, u64)>,
+}
+
+impl Grouped {
+    fn of(&self, replica: ReplicaIndex) -> &[(u64, u64)] {
+        let group = replica.as_usize();
+        match (self.starts.get(group), self.starts.get(group + 1)) {
+            (Some(start), Some(end)) => &self.ranges[*start..*end],
+            _ => &[],
+        }
+    }
+}
+
 /// Refuses spans that claim one dot twice: the spans grouped by replica (a counting sort),
-/// each group sorted by counter, must not overlap.
-fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<(), DecodeError> {
+/// each group sorted by counter, must not overlap. Returns the groups.
+fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<Grouped, DecodeError> {
     let groups = spans
         .iter()
         .map(|span| span.replica.as_usize() + 1)
@@ -506,7 +524,71 @@ fn check_disjoint(spans: &[Span], body: &Decoder<'_>) -> Result<(), DecodeError>
             return Err(body.malformed("an element appears twice"));
         }
     }
+    Ok(Grouped { starts, ranges })
+}
+
+/// Refuses a tree that does not hold exactly the elements of the history's insertions: every
+/// element inserted is in the tree once (deleted or not), and the tree holds nothing else.
+/// Joins take a whole state's tree and history as they are, and find an insertion's
+/// elements in the tree; a tree at odds with its history would hold an element twice after
+/// the next join, or lose one.
+fn check_tree_matches_history(
+    grouped: &Grouped,
+    history: &History,
+    body: &Decoder<'_>,
+) -> Result<(), DecodeError> {
+    let mismatch = || body.malformed("the tree and the history hold different elements");
+    let mut in_history = 0usize;
+    for (replica, runs) in history.iter() {
+        let inserted = runs.iter().filter_map(|packed| match packed.run() {
+            Run::Insert { counter, len, .. } => Some((counter, counter + u64::from(len))),
+            Run::Delete { .. } => None,
+        });
+        let spans = grouped.of(replica);
+        in_history += spans.len();
+        if !same_coverage(inserted, spans.iter().copied()) {
+            return Err(mismatch());
+        }
+    }
+    // Spans of a replica without history: found by count, as every group with history
+    // matched.
+    if in_history != grouped.ranges.len() {
+        return Err(mismatch());
+    }
     Ok(())
+}
+
+/// Whether two lists of disjoint `[first, end)` ranges, each in increasing order, cover the
+/// same counters.
+fn same_coverage(
+    left: impl Iterator<Item = (u64, u64)>,
+    right: impl Iterator<Item = (u64, u64)>,
+) -> bool {
+    let mut left = coalesce(left);
+    let mut right = coalesce(right);
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return true,
+            (Some(one), Some(other)) if one == other => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Merges ranges that touch: `[1, 3)` and `[3, 5)` become `[1, 5)`.
+fn coalesce(ranges: impl Iterator<Item = (u64, u64)>) -> impl Iterator<Item = (u64, u64)> {
+    let mut ranges = ranges.peekable();
+    std::iter::from_fn(move || {
+        let (first, mut end) = ranges.next()?;
+        while let Some((next, next_end)) = ranges.peek().copied() {
+            if next != end {
+                break;
+            }
+            end = next_end;
+            ranges.next();
+        }
+        Some((first, end))
+    })
 }
 
 /// A loose run as read before its content: replica, run, deleted ranges, visible count.

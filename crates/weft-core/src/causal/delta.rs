@@ -152,9 +152,16 @@ impl<S: DotStore> Delta<S> {
     /// Any [`DecodeError`].
     pub fn decode_body(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let count = input.length(16)?;
-        let mut ids = Vec::with_capacity(count);
+        let mut ids: Vec<ReplicaId> = Vec::with_capacity(count);
         for _ in 0..count {
-            ids.push(ReplicaId::decode(input)?);
+            let id = ReplicaId::decode(input)?;
+            // Writers sort the table (the store's order follows it): refuse any other order.
+            if let Some(previous) = ids.last()
+                && *previous > id
+            {
+                return Err(input.malformed("replica table out of order"));
+            }
+            ids.push(id);
         }
         let table = ReplicaTable::from_ids(ids.clone()).map_err(|replica| {
             DecodeError::DuplicateReplica {
@@ -163,6 +170,15 @@ impl<S: DotStore> Delta<S> {
         })?;
         let mut reader = DotReader::new(input, Arc::new(ids));
         let (since, mut context) = read_context(&mut reader)?;
+        // The writer's table holds exactly the replicas of `since` and the context (every dot
+        // of the store is in the context): the store may name no other.
+        reader.restrict_to(
+            since
+                .iter()
+                .chain(context.clock().iter())
+                .map(|(replica, _)| replica)
+                .chain(context.cloud().map(|(replica, _, _)| replica)),
+        );
         let store = S::decode(&mut reader)?;
         let mut outside = false;
         store.visit_dot_ranges(&mut |replica, first, last| {

@@ -155,6 +155,8 @@ pub struct DotReader<'input, 'bytes> {
     input: &'input mut Decoder<'bytes>,
     table: Arc<Vec<ReplicaId>>,
     previous: Vec<u64>,
+    /// Once set (see [`DotReader::restrict_to`]), the table positions the body may name.
+    declared: Option<Vec<bool>>,
 }
 
 impl<'input, 'bytes> DotReader<'input, 'bytes> {
@@ -166,7 +168,37 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
             input,
             table,
             previous,
+            declared: None,
         }
+    }
+
+    /// From now on, accepts only the replicas in `declared` (positions in the table): a
+    /// replica or dot naming another one is [`DecodeError::UndeclaredReplica`].
+    ///
+    /// A message's writer names in its table exactly the replicas its context declares (see
+    /// [`DotWriter::new`]), and can write no other: a store read after the context must
+    /// mention no other, or the message could not be written again.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weft_core::codec::{Decoder, DotReader};
+    /// use weft_core::{DecodeError, ReplicaId, ReplicaIndex};
+    /// let table = Arc::new(vec![ReplicaId::from_u128(1), ReplicaId::from_u128(2)]);
+    /// let mut input = Decoder::new(&[0, 1]);
+    /// let mut reader = DotReader::new(&mut input, table);
+    /// reader.restrict_to([ReplicaIndex(0)]);
+    /// assert_eq!(reader.replica()?, ReplicaIndex(0));
+    /// assert!(matches!(reader.replica(), Err(DecodeError::UndeclaredReplica { index: 1, .. })));
+    /// # Ok::<(), DecodeError>(())
+    /// ```
+    pub fn restrict_to(&mut self, declared: impl IntoIterator<Item = ReplicaIndex>) {
+        let mut allowed = vec![false; self.table.len()];
+        for replica in declared {
+            if let Some(slot) = allowed.get_mut(replica.as_usize()) {
+                *slot = true;
+            }
+        }
+        self.declared = Some(allowed);
     }
 
     /// The message's replica table.
@@ -215,9 +247,12 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
         self.step(replica, step)
     }
 
-    /// Makes `counter` the reference for the next dot of `replica`.
+    /// Makes `counter` the reference for the next dot of `replica` (a position read by
+    /// [`DotReader::replica`]; a position outside the table changes nothing).
     pub fn set_base(&mut self, replica: ReplicaIndex, counter: u64) {
-        self.previous[replica.as_usize()] = counter;
+        if let Some(previous) = self.previous.get_mut(replica.as_usize()) {
+            *previous = counter;
+        }
     }
 
     /// Runs `read` one nesting level deeper (see [`Decoder::nested`]).
@@ -236,25 +271,44 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
 
     fn step(&mut self, replica: ReplicaIndex, zigzagged: u64) -> Result<u64, DecodeError> {
         let step = varint::unzigzag(zigzagged);
-        let previous = self.previous[replica.as_usize()];
-        let counter = previous
-            .checked_add_signed(step)
+        let slot = replica.as_usize();
+        let counter = self
+            .previous
+            .get(slot)
+            .and_then(|previous| previous.checked_add_signed(step))
             .filter(|counter| (1..=MAX_COUNTER).contains(counter))
             .ok_or_else(|| self.input.malformed("dot counter out of range"))?;
-        self.previous[replica.as_usize()] = counter;
+        self.set_base(replica, counter);
         Ok(counter)
     }
 
     fn check(&self, value: u64, offset: usize) -> Result<ReplicaIndex, DecodeError> {
-        if value < self.table.len() as u64 {
-            Ok(ReplicaIndex(value as u32))
-        } else {
-            Err(DecodeError::UnknownReplica {
+        let position = usize::try_from(value)
+            .ok()
+            .filter(|position| *position < self.table.len())
+            .ok_or(DecodeError::UnknownReplica {
+                offset,
+                index: value,
+                table_len: self.table.len(),
+            })?;
+        let declared = self
+            .declared
+            .as_ref()
+            .is_none_or(|declared| declared[position]);
+        if !declared {
+            return Err(DecodeError::UndeclaredReplica {
+                offset,
+                index: value,
+            });
+        }
+        // The table's length came from a length prefix of 16-byte ids, far below 2^32.
+        u32::try_from(position)
+            .map(ReplicaIndex)
+            .map_err(|_| DecodeError::UnknownReplica {
                 offset,
                 index: value,
                 table_len: self.table.len(),
             })
-        }
     }
 }
 

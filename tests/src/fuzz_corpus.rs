@@ -1,0 +1,281 @@
+//! Valid encodings of everything Weft decodes, generated in-process from seeded histories:
+//! the starting points of the mutation fuzzer (`crate::mutation_fuzzer`).
+//!
+//! Every corpus mixes mutation deltas (one change), `delta_since` deltas (from nothing and
+//! from another replica's version) and snapshots (with pending deltas where the history left
+//! some), small ones whose sequence bodies are stored raw and large ones whose bodies are
+//! deflated.
+
+use quickcheck::{Arbitrary, Gen};
+use weft::prelude::*;
+use weft::sync::{Log, MemoryStorage, Message, Repair, SyncConfig, SyncState, generate, receive};
+use weft::{Delta, Doc, List, Replica, ReplicaId, Text, VersionVector};
+
+use crate::random::SplitMix64;
+use crate::workloads::{Step, Workload, run_script};
+
+/// A corpus and an ordinary replica to merge mutants with.
+#[derive(Clone, Debug)]
+pub struct Corpus<R> {
+    /// Valid encodings.
+    pub entries: Vec<Vec<u8>>,
+    /// A replica built by ordinary use.
+    pub partner: R,
+}
+
+/// Deltas and snapshots of `S` from `histories` random scripts over three replicas.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::replicated::<weft::GCounter>(2);
+/// assert!(corpus.entries.len() >= 8);
+/// ```
+#[must_use]
+pub fn replicated<S: Workload>(histories: u64) -> Corpus<Replica<S>> {
+    let mut entries = Vec::new();
+    let mut partner = Replica::<S>::new(ReplicaId::from_u128(0xa11ce));
+    for seed in 0..histories {
+        let mut generator = Gen::from_size_and_seed(30, seed);
+        let steps = 10 + 10 * seed as usize;
+        let script: Vec<Step<S::Op>> = (0..steps)
+            .map(|_| Step::arbitrary(&mut generator))
+            .collect();
+        let (replicas, deltas) = run_script::<S>(3, &script);
+        entries.extend(deltas.iter().take(4).map(Delta::to_bytes));
+        whole_and_since(&replicas, &mut entries);
+        partner = replicas[2].clone();
+    }
+    Corpus { entries, partner }
+}
+
+/// `delta_since` from nothing and from a peer's version, and snapshots, of `replicas`.
+fn whole_and_since<S: weft::store::DotStore>(replicas: &[Replica<S>], entries: &mut Vec<Vec<u8>>) {
+    entries.push(replicas[0].delta_since(&VersionVector::new()).to_bytes());
+    entries.push(replicas[0].delta_since(&replicas[1].version()).to_bytes());
+    entries.push(replicas[1].save());
+    entries.push(replicas[2].save());
+}
+
+/// Deltas and snapshots of `Text` from `histories` seeded editing histories.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::text(1);
+/// assert!(!corpus.entries.is_empty());
+/// ```
+#[must_use]
+pub fn text(histories: u64) -> Corpus<Replica<Text>> {
+    sequence(
+        histories,
+        |replica: &mut Replica<Text>, random: &mut SplitMix64| {
+            let length = replica.len();
+            let at = random.index(length + 1);
+            let words = [
+                "a",
+                "é",
+                "😀",
+                "hello ",
+                "\n",
+                "some longer words to deflate ",
+            ];
+            let word = words[random.index(words.len())];
+            if length > 0 && random.chance(30) {
+                let end = (at + 1 + random.index(4)).min(length);
+                let start = at.min(end.saturating_sub(1));
+                replica.update(|text| text.delete(start..end).expect("in range"))
+            } else {
+                replica.update(|text| text.insert(at, word).expect("in range"))
+            }
+        },
+    )
+}
+
+/// Deltas and snapshots of `List<u64>` from `histories` seeded editing histories.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::list(1);
+/// assert!(!corpus.entries.is_empty());
+/// ```
+#[must_use]
+pub fn list(histories: u64) -> Corpus<Replica<List<u64>>> {
+    sequence(
+        histories,
+        |replica: &mut Replica<List<u64>>, random: &mut SplitMix64| {
+            let length = replica.len();
+            let at = random.index(length + 1);
+            if length > 0 && random.chance(30) {
+                let end = (at + 1 + random.index(3)).min(length);
+                let start = at.min(end.saturating_sub(1));
+                replica.update(|list| list.delete(start..end).expect("in range"))
+            } else {
+                let count = 1 + random.below(3);
+                let values: Vec<u64> = (0..count).map(|_| random.below(1 << 40)).collect();
+                replica.update(|list| list.insert_all(at, values).expect("in range"))
+            }
+        },
+    )
+}
+
+/// Three replicas of a sequence edited by `edit` and exchanging deltas out of order.
+fn sequence<S: weft::store::DotStore>(
+    histories: u64,
+    edit: impl Fn(&mut Replica<S>, &mut SplitMix64) -> Delta<S>,
+) -> Corpus<Replica<S>> {
+    let mut entries = Vec::new();
+    let mut partner = Replica::<S>::new(ReplicaId::from_u128(0xa11ce));
+    for seed in 0..histories {
+        let mut random = SplitMix64::new(seed);
+        let mut replicas: Vec<Replica<S>> = (1..=3)
+            .map(|id| Replica::new(ReplicaId::from_u128(id)))
+            .collect();
+        let mut deltas: Vec<Delta<S>> = Vec::new();
+        let steps = 6 + 20 * seed;
+        for _ in 0..steps {
+            let who = random.index(3);
+            match random.below(4) {
+                0 | 1 => deltas.push(edit(&mut replicas[who], &mut random)),
+                2 if !deltas.is_empty() => {
+                    let delta = &deltas[random.index(deltas.len())];
+                    replicas[who].apply(delta);
+                }
+                _ => {
+                    let from = random.index(3);
+                    let delta = replicas[from].delta_since(&replicas[who].version());
+                    replicas[who].apply(&delta);
+                }
+            }
+        }
+        entries.extend(deltas.iter().take(4).map(Delta::to_bytes));
+        whole_and_since(&replicas, &mut entries);
+        partner = replicas[2].clone();
+    }
+    Corpus { entries, partner }
+}
+
+/// Document deltas and snapshots: random scripts over every container kind, and one
+/// hand-built document nesting maps, lists of maps, text, counters and sets.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::documents(1);
+/// assert!(corpus.entries.len() >= 8);
+/// ```
+#[must_use]
+pub fn documents(histories: u64) -> Corpus<Doc> {
+    let scripted = replicated::<weft::Object>(histories);
+    let mut entries = scripted.entries;
+    let (mut a, mut b) = nested_pair();
+    entries.push(a.delta_since(&VersionVector::new()).to_bytes());
+    entries.push(a.delta_since(&b.version()).to_bytes());
+    let (_, change) = b.transact(|root| {
+        root.list("todo", |todo| {
+            let _ = todo.entry_at(0, |item| item.map(|item| item.set("done", true)));
+        });
+    });
+    entries.push(change.to_bytes());
+    a.apply(&change);
+    entries.push(a.save());
+    entries.push(b.save());
+    Corpus {
+        entries,
+        partner: b,
+    }
+}
+
+/// Two documents holding nested containers of every kind, `b` one change behind `a`.
+fn nested_pair() -> (Doc, Doc) {
+    let mut a = Doc::new(ReplicaId::from_u128(1));
+    let mut b = Doc::new(ReplicaId::from_u128(2));
+    let (_, first) = a.transact(|root| {
+        root.text("title", |title| title.insert(0, "Groceries"))
+            .expect("in range");
+        root.list("todo", |todo| {
+            todo.push("milk");
+            todo.insert_entry(1, |item| {
+                item.map(|item| {
+                    item.set("done", false);
+                    item.text("note", |note| note.insert(0, "two"))
+                        .expect("in range");
+                });
+            })
+            .expect("in range");
+        });
+        root.counter("likes", |likes| likes.increment(2));
+        root.set_of("tags", |tags| tags.insert("home".into()));
+        root.map("meta", |meta| {
+            meta.map("owner", |owner| owner.set("name", "ann"));
+        });
+    });
+    b.apply(&first);
+    a.transact(|root| {
+        root.counter("likes", |likes| likes.increment(-1));
+        root.remove("tags");
+    });
+    (a, b)
+}
+
+/// Sync messages of every kind between two document replicas: hellos, changes (some split
+/// into chunks by a small frame size), acknowledgements and repairs; and saved sync states.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::messages();
+/// assert!(corpus.entries.len() >= 5);
+/// ```
+#[must_use]
+pub fn messages() -> Corpus<Doc> {
+    let (mut a, mut b) = nested_pair();
+    let mut entries = Vec::new();
+    let mut one = SyncState::new();
+    let small = SyncConfig::default().with_max_frame_size(weft::sync::MIN_FRAME_SIZE);
+    let mut two = SyncState::with_config(small, 7);
+    for _ in 0..6 {
+        let mut quiet = true;
+        while let Some(message) = generate(&mut one, &a) {
+            entries.push(message.to_bytes());
+            let _ = receive(&mut two, &mut b, message);
+            quiet = false;
+        }
+        while let Some(message) = generate(&mut two, &b) {
+            entries.push(message.to_bytes());
+            let _ = receive(&mut one, &mut a, message);
+            quiet = false;
+        }
+        if quiet {
+            b.transact(|root| root.counter("likes", |likes| likes.increment(1)));
+        }
+    }
+    let state = a.delta_since(&VersionVector::new()).to_bytes();
+    entries.push(Message::Repair(Repair::new(3, true, a.version(), state)).to_bytes());
+    entries.push(one.save());
+    entries.push(SyncState::new().save());
+    Corpus {
+        entries,
+        partner: b,
+    }
+}
+
+/// Persistence logs of a document: a snapshot then deltas, and a compacted one.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::logs();
+/// assert!(corpus.entries.len() >= 2);
+/// ```
+#[must_use]
+pub fn logs() -> Corpus<Doc> {
+    let (a, _) = nested_pair();
+    let mut doc = Doc::load(&a.save()).expect("a saved document loads");
+    let mut log = Log::create(MemoryStorage::new(), &doc).expect("memory does not fail");
+    let mut entries = Vec::new();
+    for round in 0..3i64 {
+        doc.transact(|root| {
+            root.counter("likes", |likes| likes.increment(round));
+            root.text("title", |title| title.insert(0, "!"))
+                .expect("in range");
+        });
+        log.append(&doc).expect("memory does not fail");
+        entries.push(log.storage().bytes().to_vec());
+    }
+    log.compact(&doc).expect("memory does not fail");
+    entries.push(log.storage().bytes().to_vec());
+    Corpus {
+        entries,
+        partner: doc,
+    }
+}
