@@ -182,28 +182,7 @@ impl Model {
     /// The surviving characters of the texts at `path`, grouped by insertion, in insertion
     /// order: each group must appear in this order in the text a replica shows.
     pub fn text_runs(&self, known: &BTreeSet<usize>, path: &Path) -> Vec<Vec<char>> {
-        let view = View::new(self, known, &NoChoice);
-        let deleted: BTreeSet<char> = view
-            .at(path)
-            .filter_map(|known| match known.effect {
-                Effect::TextDelete(_, chars) => Some(chars.iter().copied()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        view.at(path)
-            .filter(|known| view.alive(known))
-            .filter_map(|known| match known.effect {
-                Effect::TextInsert(_, chars) => Some(
-                    chars
-                        .iter()
-                        .copied()
-                        .filter(|c| !deleted.contains(c))
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect()
+        View::new(self, known, &NoChoice).text_runs(path)
     }
 }
 
@@ -373,8 +352,9 @@ impl<'a> View<'a> {
         elements
     }
 
-    /// The surviving characters of the text at `path`.
-    fn text_at(&self, path: &Path) -> BTreeSet<char> {
+    /// The surviving characters of the text at `path`, one run per surviving insertion, in
+    /// the order it inserted them.
+    fn text_runs(&self, path: &Path) -> Vec<Vec<char>> {
         let deleted: BTreeSet<char> = self
             .at(path)
             .filter_map(|known| match known.effect {
@@ -386,12 +366,21 @@ impl<'a> View<'a> {
         self.at(path)
             .filter(|known| self.alive(known))
             .filter_map(|known| match known.effect {
-                Effect::TextInsert(_, chars) => Some(chars.iter().copied()),
+                Effect::TextInsert(_, chars) => Some(
+                    chars
+                        .iter()
+                        .copied()
+                        .filter(|c| !deleted.contains(c))
+                        .collect(),
+                ),
                 _ => None,
             })
-            .flatten()
-            .filter(|c| !deleted.contains(c))
             .collect()
+    }
+
+    /// The surviving characters of the text at `path`.
+    fn text_at(&self, path: &Path) -> BTreeSet<char> {
+        self.text_runs(path).into_iter().flatten().collect()
     }
 
     /// The total of the surviving counter changes at `path`, if any survives.

@@ -126,6 +126,10 @@ impl DotWriter {
 
     fn wire(&self, replica: ReplicaIndex) -> u32 {
         let wire = self.wire_of_local[replica.as_usize()];
+        // An encoder's invariant, not an input check: a store names only replicas its context
+        // declares, and decoding refuses bytes that break this (`DotReader::restrict_to`,
+        // `DecodeError::UndeclaredReplica`), so no decoded input reaches this with a replica
+        // left out.
         assert_ne!(
             wire, UNASSIGNED,
             "replica {replica:?} was not declared as used"
