@@ -33,6 +33,9 @@ pub trait SimReplica: Replicated + Sized {
     /// effect (a replica that lost a change but kept its version, y-crdt #632). Returns
     /// whether the claim was applied.
     fn corrupt(&mut self, author: ReplicaId, counter: u64) -> bool;
+
+    /// The deltas the replica holds pending, encoded.
+    fn pending_deltas(&self) -> Vec<Vec<u8>>;
 }
 
 /// A delta of `S` that claims change `counter` of `author` and carries nothing: every store
@@ -65,6 +68,10 @@ impl<S: Workload> SimReplica for Replica<S> {
         self.apply_encoded(&forged_claim::<S>(author, counter))
             .is_ok_and(|outcome| outcome == weft::Outcome::Applied)
     }
+
+    fn pending_deltas(&self) -> Vec<Vec<u8>> {
+        self.pending().iter().map(weft::Delta::to_bytes).collect()
+    }
 }
 
 impl SimReplica for Doc {
@@ -80,6 +87,14 @@ impl SimReplica for Doc {
     fn corrupt(&mut self, author: ReplicaId, counter: u64) -> bool {
         self.apply_encoded(&forged_claim::<Object>(author, counter))
             .is_ok_and(|outcome| outcome == weft::Outcome::Applied)
+    }
+
+    fn pending_deltas(&self) -> Vec<Vec<u8>> {
+        self.replica()
+            .pending()
+            .iter()
+            .map(weft::Delta::to_bytes)
+            .collect()
     }
 }
 
@@ -152,6 +167,21 @@ pub enum Action {
         /// Which replica.
         node: u8,
     },
+    /// A replica keeps a copy of its snapshot aside (a backup, or storage that will lose
+    /// what comes after it).
+    Backup {
+        /// Which replica.
+        node: u8,
+    },
+    /// A replica restarts from one of its older snapshots (only with
+    /// [`Options::older_snapshots`]): what it did since is gone from it, and whatever of that
+    /// never left it is gone for good.
+    RestoreOlder {
+        /// Which replica.
+        node: u8,
+        /// Which of its backups.
+        pick: u8,
+    },
     /// A replica is corrupted on purpose: it claims the next change of `victim` it lacks,
     /// without its effect (only if `victim` made that change already).
     Corrupt {
@@ -185,6 +215,12 @@ pub struct Stats {
     pub corruptions: usize,
     /// Messages generated after the network healed, until silence.
     pub quiescence_messages: usize,
+    /// Restarts from an older snapshot.
+    pub restores: usize,
+    /// Changes made under a fresh id because the replica was behind its own changes.
+    pub renewed_ids: usize,
+    /// Deltas still pending at the end (their dependencies were lost with a restored state).
+    pub stuck_pending: usize,
 }
 
 /// The most messages the quiescence phase may take before the run counts as looping.
@@ -230,8 +266,15 @@ pub fn generate_actions(seed: u64, nodes: usize, steps: usize) -> Vec<Action> {
                 mask: random.below(256) as u8,
             },
             940..=964 => Action::Heal,
-            965..=994 => Action::Compact {
+            965..=984 => Action::Compact {
                 node: node(&mut random),
+            },
+            985..=989 => Action::Backup {
+                node: node(&mut random),
+            },
+            990..=994 => Action::RestoreOlder {
+                node: node(&mut random),
+                pick: random.below(256) as u8,
             },
             _ => Action::Corrupt {
                 node: node(&mut random),
@@ -254,6 +297,12 @@ struct Node<R> {
     links: Vec<SyncState>,
     /// The sync states as last saved beside the log.
     saved: Vec<Vec<u8>>,
+    /// Snapshots kept aside by [`Action::Backup`] (the latest few).
+    backups: Vec<Vec<u8>>,
+    /// After a restore from an older snapshot, the peers whose hello has not arrived yet: the
+    /// replica makes no change until each peer has told it what it holds of the replica's own
+    /// changes (an application restoring a backup does the same, or starts a new id).
+    awaiting_hello: Vec<bool>,
 }
 
 struct Flight {
@@ -271,6 +320,10 @@ struct World<R> {
     next_session: u32,
     options: Options,
     stats: Stats,
+    /// Per replica id, the highest counter any change under it was made with and still
+    /// exists somewhere (held by a replica, or in flight): a new change under that id must
+    /// come after it, or a dot is reused.
+    made: std::collections::HashMap<ReplicaId, u64>,
 }
 
 /// What a run may do besides honest work.
@@ -284,6 +337,13 @@ pub struct Options {
     /// version covered. So the end check becomes: every replica holds the same version and
     /// digest, nothing pending, every log reopens without a damaged tail.
     pub corruption: bool,
+    /// Carry out [`Action::RestoreOlder`] (skipped otherwise). Changes a replica made after
+    /// the snapshot it restarts from and that never left it are lost; so the oracle is rebuilt
+    /// from what every replica holds (pending deltas included) at each restore and restart,
+    /// and the end check is: every replica holds the oracle's version and digest (so nothing
+    /// pending anywhere can be applied with what some replica holds), and no change was ever
+    /// made under a dot another existing change already has.
+    pub older_snapshots: bool,
 }
 
 /// Runs `actions` over `nodes` replicas of `R`, then heals the network and lets the
@@ -304,6 +364,11 @@ pub fn run<R: SimReplica>(
     }
     world.quiesce()?;
     world.check()?;
+    world.stats.stuck_pending = world
+        .nodes
+        .iter()
+        .map(|state| state.replica.pending_len())
+        .sum();
     Ok(world.stats)
 }
 
@@ -365,17 +430,22 @@ impl<R: SimReplica> World<R> {
             next_session: 0,
             options,
             stats: Stats::default(),
+            made: std::collections::HashMap::new(),
         };
         for node in 0..count {
             let replica = R::create(id(node));
             let log = Log::create(MemoryStorage::new(), &replica).map_err(fail("create a log"))?;
             let links: Vec<SyncState> = (0..count).map(|_| world.fresh_state()).collect();
             let saved = links.iter().map(SyncState::save).collect();
+            // The empty start: restoring it is losing one's storage altogether.
+            let backups = vec![replica.save()];
             world.nodes.push(Node {
                 replica,
                 log,
                 links,
                 saved,
+                backups,
+                awaiting_hello: vec![false; count],
             });
         }
         for node in 0..count {
@@ -469,6 +539,18 @@ impl<R: SimReplica> World<R> {
                 let Node { replica, log, .. } = &mut self.nodes[node];
                 log.compact(replica).map_err(fail("compact"))?;
             }
+            Action::Backup { node } => {
+                let state = &mut self.nodes[usize::from(node) % count];
+                if state.backups.len() == 4 {
+                    state.backups.remove(0);
+                }
+                state.backups.push(state.replica.save());
+            }
+            Action::RestoreOlder { node, pick } => {
+                if self.options.older_snapshots {
+                    self.restore_older(usize::from(node) % count, usize::from(pick))?;
+                }
+            }
             Action::Corrupt { node, victim } => {
                 let (node, victim) = (usize::from(node) % count, usize::from(victim) % count);
                 let counter = self.nodes[node].replica.version().get(id(victim)) + 1;
@@ -489,16 +571,25 @@ impl<R: SimReplica> World<R> {
     /// A local change, durably logged, then pushed.
     fn change(&mut self, node: usize, seed: u64) -> Result<(), Failure> {
         let state = &mut self.nodes[node];
-        if state
-            .links
-            .iter()
-            .any(|link| link.behind_on_own_changes(&state.replica))
-        {
+        if state.awaiting_hello.iter().any(|waiting| *waiting) {
+            return Ok(());
+        }
+        let before = state.replica.version();
+        let author_before = state.replica.replica_id();
+        state.replica.random_change(seed);
+        let author = state.replica.replica_id();
+        if author != author_before {
+            self.stats.renewed_ids += 1;
+        }
+        let counter = state.replica.version().get(author);
+        let made = self.made.entry(author).or_insert(0);
+        if counter > before.get(author) && counter <= *made {
             return Err(Failure(format!(
-                "replica {node} is behind on its own changes after restarting from its log"
+                "replica {node} made a change under {author:?} at counter {counter}, which a \
+                 change that still exists already has (up to {made})"
             )));
         }
-        state.replica.random_change(seed);
+        *made = (*made).max(counter);
         state.log.append(&state.replica).map_err(fail("append"))?;
         let missing = state.replica.encoded_delta_since(&self.oracle.version());
         self.oracle
@@ -511,15 +602,21 @@ impl<R: SimReplica> World<R> {
     /// A change whose log record is torn: the replica crashes before it is acknowledged.
     fn torn_change(&mut self, node: usize, seed: u64, keep: usize) -> Result<(), Failure> {
         let state = &mut self.nodes[node];
-        let before = state.log.len();
+        let old = state.log.storage().bytes().to_vec();
         state.replica.random_change(seed);
         state.log.append(&state.replica).map_err(fail("append"))?;
-        let record = (state.log.len() - before) as usize;
-        if record > 0 {
-            let storage = state.log.storage_mut();
-            storage
-                .truncate(before + (keep % record) as u64)
-                .map_err(fail("tear"))?;
+        let storage = state.log.storage_mut();
+        if storage.bytes().starts_with(&old) {
+            let record = storage.bytes().len() - old.len();
+            if record > 0 {
+                storage
+                    .truncate((old.len() + keep % record) as u64)
+                    .map_err(fail("tear"))?;
+            }
+        } else if keep.is_multiple_of(2) {
+            // The append wrote a snapshot instead (the replica's identity changed), which
+            // replaces the log atomically: the crash comes before the replacement.
+            storage.replace(&old).map_err(fail("tear"))?;
         }
         self.restart(node, true, true)
     }
@@ -546,6 +643,11 @@ impl<R: SimReplica> World<R> {
         state.replica = opened.replica;
         state.log = opened.log;
         state.links = links;
+        if self.options.older_snapshots {
+            // Pending deltas are not logged: a restart may drop some the oracle counted, and
+            // with them the last trace of changes whose author restored an older snapshot.
+            self.rebuild_oracle()?;
+        }
         if announce {
             for peer in (0..count).filter(|peer| *peer != node) {
                 self.nodes[peer].links[node].reconnect();
@@ -559,6 +661,9 @@ impl<R: SimReplica> World<R> {
     fn deliver(&mut self, flight: Flight) -> Result<(), Failure> {
         let message = Message::from_bytes(&flight.bytes).map_err(fail("decode a message"))?;
         let state = &mut self.nodes[flight.to];
+        if matches!(message, Message::Hello(_)) {
+            state.awaiting_hello[flight.from] = false;
+        }
         let link = &mut state.links[flight.from];
         let received = receive(link, &mut state.replica, message)
             .map_err(|error| Failure(format!("a message was refused: {error}")))?;
@@ -569,6 +674,72 @@ impl<R: SimReplica> World<R> {
         }
         state.saved[flight.from] = state.links[flight.from].save();
         self.pump(flight.to);
+        Ok(())
+    }
+
+    /// `node` restarts from its backup `pick` (if it has any): its connections drop with
+    /// whatever was in flight on them, its log starts over from the snapshot, its peers
+    /// reconnect, and it makes no change until every peer's hello has arrived.
+    fn restore_older(&mut self, node: usize, pick: usize) -> Result<(), Failure> {
+        let Some(snapshot) = self.nodes[node]
+            .backups
+            .get(pick % self.nodes[node].backups.len().max(1))
+            .cloned()
+        else {
+            return Ok(());
+        };
+        self.stats.restores += 1;
+        let replica = R::load(&snapshot).map_err(fail("load a backup"))?;
+        let log = Log::create(MemoryStorage::new(), &replica).map_err(fail("create a log"))?;
+        self.network
+            .retain(|flight| flight.from != node && flight.to != node);
+        let count = self.nodes.len();
+        let links: Vec<SyncState> = (0..count).map(|_| self.fresh_state()).collect();
+        let state = &mut self.nodes[node];
+        state.saved = links.iter().map(SyncState::save).collect();
+        state.links = links;
+        state.replica = replica;
+        state.log = log;
+        state.awaiting_hello = (0..count).map(|peer| peer != node).collect();
+        self.rebuild_oracle()?;
+        for peer in (0..count).filter(|peer| *peer != node) {
+            self.nodes[peer].links[node].reconnect();
+            self.pump(peer);
+        }
+        self.pump(node);
+        Ok(())
+    }
+
+    /// The oracle becomes the merge of everything the replicas hold, pending deltas included;
+    /// changes that existed only in a lost state (or in flight from it) are gone, and their
+    /// dots may be used again (nothing anywhere refers to them).
+    fn rebuild_oracle(&mut self) -> Result<(), Failure> {
+        for (author, made) in &mut self.made {
+            *made = self
+                .nodes
+                .iter()
+                .map(|state| {
+                    let applied = state.replica.version().get(*author);
+                    applied.max(state.replica.pending_tops().get(*author))
+                })
+                .max()
+                .unwrap_or(0);
+        }
+        let mut oracle = R::create(ReplicaId::from_u128(u128::MAX));
+        for state in &self.nodes {
+            let whole = state.replica.encoded_delta_since(&oracle.version());
+            oracle
+                .apply_encoded(&whole)
+                .map_err(fail("the oracle merges a state"))?;
+        }
+        for state in &self.nodes {
+            for delta in state.replica.pending_deltas() {
+                oracle
+                    .apply_encoded(&delta)
+                    .map_err(fail("the oracle merges a pending delta"))?;
+            }
+        }
+        self.oracle = oracle;
         Ok(())
     }
 
@@ -684,7 +855,7 @@ impl<R: SimReplica> World<R> {
                     "replica {node} differs from {against}: {found:?} instead of {expected:?}"
                 )));
             }
-            if state.replica.pending_len() != 0 {
+            if state.replica.pending_len() != 0 && !self.options.older_snapshots {
                 return Err(Failure(format!("replica {node} still has pending deltas")));
             }
             let reopened = Log::open::<R>(MemoryStorage::from_bytes(

@@ -5,8 +5,10 @@
 
 use quickcheck::{Gen, QuickCheck};
 use weft::codec::frame;
-use weft::{AddWinsSet, PNCounter, Replica, ReplicaId, Replicated, VersionVector};
-use weft_sync::{Changes, Chunk, Hello, Message, SyncConfig, SyncError, SyncState, receive};
+use weft::{AddWinsSet, PNCounter, Replica, ReplicaId, Replicated, TextEditor, VersionVector};
+use weft_sync::{
+    Changes, Chunk, Hello, Log, MemoryStorage, Message, SyncConfig, SyncError, SyncState, receive,
+};
 use weft_tests::sync_pair::{Fate, Pair, Sent, side_id};
 
 type Set = Replica<AddWinsSet<u32>>;
@@ -341,6 +343,129 @@ fn a_replica_restored_from_an_older_snapshot_catches_up_on_its_own_changes() {
         1111,
         "nothing lost, nothing counted twice"
     );
+}
+
+type Text = Replica<weft::Text>;
+
+/// Types `text` at the end of `replica`, returning the change's delta.
+fn type_at_end(replica: &mut Text, text: &str) -> weft::Delta<weft::Text> {
+    let end = replica.len();
+    replica.update(|t| t.insert(end, text).unwrap())
+}
+
+/// The reproduction: A types "A", then "X" (lost in transit), then "Y" (which reaches
+/// B, where it waits for "X"). A restarts from the snapshot taken after "A".
+fn restored_writer_with_a_pending_change_at_the_peer() -> (Pair<Text>, ReplicaId, Vec<u8>) {
+    let mut pair = Pair::new(Text::new(side_id(0)), Text::new(side_id(1)));
+    type_at_end(&mut pair.sides[0], "A");
+    pair.settle().unwrap();
+    let snapshot = pair.sides[0].save();
+    let lost = type_at_end(&mut pair.sides[0], "X");
+    let kept = type_at_end(&mut pair.sides[0], "Y");
+    assert_eq!(pair.sides[1].apply(&kept), weft::Outcome::Pending);
+    assert_eq!(
+        pair.sides[1].version().get(side_id(0)),
+        1,
+        "B's version does not count Y"
+    );
+    pair.sides[0] = Text::load(&snapshot).unwrap();
+    pair.reconnect();
+    pair.settle().unwrap();
+    (pair, side_id(0), lost.to_bytes())
+}
+
+#[test]
+fn a_restored_replica_learns_of_its_own_changes_held_only_pending_by_the_peer() {
+    let (mut pair, old_id, _) = restored_writer_with_a_pending_change_at_the_peer();
+    assert_eq!(
+        pair.sides[0].own_counter_floor(),
+        3,
+        "the hello carried Y's counter"
+    );
+    assert!(pair.states[0].behind_on_own_changes(&pair.sides[0]));
+    // Its next change must not be numbered 2 (X's) or 3 (Y's): it continues under a new id.
+    type_at_end(&mut pair.sides[0], "Z");
+    assert_ne!(pair.sides[0].id(), old_id);
+    assert_eq!(pair.sides[0].version().get(old_id), 1);
+    pair.settle().unwrap();
+    let [a, b] = &pair.sides;
+    assert_eq!((a.version(), a.digest()), (b.version(), b.digest()));
+    for side in &pair.sides {
+        assert_eq!(
+            side.to_string(),
+            "AZ",
+            "Y waits for X and never hangs off Z"
+        );
+    }
+    // Y still waits for X, which nobody holds; Z never depends on it.
+    assert_eq!(pair.sides[1].pending_len(), 1);
+    assert_eq!(pair.sides[1].pending_tops().get(old_id), 3);
+}
+
+#[test]
+fn what_a_restored_replica_lost_comes_back_from_any_peer_that_still_has_it() {
+    let (mut pair, old_id, lost) = restored_writer_with_a_pending_change_at_the_peer();
+    // X did reach a third replica C after all.
+    let mut third = Text::new(side_id(2));
+    third.apply(&pair.sides[1].delta_since(&VersionVector::new()));
+    third.apply_encoded(&lost).unwrap();
+    assert_eq!(third.to_string(), "AX");
+    type_at_end(&mut pair.sides[0], "Z");
+    let [a, b] = pair.sides;
+    // B meets C: X arrives, Y applies after it.
+    let mut b_and_c = Pair::new(b, third);
+    b_and_c.settle().unwrap();
+    assert_eq!(b_and_c.sides[0].pending_len(), 0);
+    let [b, third] = b_and_c.sides;
+    // A meets B: A gets its lost X and Y back; B gets Z.
+    let mut a_and_b = Pair::new(a, b);
+    a_and_b.settle().unwrap();
+    assert!(a_and_b.level());
+    assert_eq!(a_and_b.sides[0].version().get(old_id), 3);
+    let [a, b] = a_and_b.sides;
+    let mut a_and_c = Pair::new(a, third);
+    a_and_c.settle().unwrap();
+    assert!(a_and_c.level());
+    let expected = a_and_c.sides[0].to_string();
+    assert_eq!(expected.len(), 4);
+    assert!(
+        expected.starts_with("AXY") || expected == "AZXY",
+        "{expected}"
+    );
+    assert_eq!(b.to_string(), expected);
+    assert_eq!(a_and_c.sides[1].to_string(), expected);
+    assert_eq!(b.pending_len() + a_and_c.sides[0].pending_len(), 0);
+}
+
+#[test]
+fn a_restored_replica_that_learnt_its_floor_keeps_it_through_save_and_the_log() {
+    let (pair, old_id, _) = restored_writer_with_a_pending_change_at_the_peer();
+    let [a, _] = pair.sides;
+    // Saved after the handshake, before writing: the floor travels in the snapshot.
+    let reloaded = Text::load(&a.save()).unwrap();
+    assert_eq!(reloaded.own_counter_floor(), 3);
+    assert_eq!(
+        Text::load(&reloaded.save()).unwrap().save(),
+        reloaded.save()
+    );
+    // A log learns the floor at its next append, even with no change to store…
+    let mut before = Text::new(old_id);
+    let mut log = Log::create(MemoryStorage::new(), &before).unwrap();
+    before.note_peer_version(&[(old_id, 3)].into_iter().collect());
+    assert!(
+        log.append(&before).unwrap(),
+        "a learnt floor is written at once"
+    );
+    let reopened = Log::open::<Text>(log.into_storage()).unwrap().replica;
+    assert_eq!(reopened.own_counter_floor(), 3);
+    // …and a new id at the append of the first change made under it.
+    let mut log = Log::create(MemoryStorage::new(), &reloaded).unwrap();
+    let mut writer = reloaded;
+    type_at_end(&mut writer, "Z");
+    assert!(log.append(&writer).unwrap());
+    let reopened = Log::open::<Text>(log.into_storage()).unwrap().replica;
+    assert_eq!(reopened.id(), writer.id(), "the log recorded the new id");
+    assert_eq!(reopened.to_string(), "AZ");
 }
 
 #[test]

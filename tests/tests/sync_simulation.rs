@@ -63,9 +63,12 @@ fn forever<R: SimReplica>(options: Options) {
 
 macro_rules! simulation {
     ($once:ident, $forever:ident, $replica:ty, $options:expr) => {
+        simulation!($once, $forever, $replica, $options, SEEDS);
+    };
+    ($once:ident, $forever:ident, $replica:ty, $options:expr, $seeds:expr) => {
         #[test]
         fn $once() {
-            once::<$replica>(SEEDS, $options);
+            once::<$replica>($seeds, $options);
         }
 
         #[test]
@@ -76,10 +79,26 @@ macro_rules! simulation {
     };
 }
 
-const HONEST: Options = Options { corruption: false };
+const HONEST: Options = Options {
+    corruption: false,
+    older_snapshots: false,
+};
 /// Replicas are also corrupted on purpose (they claim changes without their effects); the
 /// digest must reveal it and repair must bring every replica to one state.
-const CORRUPTING: Options = Options { corruption: true };
+const CORRUPTING: Options = Options {
+    corruption: true,
+    older_snapshots: false,
+};
+/// Replicas also restart from older snapshots (backups, or storage that lost its latest
+/// writes): no dot is ever reused, whatever of the lost changes some replica still holds comes
+/// back, and nothing stays pending that could be applied with what some replica holds.
+const RESTORING: Options = Options {
+    corruption: false,
+    older_snapshots: true,
+};
+
+/// Seeds per type in CI for the older-snapshot runs (a run has about one restore).
+const RESTORING_SEEDS: u64 = 1_000;
 
 simulation!(
     grow_counter_once,
@@ -131,6 +150,27 @@ simulation!(
 );
 simulation!(document_once, document_forever, Doc, HONEST);
 simulation!(
+    restored_sets_once,
+    restored_sets_forever,
+    Replica<AddWinsSet<u8>>,
+    RESTORING,
+    RESTORING_SEEDS
+);
+simulation!(
+    restored_counters_once,
+    restored_counters_forever,
+    Replica<PNCounter>,
+    RESTORING,
+    RESTORING_SEEDS
+);
+simulation!(
+    restored_documents_once,
+    restored_documents_forever,
+    Doc,
+    RESTORING,
+    RESTORING_SEEDS / 2
+);
+simulation!(
     corrupted_sets_once,
     corrupted_sets_forever,
     Replica<AddWinsSet<u8>>,
@@ -171,4 +211,25 @@ fn runs_report_their_figures() {
     let actions = generate_actions(1, 4, STEPS);
     let stats = run::<Replica<AddWinsSet<u8>>>(4, &actions, CORRUPTING).unwrap();
     assert!(stats.messages > 100 && stats.crashes > 0 && stats.quiescence_messages > 0);
+}
+
+#[test]
+fn restoring_runs_restore_renew_ids_and_lose_dependencies() {
+    let mut total = weft_tests::sync_simulation::Stats::default();
+    for seed in 0..200 {
+        let nodes = nodes_for(seed);
+        let stats =
+            run::<Replica<PNCounter>>(nodes, &generate_actions(seed, nodes, STEPS), RESTORING)
+                .unwrap();
+        total.restores += stats.restores;
+        total.renewed_ids += stats.renewed_ids;
+        total.stuck_pending += stats.stuck_pending;
+    }
+    eprintln!("200 restoring runs of counters: {total:?}");
+    // The mode does what it says: replicas restart from older snapshots, learn that their
+    // counters are taken and continue under new ids, and some changes wait forever for a
+    // change that was lost with a restored state.
+    assert!(total.restores > 100, "{total:?}");
+    assert!(total.renewed_ids > 10, "{total:?}");
+    assert!(total.stuck_pending > 0, "{total:?}");
 }

@@ -276,6 +276,14 @@ impl Replicated for GuardedReplica {
         self.mutate(|replica| replica.note_peer_version(version));
     }
 
+    fn pending_tops(&self) -> VersionVector {
+        self.replica.pending_tops()
+    }
+
+    fn own_counter_floor(&self) -> u64 {
+        self.replica.own_counter_floor()
+    }
+
     fn save(&self) -> Vec<u8> {
         self.replica.save()
     }

@@ -11,9 +11,9 @@ use weft_core::{DecodeError, Digest, VersionVector};
 /// The sync protocol version this build speaks (carried in [`Hello`]).
 ///
 /// ```
-/// assert_eq!(weft_sync::PROTOCOL_VERSION, 1);
+/// assert_eq!(weft_sync::PROTOCOL_VERSION, 2);
 /// ```
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// Tag bytes of the payloads of kind 4.
 pub(crate) mod tag {
@@ -72,6 +72,13 @@ pub struct Hello {
     pub version: VersionVector,
     /// The digest of the sender's state (equal versions with different digests mean divergence).
     pub digest: Digest,
+    /// The highest change per replica that the sender holds only pending, where beyond
+    /// `version` (protocol 2; empty in a protocol-1 hello): a peer restored from an older
+    /// snapshot learns from it which of its own counters are taken.
+    pub pending: VersionVector,
+    /// The fields of a newer protocol version than this build's, kept as bytes so that the
+    /// hello encodes back as it came (empty unless `protocol` is above [`PROTOCOL_VERSION`]).
+    pub extension: Vec<u8>,
 }
 
 impl Hello {
@@ -89,7 +96,23 @@ impl Hello {
             session,
             version,
             digest,
+            pending: VersionVector::new(),
+            extension: Vec::new(),
         }
+    }
+
+    /// This hello with `pending` as the sender's pending tops.
+    ///
+    /// ```
+    /// use weft_core::{Digest, ReplicaId, VersionVector};
+    /// let pending: VersionVector = [(ReplicaId::from_u128(1), 3)].into_iter().collect();
+    /// let hello = weft_sync::Hello::new(1, VersionVector::new(), Digest(0)).with_pending(pending);
+    /// assert_eq!(hello.pending.get(ReplicaId::from_u128(1)), 3);
+    /// ```
+    #[must_use]
+    pub fn with_pending(mut self, pending: VersionVector) -> Self {
+        self.pending = pending;
+        self
     }
 }
 
@@ -310,6 +333,10 @@ impl Message {
                 write_session(out, hello.session);
                 hello.version.encode(out);
                 write_digest(out, hello.digest);
+                if hello.protocol >= 2 {
+                    hello.pending.encode(out);
+                    out.raw(&hello.extension);
+                }
             }
             Self::Changes(changes) => {
                 out.u8(tag::CHANGES);
@@ -354,12 +381,26 @@ impl Message {
     fn decode_payload(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let offset = input.position();
         match input.u8()? {
-            tag::HELLO => Ok(Self::Hello(Hello {
-                protocol: input.u8()?,
-                session: read_session(input)?,
-                version: VersionVector::decode(input)?,
-                digest: read_digest(input)?,
-            })),
+            tag::HELLO => {
+                let protocol = input.u8()?;
+                let mut hello = Hello {
+                    protocol,
+                    session: read_session(input)?,
+                    version: VersionVector::decode(input)?,
+                    digest: read_digest(input)?,
+                    pending: VersionVector::new(),
+                    extension: Vec::new(),
+                };
+                if protocol >= 2 {
+                    hello.pending = VersionVector::decode(input)?;
+                }
+                if protocol > PROTOCOL_VERSION {
+                    // Fields of a newer protocol: kept, not read (the frame bounds them).
+                    let rest = input.remaining();
+                    hello.extension = input.raw(rest)?.to_vec();
+                }
+                Ok(Self::Hello(hello))
+            }
             tag::CHANGES => Ok(Self::Changes(Changes {
                 session: read_session(input)?,
                 seq: input.varint()?,

@@ -20,7 +20,9 @@ const OLDEST_PROTOCOL: u8 = 1;
 #[non_exhaustive]
 pub struct Received {
     /// The replica's state changed: persist it (e.g. [`Log::append`](crate::Log::append)) before
-    /// the next [`generate`], so that acknowledgements only cover what is stored.
+    /// the next [`generate`], so that acknowledgements only cover what is stored. Also set when
+    /// the replica learnt that counters of its own id are taken (see `behind_on_own_changes`),
+    /// which its snapshot records.
     pub changed: bool,
     /// The message's delta waits inside the replica for changes it depends on.
     pub pending: bool,
@@ -29,8 +31,8 @@ pub struct Received {
     pub repaired: bool,
     /// This message revealed that the two replicas hold different states under one version.
     pub divergence_detected: bool,
-    /// The peer holds changes of this replica's own id that it lacks (see
-    /// [`SyncState::behind_on_own_changes`]); make no changes until they arrive.
+    /// Some peer holds changes of this replica's own id that it lacks (see
+    /// [`SyncState::behind_on_own_changes`]); its next change goes under a fresh id.
     pub behind_on_own_changes: bool,
 }
 
@@ -84,6 +86,21 @@ pub fn receive<R: Replicated>(
     replica: &mut R,
     message: Message,
 ) -> Result<Received, SyncError> {
+    let floor = replica.own_counter_floor();
+    let mut received = receive_message(state, replica, message)?;
+    if replica.own_counter_floor() > floor && received.behind_on_own_changes {
+        // The replica learnt that counters of its own id are taken: its snapshot records
+        // that, so a restart from storage does not reuse them either.
+        received.changed = true;
+    }
+    Ok(received)
+}
+
+fn receive_message<R: Replicated>(
+    state: &mut SyncState,
+    replica: &mut R,
+    message: Message,
+) -> Result<Received, SyncError> {
     match message {
         Message::Hello(hello) => state.on_hello(replica, hello),
         Message::Changes(changes) => state.on_changes(replica, changes),
@@ -95,7 +112,7 @@ pub fn receive<R: Replicated>(
                 None => Ok(Received::default()),
                 Some(bytes) => match Message::from_bytes(&bytes)? {
                     Message::Chunk(_) => Err(SyncError::NestedChunk),
-                    whole => receive(state, replica, whole),
+                    whole => receive_message(state, replica, whole),
                 },
             }
         }
@@ -117,11 +134,10 @@ impl SyncState {
     fn next_message<R: Replicated>(&mut self, replica: &R) -> Option<Message> {
         if self.hello_due {
             self.hello_due = false;
-            return Some(Message::Hello(Hello::new(
-                self.session,
-                replica.version(),
-                replica.digest(),
-            )));
+            return Some(Message::Hello(
+                Hello::new(self.session, replica.version(), replica.digest())
+                    .with_pending(replica.pending_tops()),
+            ));
         }
         if self.repair.request_due || self.repair.answer_due {
             let answer_wanted = self.repair.request_due;
@@ -229,15 +245,16 @@ impl SyncState {
         replica: &mut R,
         hello: Hello,
     ) -> Result<Received, SyncError> {
-        // A peer holding our own changes beyond ours means we restarted from an older
-        // snapshot: the replica must not reuse those counters for new changes.
-        replica.note_peer_version(&hello.version);
         if hello.protocol < OLDEST_PROTOCOL {
             return Err(SyncError::UnsupportedProtocol {
                 found: hello.protocol,
                 supported: PROTOCOL_VERSION,
             });
         }
+        // A peer holding our own changes beyond ours, applied or pending, means we restarted
+        // from an older snapshot: the replica must not reuse those counters for new changes.
+        replica.note_peer_version(&hello.version);
+        replica.note_peer_version(&hello.pending);
         let mut received = Received::default();
         if self.peer_session != Some(hello.session) {
             // A new session of the peer (or a late hello of an old one): what an earlier

@@ -182,10 +182,10 @@ impl SyncState {
             && replica.version() <= self.sent
     }
 
-    /// Whether the peer holds changes of `replica`'s own id that `replica` lacks: the replica
-    /// was restored from an older snapshot after those changes left it. Until this turns false
-    /// (the peer's answer brings them back), the replica must not make changes: they would
-    /// reuse counters that already name other changes.
+    /// Whether a peer holds changes of `replica`'s own id (applied or pending) that `replica`
+    /// lacks: the replica was restored from an older snapshot after those changes left it.
+    /// Writing meanwhile is safe: the replica's next change is made under a fresh id, so no
+    /// counter is ever reused, and the lost changes come back from any peer that has them.
     ///
     /// ```
     /// use weft_core::{GCounter, Replica, ReplicaId};
@@ -194,10 +194,7 @@ impl SyncState {
     /// ```
     #[must_use]
     pub fn behind_on_own_changes<R: Replicated>(&self, replica: &R) -> bool {
-        let me = replica.replica_id();
-        self.peer_has
-            .as_ref()
-            .is_some_and(|peer| peer.get(me) > replica.version().get(me))
+        replica.own_counter_floor() > replica.version().get(replica.replica_id())
     }
 
     /// Starts a new session over a new connection to the same peer (call it on both sides

@@ -122,6 +122,21 @@ impl<S: DotStore> Replica<S> {
         self.pending.len()
     }
 
+    /// The received deltas that wait for changes they depend on, in no particular order.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// let mut a = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// let mut b = Replica::<GCounter>::new(ReplicaId::from_u128(2));
+    /// a.update(|c| c.increment(1)); // never sent
+    /// b.apply(&a.update(|c| c.increment(1)));
+    /// assert_eq!(b.pending().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn pending(&self) -> &[Delta<S>] {
+        &self.pending
+    }
+
     /// Makes changes through `change` and returns them as one delta.
     ///
     /// ```
@@ -397,6 +412,11 @@ impl<S: DotStore> Replica<S> {
             for delta in &self.pending {
                 delta.encode_body(out);
             }
+            // What a peer told us of our own id, when the state and pending deltas do not
+            // say it already: a replica restored from this snapshot must not reuse it.
+            if self.own_floor > self.implied_own_floor() {
+                out.varint(self.own_floor);
+            }
         })
     }
 
@@ -414,12 +434,22 @@ impl<S: DotStore> Replica<S> {
         for _ in 0..count {
             pending.push(Delta::<S>::decode_body(&mut input)?);
         }
-        input.finish()?;
         let mut replica = Self::new(id);
         replica.apply_owned(state);
         for delta in pending {
             replica.apply_owned(delta);
         }
+        if !input.is_at_end() {
+            let offset = input.position();
+            let floor = input.varint()?;
+            // Written only when above what the rest implies, so that saving again gives back
+            // the same bytes.
+            if floor <= replica.implied_own_floor() || floor > crate::MAX_COUNTER {
+                return Err(input.invalid("own counter floor", floor, offset));
+            }
+            replica.own_floor = floor;
+        }
+        input.finish()?;
         Ok(replica)
     }
 
@@ -444,6 +474,73 @@ impl<S: DotStore> Replica<S> {
     /// restored from an older snapshot thereby learns that counters above its own are taken.
     pub fn note_peer_version(&mut self, version: &VersionVector) {
         self.own_floor = self.own_floor.max(version.get(self.id()));
+    }
+
+    /// The highest counter of each replica that this replica holds only in pending deltas
+    /// (changes it has received but cannot apply yet), for the replicas where that is beyond
+    /// its [`version`](Replica::version). A hello carries it, so that a peer restored from an
+    /// older snapshot learns of its own changes that this replica holds in any form.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// let mut a = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// let mut b = Replica::<GCounter>::new(ReplicaId::from_u128(2));
+    /// a.update(|c| c.increment(1)); // lost in transit
+    /// let second = a.update(|c| c.increment(1));
+    /// b.apply(&second); // waits for the first
+    /// assert_eq!(b.version().get(a.id()), 0);
+    /// assert_eq!(b.pending_tops().get(a.id()), 2);
+    /// ```
+    #[must_use]
+    pub fn pending_tops(&self) -> VersionVector {
+        let mut tops = Clock::default();
+        for delta in &self.pending {
+            for (replica, counter) in delta.context.clock().iter() {
+                tops.raise(replica, counter);
+            }
+            for (replica, _, last) in delta.context.cloud() {
+                tops.raise(replica, last);
+            }
+        }
+        let mut beyond = Clock::default();
+        for (replica, counter) in tops.iter() {
+            if counter > self.context.clock().get(replica) {
+                beyond.set(replica, counter);
+            }
+        }
+        VersionVector::from_clock(&beyond, &self.table)
+    }
+
+    /// The highest counter of this replica's own id that this replica or a peer is known to
+    /// hold. Above the replica's own changes, it means the replica was restored from an older
+    /// snapshot, and its next change is made under a fresh id.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId, VersionVector};
+    /// let id = ReplicaId::from_u128(1);
+    /// let mut counter = Replica::<GCounter>::new(id);
+    /// counter.note_peer_version(&[(id, 4)].into_iter().collect::<VersionVector>());
+    /// assert_eq!(counter.own_counter_floor(), 4);
+    /// ```
+    #[must_use]
+    pub fn own_counter_floor(&self) -> u64 {
+        self.own_floor
+    }
+
+    /// The own-id floor that the state and the pending deltas imply by themselves.
+    fn implied_own_floor(&self) -> u64 {
+        self.pending
+            .iter()
+            .flat_map(|delta| {
+                let clock = delta.context.clock().get(self.me);
+                delta
+                    .context
+                    .cloud()
+                    .filter(|(replica, _, _)| *replica == self.me)
+                    .map(|(_, _, last)| last)
+                    .chain([clock])
+            })
+            .fold(self.context.top(self.me), u64::max)
     }
 
     /// Whether some peer holds changes of this replica's id that this replica lacks (it was

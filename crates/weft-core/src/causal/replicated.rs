@@ -49,10 +49,18 @@ pub trait Replicated {
     /// How many received deltas wait for their predecessors.
     fn pending_len(&self) -> usize;
 
-    /// Learns a peer's version: if the peer holds changes of this replica's own id that this
-    /// replica lacks (it restarted from an older snapshot), its next change must not reuse
-    /// their counters (see [`Replica::note_peer_version`]). The default does nothing.
-    fn note_peer_version(&mut self, _version: &VersionVector) {}
+    /// The highest counter per replica held only in pending deltas, where beyond the version
+    /// (see [`Replica::pending_tops`]).
+    fn pending_tops(&self) -> VersionVector;
+
+    /// Learns what a peer holds (its version, or its pending tops): if the peer holds changes
+    /// of this replica's own id that this replica lacks (it restarted from an older snapshot),
+    /// its next change must not reuse their counters (see [`Replica::note_peer_version`]).
+    fn note_peer_version(&mut self, version: &VersionVector);
+
+    /// The highest counter of this replica's own id known to be held anywhere (see
+    /// [`Replica::own_counter_floor`]).
+    fn own_counter_floor(&self) -> u64;
 
     /// The whole replica as a snapshot.
     fn save(&self) -> Vec<u8>;
@@ -98,8 +106,16 @@ impl<S: DotStore> Replicated for Replica<S> {
         Replica::pending_len(self)
     }
 
+    fn pending_tops(&self) -> VersionVector {
+        Replica::pending_tops(self)
+    }
+
     fn note_peer_version(&mut self, version: &VersionVector) {
         Replica::note_peer_version(self, version);
+    }
+
+    fn own_counter_floor(&self) -> u64 {
+        Replica::own_counter_floor(self)
     }
 
     fn save(&self) -> Vec<u8> {

@@ -1,6 +1,6 @@
 //! `Log`: a replica stored as a snapshot followed by deltas.
 
-use weft_core::{Replicated, VersionVector};
+use weft_core::{ReplicaId, Replicated, VersionVector};
 
 use crate::persistence::error::LogError;
 use crate::persistence::record::{self, HEADER, Kind, Read};
@@ -38,6 +38,10 @@ pub struct Log<S> {
     logged: VersionVector,
     snapshot_bytes: u64,
     delta_bytes: u64,
+    /// The replica id and own counter floor that a replica opened from the log would have:
+    /// when the replica's differ (it renewed its id, or learnt that counters of its own id
+    /// are taken), the next append writes a snapshot, so a restart never reuses a counter.
+    stored_identity: (ReplicaId, u64),
 }
 
 /// A log opened by [`Log::open`], with the replica it restored.
@@ -86,6 +90,7 @@ impl<S: Storage> Log<S> {
             logged: VersionVector::new(),
             snapshot_bytes: 0,
             delta_bytes: 0,
+            stored_identity: identity(replica),
         };
         log.compact(replica)?;
         Ok(log)
@@ -148,6 +153,7 @@ impl<S: Storage> Log<S> {
             logged: replica.version(),
             snapshot_bytes: (snapshot.len() + record::OVERHEAD) as u64,
             delta_bytes,
+            stored_identity: identity(&replica),
         };
         Ok(Opened {
             log,
@@ -197,7 +203,10 @@ impl<S: Storage> Log<S> {
     /// whether anything was appended. The record is durable when this returns `Ok`.
     ///
     /// Changes that do not advance the version (a divergence repair) are not deltas: store
-    /// them with [`Log::compact`].
+    /// them with [`Log::compact`]. When the replica's identity changed (it continues under a
+    /// fresh id, or learnt that counters of its own id are taken: it was restored from an
+    /// older snapshot), this writes a snapshot instead, so a restart from the log never
+    /// reuses a counter.
     ///
     /// # Errors
     /// [`LogError::Io`] if the storage fails (the log cuts off what was partly written before
@@ -213,6 +222,10 @@ impl<S: Storage> Log<S> {
     /// # Ok::<(), weft_sync::LogError>(())
     /// ```
     pub fn append<R: Replicated>(&mut self, replica: &R) -> Result<bool, LogError> {
+        if self.identity_changed(replica) {
+            self.compact(replica)?;
+            return Ok(true);
+        }
         let version = replica.version();
         if version <= self.logged {
             return Ok(false);
@@ -269,7 +282,15 @@ impl<S: Storage> Log<S> {
         self.logged = replica.version();
         self.snapshot_bytes = record.len() as u64;
         self.delta_bytes = 0;
+        self.stored_identity = identity(replica);
         Ok(())
+    }
+
+    /// Whether the replica's id, or a floor above its own changes, is not what the log says.
+    fn identity_changed<R: Replicated>(&self, replica: &R) -> bool {
+        let (id, floor) = identity(replica);
+        let (stored_id, stored_floor) = self.stored_identity;
+        id != stored_id || (floor > stored_floor && floor > replica.version().get(id))
     }
 
     /// Whether compacting would pay: the deltas since the snapshot take more bytes than the
@@ -372,6 +393,11 @@ impl<S: Storage> Log<S> {
 }
 
 /// Checks the header at the start of `bytes`.
+/// The replica's id and own counter floor.
+fn identity<R: Replicated>(replica: &R) -> (ReplicaId, u64) {
+    (replica.replica_id(), replica.own_counter_floor())
+}
+
 fn check_header(bytes: &[u8]) -> Result<(), LogError> {
     let magic = &HEADER[..4];
     if bytes.len() < HEADER.len() {

@@ -332,8 +332,16 @@ impl Replicated for Doc {
         Doc::pending_len(self)
     }
 
+    fn pending_tops(&self) -> VersionVector {
+        self.replica.pending_tops()
+    }
+
     fn note_peer_version(&mut self, version: &VersionVector) {
         self.replica.note_peer_version(version);
+    }
+
+    fn own_counter_floor(&self) -> u64 {
+        self.replica.own_counter_floor()
     }
 
     fn save(&self) -> Vec<u8> {
