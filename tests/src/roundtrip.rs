@@ -59,6 +59,13 @@ pub fn delta<S: DotStore>(bytes: &[u8], partner: &Replica<S>) -> bool {
     let mut back = merged.clone();
     back.apply(&other.delta_since(&merged.version()));
     lives(&back);
+    // A repair merges a delta by another path (no causal wait for a complete state).
+    let mut repaired = partner.clone();
+    repaired.repair(&delta);
+    lives(&repaired);
+    let mut fresh = Replica::<S>::new(ReplicaId::from_u128(RECEIVER + 2));
+    fresh.repair(&delta);
+    lives(&fresh);
     true
 }
 

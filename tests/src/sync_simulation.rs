@@ -13,9 +13,10 @@
 use std::fmt;
 
 use quickcheck::{Arbitrary, Gen};
+use weft::codec::DotWriter;
 use weft::codec::frame::{self, Kind};
 use weft::store::DotStore;
-use weft::{Doc, Object, Replica, ReplicaId, Replicated};
+use weft::{Doc, Object, Replica, ReplicaId, ReplicaIndex, Replicated};
 use weft_sync::{Log, MemoryStorage, Message, Storage, SyncConfig, SyncState, generate, receive};
 
 use crate::random::SplitMix64;
@@ -38,9 +39,21 @@ pub trait SimReplica: Replicated + Sized {
     fn pending_deltas(&self) -> Vec<Vec<u8>>;
 }
 
-/// A delta of `S` that claims change `counter` of `author` and carries nothing: every store
-/// encodes empty as a zero count.
-fn forged_claim<S: DotStore>(author: ReplicaId, counter: u64) -> Vec<u8> {
+/// A delta of `S` that claims change `counter` of `author` and carries nothing (an empty
+/// store): what a replica that lost a change but kept its version sends.
+pub fn forged_claim<S: DotStore>(author: ReplicaId, counter: u64) -> Vec<u8> {
+    forged::<S>(author, counter - 1, 1)
+}
+
+/// A delta of `S` that claims changes `1..=changes` of `author` and carries nothing: a cheap
+/// way to a replica whose counters are high.
+pub fn forged_history<S: DotStore>(author: ReplicaId, changes: u64) -> Vec<u8> {
+    forged::<S>(author, 0, changes)
+}
+
+/// A delta of `S` whose context holds `advance` changes of `author` after `since`, with an
+/// empty store.
+fn forged<S: DotStore>(author: ReplicaId, since: u64, advance: u64) -> Vec<u8> {
     frame::seal(Kind::Delta, |out| {
         S::write_schema(out);
         out.varint(1);
@@ -48,9 +61,11 @@ fn forged_claim<S: DotStore>(author: ReplicaId, counter: u64) -> Vec<u8> {
         out.u8(0); // an exact context
         out.varint(1);
         out.varint(0); // the author
-        out.varint(counter - 1);
-        out.varint(1);
-        out.varint(0); // an empty store
+        out.varint(since);
+        out.varint(advance);
+        let (mut store, _) = DotWriter::new(&[author], std::iter::once(ReplicaIndex(0)));
+        S::default().encode(&mut store);
+        out.raw(store.finish().as_bytes());
     })
 }
 

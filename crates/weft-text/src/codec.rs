@@ -72,7 +72,7 @@ pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
     for span in &spans {
         let slot = slot_of(span.replica);
         let step = span.counter as i64 - previous_end[slot as usize] as i64;
-        body.varint(zigzag(step).wrapping_mul(width).wrapping_add(slot));
+        body.wide_varint(u128::from(zigzag(step)) * u128::from(width) + u128::from(slot));
         previous_end[slot as usize] = span.end();
     }
     for leaf in sequence.tree.leaves_in_order() {
@@ -195,10 +195,11 @@ impl RunColumns {
     ) {
         let counter = run.counter();
         self.gaps.varint(counter.saturating_sub(previous));
+        // Words are wide: with counters up to 2^53 and more than 1,024 replicas they pass
+        // 64 bits.
         let dot_word = |dot: &Dot, base: u64| {
-            zigzag(base as i64 - dot.counter as i64)
-                .wrapping_mul(width)
-                .wrapping_add(slot_of(dot.replica))
+            u128::from(zigzag(base as i64 - dot.counter as i64)) * u128::from(width)
+                + u128::from(slot_of(dot.replica))
         };
         match run {
             Run::Insert {
@@ -219,7 +220,7 @@ impl RunColumns {
                     if *dot == NO_DOT {
                         column.varint(0);
                     } else {
-                        column.varint(dot_word(dot, base).wrapping_add(1));
+                        column.wide_varint(dot_word(dot, base) + 1);
                     }
                 }
             }
@@ -239,7 +240,8 @@ impl RunColumns {
                 } else {
                     (from_previous << 1) | 1
                 };
-                self.targets.varint((word << 1) | u64::from(*backward));
+                self.targets
+                    .wide_varint((word << 1) | u128::from(*backward));
                 self.last_target = last_target(*target, *len, *backward);
             }
         }
@@ -369,23 +371,28 @@ fn read_body<C: Content>(
     }
     let mut spans = Vec::with_capacity(span_count);
     let mut previous_end = vec![0u64; slots.len()];
-    let mut visible = 0usize;
+    // Counted in 64 bits: on a 32-bit target a `usize` could wrap.
+    let mut visible = 0u64;
     for (len, deleted) in shapes {
         if width == 0 {
             return Err(body.malformed("spans without replicas"));
         }
-        let word = body.varint()?;
-        let slot = word % width;
+        let word = body.wide_varint()?;
+        let wide = u128::from(width);
+        // The remainder is below the width, which fits 64 bits.
+        let slot = (word % wide) as u64;
         let replica = replica_of(body, slot)?;
+        let step =
+            u64::try_from(word / wide).map_err(|_| body.malformed("span counter out of range"))?;
         let counter = previous_end[slot as usize]
-            .checked_add_signed(unzigzag(word / width))
+            .checked_add_signed(unzigzag(step))
             .filter(|counter| {
                 (1..=MAX_COUNTER).contains(counter) && *counter + u64::from(len) - 1 <= MAX_COUNTER
             })
             .ok_or_else(|| body.malformed("span counter out of range"))?;
         let span = Span::new(Dot::new(replica, counter), len, deleted);
         previous_end[slot as usize] = span.end();
-        visible += span.visible() as usize;
+        visible += u64::from(span.visible());
         spans.push(span);
     }
     let grouped = check_disjoint(&spans, body)?;
@@ -433,7 +440,7 @@ fn read_body<C: Content>(
     }
     let mut readers = RunReaders::new(body)?;
     let mut loose_runs = Vec::with_capacity(loose_count);
-    let mut loose_visible = 0usize;
+    let mut loose_visible = 0u64;
     for (replica, ranges) in loose_headers {
         let run = read_run(&mut readers, 0, slots)?;
         let mut gone = Vec::with_capacity(ranges.len());
@@ -452,13 +459,16 @@ fn read_body<C: Content>(
             Run::Delete { .. } if gone.is_empty() => 0,
             Run::Delete { .. } => return Err(body.malformed("a deletion with deleted ranges")),
         };
-        loose_visible += shown as usize;
+        loose_visible += shown;
         loose_runs.push((replica, run, gone, shown as usize));
     }
     readers.finish()?;
     check_runs_disjoint(&history, &loose_runs, body)?;
-    let content = C::read_column(text, visible + loose_visible)?;
-    let (in_tree, mut rest) = C::split_slice(content.as_slice(), visible);
+    let total = usize::try_from(visible + loose_visible)
+        .map_err(|_| text.malformed("more visible elements than this platform can hold"))?;
+    let content = C::read_column(text, total)?;
+    // At most `total`, which fits.
+    let (in_tree, mut rest) = C::split_slice(content.as_slice(), visible as usize);
     let mut sequence = Sequence {
         tree: Tree::from_spans(spans, in_tree),
         history,
@@ -625,18 +635,21 @@ fn check_runs_disjoint(
 
 fn read_dot(
     body: &Decoder<'_>,
-    word: u64,
+    word: u128,
     counter: u64,
     slots: &[ReplicaIndex],
 ) -> Result<Dot, DecodeError> {
-    let width = slots.len() as u64;
+    let width = slots.len() as u128;
     if width == 0 {
         return Err(body.malformed("a dot without replicas"));
     }
+    // The remainder is below the number of slots, which fits `usize`.
     let replica = *slots
         .get((word % width) as usize)
         .ok_or_else(|| body.malformed("replica slot outside the sequence's list"))?;
-    let step = unzigzag(word / width);
+    let step = unzigzag(
+        u64::try_from(word / width).map_err(|_| body.malformed("dot counter out of range"))?,
+    );
     let target = counter
         .checked_add_signed(-step)
         .filter(|target| (1..=MAX_COUNTER).contains(target))
@@ -659,7 +672,7 @@ fn read_run(
         .filter(|len| *len > 0 && counter + u64::from(*len) - 1 <= MAX_COUNTER)
         .ok_or_else(|| readers.shapes.malformed("run length out of range"))?;
     if word & 1 == 0 {
-        let word = readers.lefts.varint()?;
+        let word = readers.lefts.wide_varint()?;
         let left = if word > 0 {
             read_dot(&readers.lefts, word - 1, counter, slots)?
         } else {
@@ -670,7 +683,7 @@ fn read_run(
         } else {
             left.counter
         };
-        let word = readers.rights.varint()?;
+        let word = readers.rights.wide_varint()?;
         let right = if word > 0 {
             read_dot(&readers.rights, word - 1, right_base, slots)?
         } else {
@@ -683,7 +696,7 @@ fn read_run(
             right,
         })
     } else {
-        let word = readers.targets.varint()?;
+        let word = readers.targets.wide_varint()?;
         let backward = word & 1 == 1;
         let base = if word & 2 == 0 {
             counter

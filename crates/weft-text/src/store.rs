@@ -63,19 +63,15 @@ macro_rules! sequence_dot_store {
                 path: &mut Vec<u8>,
                 out: &mut weft_core::DigestBuilder,
             ) {
-                // The default's atoms (one per dot held), built in one reused buffer.
-                let mut atom = Vec::with_capacity(path.len() + 32);
+                // One atom per dot held, added a run at a time (a run's cost does not grow
+                // with its length, and runs split differently digest the same).
+                let mut prefix = Vec::with_capacity(path.len() + 24);
                 self.0.visit_ranges(&mut |replica, first, last| {
-                    for counter in first..=last {
-                        atom.clear();
-                        atom.extend_from_slice(path);
-                        weft_core::store::push_dot(
-                            &mut atom,
-                            names,
-                            weft_core::Dot::new(replica, counter),
-                        );
-                        out.add(&atom);
-                    }
+                    prefix.clear();
+                    prefix.extend_from_slice(path);
+                    prefix.extend_from_slice(b"run");
+                    prefix.extend_from_slice(&names[replica.as_usize()].to_bytes());
+                    out.add_counter_range(&prefix, first, last);
                 });
             }
 

@@ -346,9 +346,17 @@ impl<S: DotStore> Replica<S> {
     /// corrupted part of its state). Entries are merged by [`DotStore::repair_join`]: nothing
     /// live on either side is dropped unless the other shows a later change of that entry, so
     /// two replicas that repair from each other end with the same state and digest.
+    ///
+    /// A complete state depends on nothing. A delta that depends on changes this replica lacks
+    /// is not a complete state: it is applied as any delta is (kept pending until they come),
+    /// so that nothing it names is left outside this replica's context.
     pub fn repair(&mut self, complete: &Delta<S>) {
         let mut delta = complete.clone();
         let map = self.table.translate_from(&delta.replicas);
+        if !self.context.clock().dominates(&delta.since.remap(&map)) {
+            self.apply_translated(delta, &map);
+            return;
+        }
         delta.since = delta.since.remap(&map);
         delta.context = delta.context.remap(&map);
         delta.store.remap(&map);
@@ -430,7 +438,7 @@ impl<S: DotStore> Replica<S> {
         let id = ReplicaId::decode(&mut input)?;
         let state = Delta::<S>::decode_body(&mut input)?;
         let count = input.length(2)?;
-        let mut pending = Vec::with_capacity(count);
+        let mut pending = Vec::with_capacity(crate::codec::reservation::<Delta<S>>(count));
         for _ in 0..count {
             pending.push(Delta::<S>::decode_body(&mut input)?);
         }

@@ -132,6 +132,28 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// A varint of up to 128 bits (see [`Encoder::wide_varint`](crate::codec::Encoder::wide_varint)).
+    ///
+    /// ```
+    /// let mut input = weft_core::codec::Decoder::new(&[0xac, 0x02]);
+    /// assert_eq!(input.wide_varint().unwrap(), 300);
+    /// ```
+    ///
+    /// # Errors
+    /// [`DecodeError::UnexpectedEnd`], or [`DecodeError::VarintOverflow`] past 128 bits.
+    pub fn wide_varint(&mut self) -> Result<u128, DecodeError> {
+        match varint::read_wide(&self.bytes[self.position..]) {
+            Ok((value, used)) => {
+                self.position += used;
+                Ok(value)
+            }
+            Err(None) => Err(self.end(1)),
+            Err(Some(())) => Err(DecodeError::VarintOverflow {
+                offset: self.position,
+            }),
+        }
+    }
+
     /// A varint that must fit 32 bits.
     ///
     /// # Errors
@@ -251,4 +273,19 @@ impl<'a> Decoder<'a> {
             needed,
         }
     }
+}
+
+/// How many items of `T` to reserve for `count` items announced by a length prefix. The
+/// prefix is already bounded by the bytes present ([`Decoder::length`]), but an item can
+/// take far more memory than its encoding (a pending delta, a map slot), so the reservation
+/// is also capped at 1 MiB; the vector grows past it only as items actually decode.
+///
+/// ```
+/// assert_eq!(weft_core::codec::reservation::<u8>(10), 10);
+/// assert_eq!(weft_core::codec::reservation::<[u8; 1024]>(1 << 20), 1024);
+/// ```
+#[must_use]
+pub fn reservation<T>(count: usize) -> usize {
+    const BYTES: usize = 1 << 20;
+    count.min(BYTES / std::mem::size_of::<T>().max(1))
 }

@@ -66,6 +66,18 @@ impl Encoder {
         varint::write(&mut self.bytes, value);
     }
 
+    /// A varint of up to 128 bits: the same bytes as [`Encoder::varint`] for a value that
+    /// fits 64 bits (a dot's word, which can exceed them in a message with many replicas).
+    ///
+    /// ```
+    /// let mut out = weft_core::codec::Encoder::new();
+    /// out.wide_varint(300);
+    /// assert_eq!(out.into_bytes(), [0xac, 0x02]);
+    /// ```
+    pub fn wide_varint(&mut self, value: u128) {
+        varint::write_wide(&mut self.bytes, value);
+    }
+
     /// A signed integer as a zigzag varint (small magnitudes take one byte).
     pub fn signed(&mut self, value: i64) {
         varint::write(&mut self.bytes, varint::zigzag(value));

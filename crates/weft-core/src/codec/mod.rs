@@ -12,7 +12,7 @@ mod replicas;
 mod varint;
 
 pub use checksum::crc32;
-pub use decoder::{Decoder, MAX_DEPTH};
+pub use decoder::{Decoder, MAX_DEPTH, reservation};
 pub use encoder::Encoder;
 pub use replicas::{DotReader, DotWriter};
 

@@ -152,7 +152,7 @@ impl<T: Encode> Encode for Vec<T> {
 impl<T: Decode> Decode for Vec<T> {
     fn decode(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let count = input.length(T::MIN_ENCODED_LEN)?;
-        let mut items = Vec::with_capacity(count);
+        let mut items = Vec::with_capacity(super::reservation::<T>(count));
         for _ in 0..count {
             items.push(input.nested(T::decode)?);
         }

@@ -99,8 +99,10 @@ impl DotWriter {
         let previous = &mut self.previous[wire as usize];
         let step = varint::zigzag(dot.counter.wrapping_sub(*previous) as i64);
         *previous = dot.counter;
+        // Wide: with counters up to 2^53 and more than 1,024 replicas the word passes 64 bits
+        // (a narrower word would wrap and decode as another dot).
         self.out
-            .varint(step.wrapping_mul(self.width).wrapping_add(u64::from(wire)));
+            .wide_varint(u128::from(step) * u128::from(self.width) + u128::from(wire));
     }
 
     /// Writes a counter of `replica` relative to the last one written for it, without the
@@ -228,17 +230,20 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
     /// that overflows, or a varint error.
     pub fn dot(&mut self) -> Result<Dot, DecodeError> {
         let offset = self.input.position();
-        let value = self.input.varint()?;
-        let width = self.table.len() as u64;
+        let value = self.input.wide_varint()?;
+        let width = self.table.len() as u128;
         if width == 0 {
             return Err(DecodeError::UnknownReplica {
                 offset,
-                index: value,
+                index: u64::try_from(value).unwrap_or(u64::MAX),
                 table_len: 0,
             });
         }
-        let replica = self.check(value % width, offset)?;
-        let counter = self.step(replica, value / width)?;
+        // The remainder is below the table's length, which fits 64 bits.
+        let replica = self.check((value % width) as u64, offset)?;
+        let step = u64::try_from(value / width)
+            .map_err(|_| self.input.malformed("dot counter out of range"))?;
+        let counter = self.step(replica, step)?;
         Ok(Dot::new(replica, counter))
     }
 

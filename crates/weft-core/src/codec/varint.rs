@@ -32,6 +32,36 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(u64, usize), Option<()>> {
     }
 }
 
+/// Appends `value` as an unsigned LEB128 varint of up to 128 bits (19 bytes). A value that
+/// fits 64 bits is written exactly as [`write`] writes it.
+pub(crate) fn write_wide(out: &mut Vec<u8>, mut value: u128) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Reads a varint written by [`write_wide`]; errors as [`read`], overflowing past 128 bits.
+pub(crate) fn read_wide(bytes: &[u8]) -> Result<(u128, usize), Option<()>> {
+    let mut value: u128 = 0;
+    for (position, byte) in bytes.iter().enumerate() {
+        let payload = u128::from(byte & 0x7f);
+        if position == 18 && (*byte > 3) {
+            return Err(Some(()));
+        }
+        value |= payload << (7 * position);
+        if byte & 0x80 == 0 {
+            return Ok((value, position + 1));
+        }
+    }
+    if bytes.len() >= 19 {
+        Err(Some(()))
+    } else {
+        Err(None)
+    }
+}
+
 /// Maps signed to unsigned so that small magnitudes stay small: 0, -1, 1, -2 → 0, 1, 2, 3.
 pub(crate) fn zigzag(value: i64) -> u64 {
     ((value << 1) ^ (value >> 63)) as u64
@@ -64,6 +94,24 @@ mod tests {
             assert_eq!(out, bytes);
             assert_eq!(read(bytes), Ok((value, bytes.len())));
         }
+    }
+
+    #[test]
+    fn wide_varints_extend_the_narrow_ones() {
+        for value in [0u64, 127, 128, 300, u64::MAX] {
+            let (mut narrow, mut wide) = (Vec::new(), Vec::new());
+            write(&mut narrow, value);
+            write_wide(&mut wide, u128::from(value));
+            assert_eq!(narrow, wide);
+        }
+        let mut out = Vec::new();
+        write_wide(&mut out, u128::MAX);
+        assert_eq!(out.len(), 19);
+        assert_eq!(read_wide(&out), Ok((u128::MAX, 19)));
+        assert_eq!(read_wide(&out[..18]), Err(None));
+        let mut over = out.clone();
+        over[18] = 4;
+        assert_eq!(read_wide(&over), Err(Some(())));
     }
 
     #[test]

@@ -302,6 +302,10 @@ impl DotStore for DotSet {
         self.0.visit_dots(visit);
     }
 
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
+        self.0.visit_dot_ranges(visit);
+    }
+
     fn content_eq(&self, other: &Self) -> bool {
         self.0 == other.0
     }

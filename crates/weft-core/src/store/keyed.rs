@@ -551,7 +551,9 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError> {
         let count = input.length(K::MIN_ENCODED_LEN + 2)?;
         let mut keyed = Self::unindexed();
-        keyed.slots.reserve(count);
+        keyed
+            .slots
+            .reserve(crate::codec::reservation::<(K, Slot<V>)>(count));
         for _ in 0..count {
             let key = input.nested(K::decode)?;
             let header_offset = input.position();

@@ -56,6 +56,10 @@ macro_rules! delegate_dot_store {
             self.0.visit_dots(visit);
         }
 
+        fn visit_dot_ranges(&self, visit: &mut dyn FnMut($crate::ReplicaIndex, u64, u64)) {
+            self.0.visit_dot_ranges(visit);
+        }
+
         fn max_lamport(&self) -> u64 {
             self.0.max_lamport()
         }

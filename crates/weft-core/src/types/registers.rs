@@ -141,6 +141,10 @@ impl<T: Value> DotStore for LwwRegister<T> {
         self.0.visit_dots(visit);
     }
 
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
+        self.0.visit_dot_ranges(visit);
+    }
+
     fn max_lamport(&self) -> u64 {
         self.0
             .values()

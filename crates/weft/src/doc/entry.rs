@@ -324,6 +324,14 @@ impl DotStore for Entry {
         });
     }
 
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
+        self.kind.visit_dot_ranges(visit);
+        self.value.visit_dot_ranges(visit);
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            part.visit_dot_ranges(visit)
+        });
+    }
+
     fn max_lamport(&self) -> u64 {
         let mut highest = self.kind.max_lamport().max(self.value.max_lamport());
         each_part!(ref self, |part| if let Some(part) = part.as_deref() {

@@ -305,6 +305,11 @@ impl DotStore for ListContainer {
         self.children.visit_dots(visit);
     }
 
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
+        self.order.visit_dot_ranges(visit);
+        self.children.visit_dot_ranges(visit);
+    }
+
     fn max_lamport(&self) -> u64 {
         self.order.max_lamport().max(self.children.max_lamport())
     }

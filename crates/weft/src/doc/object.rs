@@ -267,6 +267,10 @@ impl DotStore for Object {
         self.0.visit_dots(visit);
     }
 
+    fn visit_dot_ranges(&self, visit: &mut dyn FnMut(weft_core::ReplicaIndex, u64, u64)) {
+        self.0.visit_dot_ranges(visit);
+    }
+
     fn max_lamport(&self) -> u64 {
         self.0.max_lamport()
     }
