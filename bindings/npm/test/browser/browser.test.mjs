@@ -108,8 +108,32 @@ test("a reloaded page finds its edits in IndexedDB (incremental updates, then co
   const expected = JSON.parse(before.json);
   expected.draft = "> " + expected.draft;
   assert.deepEqual(JSON.parse(afterReload.json), expected);
-  assert.notEqual(afterReload.id, before.id, "each load is a new replica");
+  assert.equal(afterReload.id, before.id, "a reload continues the same replica");
   await page.close();
+});
+
+test("two tabs open at once never share a replica id, and reuse theirs next time", async () => {
+  const open = async (page) =>
+    page.evaluate(async () => {
+      window.store = await window.weft.IndexedDbPersistence.open("tabs");
+      window.store.doc.getList("seen").push(window.store.doc.replicaId);
+      await window.store.flush();
+      return window.store.doc.replicaId;
+    });
+  const [one, two] = [await openPage(), await openPage()];
+  const first = await open(one);
+  const second = await open(two);
+  assert.notEqual(first, second, "a live tab's id is not handed to another");
+  await one.close();
+  await two.evaluate(() => window.store.close());
+  // Both ids are free again: a new tab takes one of them rather than a third.
+  const three = await openPage();
+  const third = await open(three);
+  assert.ok([first, second].includes(third), `${third} is one of ${first}, ${second}`);
+  const seen = await three.evaluate(() => window.store.doc.toJSON().seen);
+  assert.deepEqual(new Set(seen), new Set([first, second, third]));
+  await two.close();
+  await three.close();
 });
 
 test("a page that edited offline converges when it reconnects (WebSocket, backoff, resume)", { timeout: 60_000 }, async () => {
