@@ -4,7 +4,7 @@
 //! hostile messages.
 
 use quickcheck::{Gen, QuickCheck};
-use weft::codec::frame;
+use weft::internals::codec::frame;
 use weft::{AddWinsSet, PNCounter, Replica, ReplicaId, Replicated, VersionVector};
 use weft_sync::{Changes, Chunk, Hello, Message, SyncConfig, SyncError, SyncState, receive};
 use weft_tests::sync_pair::{Fate, Pair, Sent, side_id};
