@@ -1,7 +1,8 @@
 // The cost of a keystroke with one observer on the text, against Yjs' `observe` and Loro's
 // `subscribe` in the same run: a text of N characters, then K single-character insertions at
 // random places (seeded; each its own transaction, as typing is), with one listener that reads
-// each event's delta (what an editor binding does), and without a listener.
+// each event's delta (what an editor binding does), and without a listener. One warm-up run per
+// library is not reported.
 //
 //   node bench/events.mjs [keystrokes]   (from bindings/npm, after the build)
 import { performance } from "node:perf_hooks";
@@ -105,6 +106,7 @@ async function measure(make, size, listening) {
 const rows = [];
 for (const [name, load] of Object.entries(libraries)) {
   const make = await load();
+  await measure(make, SIZES[0], true); // warm-up, not reported
   for (const size of SIZES) {
     const quiet = await measure(make, size, false);
     const observed = await measure(make, size, true);
