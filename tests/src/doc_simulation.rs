@@ -10,8 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use weft::prelude::*;
-use weft::{Doc, Kind, Node, Object, ReplicaId, Scope, Value};
+use weft::{Doc, Kind, MapScope, Node, ReplicaId, Value};
 
 use crate::doc_model::{Chooser, Effect, Event, Model, Path, Segment, Shape, node_at, shape_of};
 use crate::random::SplitMix64;
@@ -203,7 +202,10 @@ impl Run {
         };
         let doc = &mut self.replicas[writer].doc;
         let version = doc.version();
-        let (present, delta) = doc.transact(|root| run_at(root, &path, &action));
+        let weft::Transacted {
+            result: present,
+            delta,
+        } = doc.transact(|root| run_at(root, &path, &action));
         assert_eq!(
             present,
             shape.is_some() || !matches!(action, Action::Remove),
@@ -568,62 +570,62 @@ enum Action {
 /// Walks `path` from the map `scope` (through nested maps and list elements) and performs
 /// `action` on the entry at its end. Returns whether a removal found the name present (true
 /// for other actions).
-fn run_at(scope: &mut Scope<'_, Object>, path: &[Segment], action: &Action) -> bool {
+fn run_at(scope: &mut MapScope<'_>, path: &[Segment], action: &Action) -> bool {
     let Some((Segment::Key(name), rest)) = path.split_first() else {
         panic!("a path goes from a map to a name");
     };
     match rest.first() {
         None => perform(scope, name, action),
-        Some(Segment::Key(_)) => scope.map(name, |map| run_at(map, rest, action)),
-        Some(Segment::Element(id)) => scope.list(name, |list| {
+        Some(Segment::Key(_)) => run_at(&mut scope.map(name), rest, action),
+        Some(Segment::Element(id)) => {
+            let mut list = scope.list(name);
             let index = list
                 .current()
-                .iter()
+                .into_iter()
+                .flat_map(weft::ListContainer::iter)
                 .position(|element| match element {
                     weft::Element::Container(_, Some(entry)) => {
-                        entry.map().and_then(|map| map.value("id")) == Some(&Value::Int(*id))
+                        entry.as_map().and_then(|map| map.get_value("id")) == Some(&Value::Int(*id))
                     }
                     _ => false,
                 })
                 .expect("the model only walks into elements the replica shows");
-            list.entry_at(index, |entry| {
-                entry.map(|map| run_at(map, &rest[1..], action))
-            })
-            .expect("the element is a container")
-        }),
+            let mut element = list.map_at(index).expect("the element is a map");
+            run_at(&mut element, &rest[1..], action)
+        }
     }
 }
 
-fn perform(scope: &mut Scope<'_, Object>, name: &str, action: &Action) -> bool {
+fn perform(scope: &mut MapScope<'_>, name: &str, action: &Action) -> bool {
     match action {
-        Action::Put(value) => scope.set(name, *value),
-        Action::Remove => return scope.remove(name),
-        Action::TextInsert(at, chars) => scope.text(name, |text| {
-            text.insert(*at, chars).expect("in range");
-        }),
-        Action::TextDelete(start, end) => scope.text(name, |text| {
-            text.delete(*start..*end).expect("in range");
-        }),
-        Action::ListInsert(at, ids) => scope.list(name, |list| {
-            for (offset, id) in ids.iter().enumerate() {
-                list.insert(at + offset, *id).expect("in range");
-            }
-        }),
-        Action::ListInsertMap(at, id) => scope.list(name, |list| {
-            list.insert_entry(*at, |entry| entry.map(|map| map.set("id", *id)))
-                .expect("in range");
-        }),
-        Action::ListDelete(start, end) => scope.list(name, |list| {
-            list.delete(*start..*end).expect("in range");
-        }),
-        Action::Count(amount) => scope.counter(name, |counter| counter.increment(*amount)),
-        Action::SetAdd(element) => {
-            scope.set_of(name, |set| set.insert(Value::Int(*element)));
+        Action::Put(value) => scope.put(name, *value),
+        Action::Remove => return scope.delete(name),
+        Action::TextInsert(at, chars) => {
+            scope.text(name).insert(*at, chars).expect("in range");
         }
+        Action::TextDelete(start, end) => {
+            scope.text(name).delete(*start..*end).expect("in range");
+        }
+        Action::ListInsert(at, ids) => {
+            scope
+                .list(name)
+                .insert_all(*at, ids.iter().copied())
+                .expect("in range");
+        }
+        Action::ListInsertMap(at, id) => {
+            scope
+                .list(name)
+                .insert_map(*at)
+                .expect("in range")
+                .put("id", *id);
+        }
+        Action::ListDelete(start, end) => {
+            scope.list(name).delete(*start..*end).expect("in range");
+        }
+        Action::Count(amount) => scope.counter(name).increment(*amount),
+        Action::SetAdd(element) => scope.add_wins_set(name).insert(Value::Int(*element)),
         Action::SetRemove(element) => {
-            scope.set_of(name, |set| {
-                set.remove(&Value::Int(*element));
-            });
+            scope.add_wins_set(name).remove(&Value::Int(*element));
         }
     }
     true

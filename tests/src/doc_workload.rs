@@ -1,8 +1,7 @@
 //! Random operations on a document: every container kind, nested in maps and lists.
 
 use quickcheck::{Arbitrary, Gen};
-use weft::prelude::*;
-use weft::{Object, Scope};
+use weft::{MapScope, Object, Scope};
 
 use crate::workloads::{Small, Workload};
 
@@ -74,65 +73,69 @@ impl Workload for Object {
     type Op = DocOp;
 
     fn perform(scope: &mut Scope<'_, Self>, op: &DocOp) {
-        match op {
-            DocOp::SetValue(key, value) => scope.set(&name(*key), i64::from(*value)),
-            DocOp::Remove(key) => {
-                scope.remove(&name(*key));
-            }
-            DocOp::TextInsert(key, position, character) => scope.text(&name(*key), |text| {
-                let at = clamp(*position, text.current().len());
-                text.insert(at, &character.to_string())
-                    .expect("clamped positions are in range");
-            }),
-            DocOp::TextDelete(key, position, length) => scope.text(&name(*key), |text| {
-                let size = text.current().len();
-                let start = clamp(*position, size);
-                let end = (start + usize::from(*length)).min(size);
-                text.delete(start..end)
-                    .expect("clamped ranges are in range");
-            }),
-            DocOp::ListPush(key, value) => {
-                scope.list(&name(*key), |list| list.push(i64::from(*value)))
-            }
-            DocOp::ListInsertMap(key, position, field, value) => scope.list(&name(*key), |list| {
-                let at = clamp(*position, list.current().len());
-                list.insert_entry(at, |entry| {
-                    entry.map(|map| map.set(&name(*field), i64::from(*value)));
-                })
+        Object::edit(scope, |root| perform(root, op));
+    }
+}
+
+/// Performs `op` through the root map of a document transaction.
+pub fn perform(root: &mut MapScope<'_>, op: &DocOp) {
+    match op {
+        DocOp::SetValue(key, value) => root.put(&name(*key), i64::from(*value)),
+        DocOp::Remove(key) => {
+            root.delete(&name(*key));
+        }
+        DocOp::TextInsert(key, position, character) => {
+            let mut text = root.text(&name(*key));
+            let at = clamp(*position, text.len());
+            text.insert(at, &character.to_string())
                 .expect("clamped positions are in range");
-            }),
-            DocOp::ListEditMap(key, position, field, value) => scope.list(&name(*key), |list| {
-                let length = list.current().len();
-                if length > 0 {
-                    let at = usize::from(*position) % length;
-                    // A primitive element refuses the edit, which changes nothing.
-                    let _ = list.entry_at(at, |entry| {
-                        entry.map(|map| map.set(&name(*field), i64::from(*value)));
-                    });
+        }
+        DocOp::TextDelete(key, position, length) => {
+            let mut text = root.text(&name(*key));
+            let size = text.len();
+            let start = clamp(*position, size);
+            let end = (start + usize::from(*length)).min(size);
+            text.delete(start..end)
+                .expect("clamped ranges are in range");
+        }
+        DocOp::ListPush(key, value) => root.list(&name(*key)).push(i64::from(*value)),
+        DocOp::ListInsertMap(key, position, field, value) => {
+            let mut list = root.list(&name(*key));
+            let at = clamp(*position, list.len());
+            list.insert_map(at)
+                .expect("clamped positions are in range")
+                .put(&name(*field), i64::from(*value));
+        }
+        DocOp::ListEditMap(key, position, field, value) => {
+            let mut list = root.list(&name(*key));
+            let length = list.len();
+            if length > 0 {
+                let at = usize::from(*position) % length;
+                // A primitive element refuses the edit, which changes nothing.
+                if let Ok(mut element) = list.map_at(at) {
+                    element.put(&name(*field), i64::from(*value));
                 }
-            }),
-            DocOp::ListDelete(key, position, length) => scope.list(&name(*key), |list| {
-                let size = list.current().len();
-                let start = clamp(*position, size);
-                let end = (start + usize::from(*length)).min(size);
-                list.delete(start..end)
-                    .expect("clamped ranges are in range");
-            }),
-            DocOp::Count(key, amount) => scope.counter(&name(*key), |counter| {
-                counter.increment(i64::from(*amount));
-            }),
-            DocOp::SetAdd(key, value) => {
-                scope.set_of(&name(*key), |set| set.insert(i64::from(*value).into()))
             }
-            DocOp::SetRemove(key, value) => scope.set_of(&name(*key), |set| {
-                set.remove(&i64::from(*value).into());
-            }),
-            DocOp::Nested(key, field, value) => scope.map(&name(*key), |map| {
-                map.set(&name(*field), i64::from(*value));
-            }),
-            DocOp::NestedRemove(key, field) => scope.map(&name(*key), |map| {
-                map.remove(&name(*field));
-            }),
+        }
+        DocOp::ListDelete(key, position, length) => {
+            let mut list = root.list(&name(*key));
+            let size = list.len();
+            let start = clamp(*position, size);
+            let end = (start + usize::from(*length)).min(size);
+            list.delete(start..end)
+                .expect("clamped ranges are in range");
+        }
+        DocOp::Count(key, amount) => root.counter(&name(*key)).increment(i64::from(*amount)),
+        DocOp::SetAdd(key, value) => root.add_wins_set(&name(*key)).insert(i64::from(*value)),
+        DocOp::SetRemove(key, value) => {
+            root.add_wins_set(&name(*key))
+                .remove(&i64::from(*value).into());
+        }
+        DocOp::Nested(key, field, value) => {
+            root.map(&name(*key)).put(&name(*field), i64::from(*value));
+        }
+        DocOp::NestedRemove(key, field) => {
+            root.map(&name(*key)).delete(&name(*field));
         }
     }
 }

@@ -7,9 +7,9 @@
 //! deflated.
 
 use quickcheck::{Arbitrary, Gen};
-use weft::prelude::*;
 use weft::sync::{Log, MemoryStorage, Message, Repair, SyncConfig, SyncState, generate, receive};
 use weft::{Delta, Doc, List, Replica, ReplicaId, Text, VersionVector};
+use weft::{ListEditor, TextEditor};
 
 use crate::random::SplitMix64;
 use crate::workloads::{Step, Workload, run_script};
@@ -48,7 +48,10 @@ pub fn replicated<S: Workload>(histories: u64) -> Corpus<Replica<S>> {
 }
 
 /// `delta_since` from nothing and from a peer's version, and snapshots, of `replicas`.
-fn whole_and_since<S: weft::store::DotStore>(replicas: &[Replica<S>], entries: &mut Vec<Vec<u8>>) {
+fn whole_and_since<S: weft::internals::store::DotStore>(
+    replicas: &[Replica<S>],
+    entries: &mut Vec<Vec<u8>>,
+) {
     entries.push(replicas[0].delta_since(&VersionVector::new()).to_bytes());
     entries.push(replicas[0].delta_since(&replicas[1].version()).to_bytes());
     entries.push(replicas[1].save());
@@ -115,7 +118,7 @@ pub fn list(histories: u64) -> Corpus<Replica<List<u64>>> {
 }
 
 /// Three replicas of a sequence edited by `edit` and exchanging deltas out of order.
-fn sequence<S: weft::store::DotStore>(
+fn sequence<S: weft::internals::store::DotStore>(
     histories: u64,
     edit: impl Fn(&mut Replica<S>, &mut SplitMix64) -> Delta<S>,
 ) -> Corpus<Replica<S>> {
@@ -164,11 +167,13 @@ pub fn documents(histories: u64) -> Corpus<Doc> {
     let (mut a, mut b) = nested_pair();
     entries.push(a.delta_since(&VersionVector::new()).to_bytes());
     entries.push(a.delta_since(&b.version()).to_bytes());
-    let (_, change) = b.transact(|root| {
-        root.list("todo", |todo| {
-            let _ = todo.entry_at(0, |item| item.map(|item| item.set("done", true)));
-        });
-    });
+    let change = b
+        .transact(|root| {
+            if let Ok(mut item) = root.list("todo").map_at(0) {
+                item.put("done", true);
+            }
+        })
+        .delta;
     entries.push(change.to_bytes());
     a.apply(&change);
     entries.push(a.save());
@@ -183,30 +188,23 @@ pub fn documents(histories: u64) -> Corpus<Doc> {
 fn nested_pair() -> (Doc, Doc) {
     let mut a = Doc::new(ReplicaId::from_u128(1));
     let mut b = Doc::new(ReplicaId::from_u128(2));
-    let (_, first) = a.transact(|root| {
-        root.text("title", |title| title.insert(0, "Groceries"))
-            .expect("in range");
-        root.list("todo", |todo| {
+    let first = a
+        .transact(|root| {
+            root.text("title").insert(0, "Groceries").expect("in range");
+            let mut todo = root.list("todo");
             todo.push("milk");
-            todo.insert_entry(1, |item| {
-                item.map(|item| {
-                    item.set("done", false);
-                    item.text("note", |note| note.insert(0, "two"))
-                        .expect("in range");
-                });
-            })
-            .expect("in range");
-        });
-        root.counter("likes", |likes| likes.increment(2));
-        root.set_of("tags", |tags| tags.insert("home".into()));
-        root.map("meta", |meta| {
-            meta.map("owner", |owner| owner.set("name", "ann"));
-        });
-    });
+            let mut item = todo.insert_map(1).expect("in range");
+            item.put("done", false);
+            item.text("note").insert(0, "two").expect("in range");
+            root.counter("likes").increment(2);
+            root.add_wins_set("tags").insert("home");
+            root.map("meta").map("owner").put("name", "ann");
+        })
+        .delta;
     b.apply(&first);
     a.transact(|root| {
-        root.counter("likes", |likes| likes.increment(-1));
-        root.remove("tags");
+        root.counter("likes").increment(-1);
+        root.delete("tags");
     });
     (a, b)
 }
@@ -238,7 +236,7 @@ pub fn messages() -> Corpus<Doc> {
             quiet = false;
         }
         if quiet {
-            b.transact(|root| root.counter("likes", |likes| likes.increment(1)));
+            b.transact(|root| root.counter("likes").increment(1));
         }
     }
     let state = a.delta_since(&VersionVector::new()).to_bytes();
@@ -265,9 +263,8 @@ pub fn logs() -> Corpus<Doc> {
     let mut entries = Vec::new();
     for round in 0..3i64 {
         doc.transact(|root| {
-            root.counter("likes", |likes| likes.increment(round));
-            root.text("title", |title| title.insert(0, "!"))
-                .expect("in range");
+            root.counter("likes").increment(round);
+            root.text("title").insert(0, "!").expect("in range");
         });
         log.append(&doc).expect("memory does not fail");
         entries.push(log.storage().bytes().to_vec());

@@ -5,7 +5,7 @@
 //! to the promises of [`crate::roundtrip`]; the mutation fuzzer ([`crate::mutation_fuzzer`])
 //! reaches the inner decoders far more often than these byte-level harnesses.
 
-use weft::store::DotStore;
+use weft::internals::store::DotStore;
 use weft::{
     AddWinsSet, Doc, DocDelta, GCounter, List, LwwRegister, Map, MvRegister, Object, PNCounter,
     RemoveWinsSet, Replica, ReplicaId, Text,
@@ -13,7 +13,7 @@ use weft::{
 
 use crate::doc_workload::DocOp;
 use crate::roundtrip;
-use crate::workloads::{Small, Workload};
+use crate::workloads::Small;
 
 /// Whatever decodes as a delta or a snapshot of `S` must keep the promises of
 /// [`crate::roundtrip`] (round trip, `check()`, save and load, merge with another replica).
@@ -78,7 +78,7 @@ fn partner_doc() -> Doc {
         DocOp::Count(Small(2), 4),
         DocOp::SetAdd(Small(3), 1),
     ] {
-        doc.transact(|root| Object::perform(root, &op));
+        doc.transact(|root| crate::doc_workload::perform(root, &op));
     }
     doc
 }
@@ -90,7 +90,7 @@ fn partner_doc() -> Doc {
 pub fn sync_messages(data: &[u8]) {
     use weft::sync::{Message, SyncState, generate, receive};
     let mut doc = Doc::new(ReplicaId::from_u128(1));
-    doc.transact(|root| Object::perform(root, &DocOp::TextInsert(Small(0), 0, 'x')));
+    doc.transact(|root| crate::doc_workload::perform(root, &DocOp::TextInsert(Small(0), 0, 'x')));
     let mut state = SyncState::new();
     let mut rest = data;
     while let Some((length, tail)) = rest.split_first() {
@@ -123,7 +123,7 @@ pub fn sync_messages(data: &[u8]) {
             answers += 1;
             assert!(answers < 10_000, "the session keeps generating messages");
         }
-        doc.check();
+        doc.replica().check();
     }
 }
 
@@ -183,7 +183,9 @@ pub fn replicas(data: &[u8]) {
         match action % 4 {
             0 | 1 => {
                 let Some(op) = script.op() else { break };
-                let (_, delta) = docs[target].transact(|root| Object::perform(root, &op));
+                let delta = docs[target]
+                    .transact(|root| crate::doc_workload::perform(root, &op))
+                    .delta;
                 if !delta.is_empty() {
                     deltas.push(delta.to_bytes());
                 }
@@ -208,7 +210,7 @@ pub fn replicas(data: &[u8]) {
         }
     }
     for doc in &docs {
-        doc.check();
+        doc.replica().check();
     }
     for round in 0..2 {
         for target in 0..3 {

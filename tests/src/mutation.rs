@@ -12,18 +12,18 @@
 //! ```
 //! use weft_tests::SplitMix64;
 //! use weft_tests::mutation::{Mutator, fix_frame};
-//! let valid = weft::codec::frame::seal(weft::codec::frame::Kind::Delta, |out| out.raw(&[1, 2, 3]));
+//! let valid = weft::internals::codec::frame::seal(weft::internals::codec::frame::Kind::Delta, |out| out.raw(&[1, 2, 3]));
 //! let mut mutator = Mutator::new(SplitMix64::new(1));
 //! let mut mutant = valid.clone();
 //! mutator.mutate(&mut mutant, &valid);
 //! fix_frame(&mut mutant);
 //! if mutant.len() >= 8 {
 //!     let body = mutant.len() - 4;
-//!     assert_eq!(&mutant[body..], &weft::codec::crc32(&mutant[..body]).to_le_bytes());
+//!     assert_eq!(&mutant[body..], &weft::internals::codec::crc32(&mutant[..body]).to_le_bytes());
 //! }
 //! ```
 
-use weft::codec::{Encoder, crc32};
+use weft::internals::codec::{Encoder, crc32};
 use weft::sync::Message;
 use weft::sync::persistence::record::{self, HEADER, Kind, Read};
 

@@ -19,8 +19,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use weft::codec::frame::{self, Kind};
-use weft::store::DotStore;
+use weft::internals::codec::frame::{self, Kind};
+use weft::internals::store::DotStore;
 use weft::sync::persistence::record::{self, HEADER, Read};
 use weft::{
     AddWinsSet, GCounter, GSet, LwwRegister, Map, MvRegister, PNCounter, RemoveWinsSet, Replica,

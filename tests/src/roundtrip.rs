@@ -8,7 +8,7 @@
 //! panics if the value broke one of those promises. The fuzz harnesses, the mutation fuzzer and
 //! the hostile-bytes tests all call these, so one definition of "lived with" covers them all.
 
-use weft::store::DotStore;
+use weft::internals::store::DotStore;
 use weft::sync::{Log, MemoryStorage, Message, SyncState, generate, receive};
 use weft::{Delta, Doc, DocDelta, Replica, ReplicaId, Replicated, VersionVector};
 
@@ -245,8 +245,8 @@ pub fn log(bytes: &[u8]) -> bool {
     doc_lives(&doc);
     // A change of this replica's own after the restore must not take a counter some record
     // already holds: writing one exercises that the restored state is consistent.
-    doc.transact(|root| weft::ObjectEditor::set(root, "after restore", 1i64));
-    doc.check();
+    doc.transact(|root| root.put("after restore", 1i64));
+    doc.replica().check();
     let appended = log.append(&doc);
     assert!(appended.is_ok(), "appending to an opened log failed");
     let reopened = Log::open::<Doc>(log.into_storage()).expect("an appended log reopens");

@@ -13,10 +13,11 @@
 use std::fmt;
 
 use quickcheck::{Arbitrary, Gen};
-use weft::codec::DotWriter;
-use weft::codec::frame::{self, Kind};
-use weft::store::DotStore;
-use weft::{Doc, Object, Replica, ReplicaId, ReplicaIndex, Replicated};
+use weft::internals::ReplicaIndex;
+use weft::internals::codec::DotWriter;
+use weft::internals::codec::frame::{self, Kind};
+use weft::internals::store::DotStore;
+use weft::{Doc, Object, Replica, ReplicaId, Replicated};
 use weft_sync::{Log, MemoryStorage, Message, Storage, SyncConfig, SyncState, generate, receive};
 
 use crate::random::SplitMix64;
@@ -96,7 +97,7 @@ impl SimReplica for Doc {
 
     fn random_change(&mut self, seed: u64) {
         let op = <Object as Workload>::Op::arbitrary(&mut Gen::from_size_and_seed(8, seed));
-        self.transact(|scope| Object::perform(scope, &op));
+        self.transact(|scope| crate::doc_workload::perform(scope, &op));
     }
 
     fn corrupt(&mut self, author: ReplicaId, counter: u64) -> bool {

@@ -1,7 +1,7 @@
 //! Random operations for every replicated type, and scripts that run them over replicas.
 
 use quickcheck::{Arbitrary, Gen};
-use weft::store::DotStore;
+use weft::internals::store::DotStore;
 use weft::{
     AddWinsSet, GCounter, GSet, LwwRegister, Map, MvRegister, PNCounter, RemoveWinsSet, Replica,
     ReplicaId, Scope,

@@ -95,11 +95,12 @@ fn a_text_whose_dot_words_pass_64_bits_encodes_and_loads() {
     }
     let busy = ReplicaId::from_u128(5_000);
     let mut writer = Replica::<Text>::new(busy);
-    let history = weft_tests::sync_simulation::forged_history::<Text>(busy, weft::MAX_COUNTER - 2);
+    let history =
+        weft_tests::sync_simulation::forged_history::<Text>(busy, weft::internals::MAX_COUNTER - 2);
     writer.apply_encoded(&history).unwrap();
     merged.apply_encoded(&history).unwrap();
     merged.apply(&writer.update(|text| text.insert(0, "y").unwrap()));
-    assert_eq!(merged.version().get(busy), weft::MAX_COUNTER - 1);
+    assert_eq!(merged.version().get(busy), weft::internals::MAX_COUNTER - 1);
     assert_eq!(merged.len(), 1_101);
     let loaded = Replica::<Text>::load(&merged.save()).expect("a merged text's snapshot loads");
     assert!(loaded.same_state(&merged));

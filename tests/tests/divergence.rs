@@ -3,7 +3,7 @@
 //! (the failure y-crdt #632 describes) is detected by its digest and repaired.
 
 use quickcheck::{Gen, QuickCheck};
-use weft::codec::frame;
+use weft::internals::codec::frame;
 use weft::{AddWinsSet, Delta, Map, PNCounter, Replica, ReplicaId, VersionVector};
 use weft_tests::{Step, run_script};
 

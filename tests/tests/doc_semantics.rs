@@ -8,7 +8,6 @@
 
 use std::time::{Duration, Instant};
 
-use weft::prelude::*;
 use weft::{Doc, ReplicaId};
 use weft_tests::doc_simulation::{DocSimulation, run_doc_simulation};
 
@@ -74,18 +73,18 @@ fn concurrently(
 fn a_removed_map_keeps_a_concurrent_nested_update_and_later_writes_keep_it() {
     let (mut a, mut b) = concurrently(
         |doc| {
-            doc.transact(|root| root.map("m", |m| m.set("a", 1i64)));
+            doc.transact(|root| root.map("m").put("a", 1i64));
         },
         |doc| {
-            doc.transact(|root| root.remove("m"));
+            doc.transact(|root| root.delete("m"));
         },
         |doc| {
-            doc.transact(|root| root.map("m", |m| m.set("c", 3i64)));
+            doc.transact(|root| root.map("m").put("c", 3i64));
         },
     );
     assert_eq!(a.to_json(), r#"{"m":{"c":3}}"#);
     assert_eq!(b.to_json(), r#"{"m":{"c":3}}"#);
-    let (_, next) = b.transact(|root| root.map("m", |m| m.set("d", 4i64)));
+    let next = b.transact(|root| root.map("m").put("d", 4i64)).delta;
     a.apply(&next);
     assert_eq!(b.to_json(), r#"{"m":{"c":3,"d":4}}"#);
     assert_eq!(a.to_json(), b.to_json());
@@ -98,60 +97,64 @@ fn a_removed_name_keeps_a_concurrent_change_of_every_container_kind() {
         (
             "counter",
             |doc| {
-                doc.transact(|root| root.counter("k", |c| c.increment(5)));
+                doc.transact(|root| root.counter("k").increment(5));
             },
             |doc| {
-                doc.transact(|root| root.counter("k", |c| c.increment(2)));
+                doc.transact(|root| root.counter("k").increment(2));
             },
             r#"{"k":2}"#,
         ),
         (
             "text",
             |doc| {
-                doc.transact(|root| root.text("k", |t| t.insert(0, "old")).unwrap());
+                doc.transact(|root| root.text("k").insert(0, "old"))
+                    .result
+                    .unwrap();
             },
             |doc| {
-                doc.transact(|root| root.text("k", |t| t.insert(3, "!")).unwrap());
+                doc.transact(|root| root.text("k").insert(3, "!"))
+                    .result
+                    .unwrap();
             },
             r#"{"k":"!"}"#,
         ),
         (
             "set",
             |doc| {
-                doc.transact(|root| root.set_of("k", |s| s.insert(1i64.into())));
+                doc.transact(|root| root.add_wins_set("k").insert(1i64));
             },
             |doc| {
-                doc.transact(|root| root.set_of("k", |s| s.insert(2i64.into())));
+                doc.transact(|root| root.add_wins_set("k").insert(2i64));
             },
             r#"{"k":[2]}"#,
         ),
         (
             "list",
             |doc| {
-                doc.transact(|root| root.list("k", |l| l.push(1i64)));
+                doc.transact(|root| root.list("k").push(1i64));
             },
             |doc| {
-                doc.transact(|root| root.list("k", |l| l.push(2i64)));
+                doc.transact(|root| root.list("k").push(2i64));
             },
             r#"{"k":[2]}"#,
         ),
         (
             "nested map",
             |doc| {
-                doc.transact(|root| root.map("k", |m| m.map("n", |n| n.set("x", 1i64))));
+                doc.transact(|root| root.map("k").map("n").put("x", 1i64));
             },
             |doc| {
-                doc.transact(|root| root.map("k", |m| m.map("n", |n| n.set("y", 2i64))));
+                doc.transact(|root| root.map("k").map("n").put("y", 2i64));
             },
             r#"{"k":{"n":{"y":2}}}"#,
         ),
         (
             "value",
             |doc| {
-                doc.transact(|root| root.set("k", 1i64));
+                doc.transact(|root| root.put("k", 1i64));
             },
             |doc| {
-                doc.transact(|root| root.set("k", 2i64));
+                doc.transact(|root| root.put("k", 2i64));
             },
             r#"{"k":2}"#,
         ),
@@ -160,14 +163,14 @@ fn a_removed_name_keeps_a_concurrent_change_of_every_container_kind() {
         let (mut a, mut b) = concurrently(
             setup,
             |doc| {
-                doc.transact(|root| root.remove("k"));
+                doc.transact(|root| root.delete("k"));
             },
             update,
         );
         assert_eq!(a.to_json(), expected, "{kind}");
         assert_eq!(b.to_json(), expected, "{kind}");
         // The next write through the same kind keeps what survived.
-        let (_, next) = b.transact(|root| root.set("other", 0i64));
+        let next = b.transact(|root| root.put("other", 0i64)).delta;
         a.apply(&next);
         assert_eq!(a.to_json(), b.to_json(), "{kind}");
     }
@@ -178,25 +181,25 @@ fn a_removal_under_a_list_element_keeps_a_concurrent_update_of_its_map() {
     let (a, b) = concurrently(
         |doc| {
             doc.transact(|root| {
-                root.list("todos", |l| {
-                    l.insert_entry(0, |e| e.map(|m| m.map("tags", |t| t.set("x", 1i64))))
-                        .unwrap();
-                });
+                root.list("todos")
+                    .insert_map(0)
+                    .unwrap()
+                    .map("tags")
+                    .put("x", 1i64);
             });
         },
         |doc| {
             doc.transact(|root| {
-                root.list("todos", |l| {
-                    l.entry_at(0, |e| e.map(|m| m.remove("tags"))).unwrap();
-                });
+                root.list("todos").map_at(0).unwrap().delete("tags");
             });
         },
         |doc| {
             doc.transact(|root| {
-                root.list("todos", |l| {
-                    l.entry_at(0, |e| e.map(|m| m.map("tags", |t| t.set("y", 2i64))))
-                        .unwrap();
-                });
+                root.list("todos")
+                    .map_at(0)
+                    .unwrap()
+                    .map("tags")
+                    .put("y", 2i64);
             });
         },
     );
@@ -210,13 +213,15 @@ fn a_concurrent_kind_change_and_a_nested_update_keep_the_kind_written() {
     // written kind shows, and the update inside the old map stays hidden.
     let (a, b) = concurrently(
         |doc| {
-            doc.transact(|root| root.map("m", |m| m.set("a", 1i64)));
+            doc.transact(|root| root.map("m").put("a", 1i64));
         },
         |doc| {
-            doc.transact(|root| root.text("m", |t| t.insert(0, "t")).unwrap());
+            doc.transact(|root| root.text("m").insert(0, "t"))
+                .result
+                .unwrap();
         },
         |doc| {
-            doc.transact(|root| root.map("m", |m| m.set("c", 3i64)));
+            doc.transact(|root| root.map("m").put("c", 3i64));
         },
     );
     assert_eq!(a.to_json(), r#"{"m":"t"}"#);
@@ -226,11 +231,13 @@ fn a_concurrent_kind_change_and_a_nested_update_keep_the_kind_written() {
 #[test]
 fn a_removed_name_stays_removed_and_removing_it_again_changes_nothing() {
     let mut doc = Doc::new(ReplicaId::from_u128(1));
-    doc.transact(|root| root.text("t", |t| t.insert(0, "abc")).unwrap());
-    assert!(doc.transact(|root| root.remove("t")).0);
+    doc.transact(|root| root.text("t").insert(0, "abc"))
+        .result
+        .unwrap();
+    assert!(doc.transact(|root| root.delete("t")).result);
     assert_eq!(doc.to_json(), "{}");
     assert!(doc.root().is_empty());
     let version = doc.version();
-    assert!(!doc.transact(|root| root.remove("t")).0);
+    assert!(!doc.transact(|root| root.delete("t")).result);
     assert_eq!(doc.version(), version);
 }

@@ -55,12 +55,11 @@ fn sync_messages_regressions() {
         sync_messages(&bytes);
     }
     // Real messages of a session, whole and damaged, so the harness reaches the protocol.
-    use weft::prelude::*;
     use weft::sync::{SyncState, generate};
     let mut other = weft::Doc::new(weft::ReplicaId::from_u128(2));
     other.transact(|root| {
-        root.text("a", |text| text.insert(0, "hello").expect("in range"));
-        root.counter("b", |counter| counter.increment(3));
+        root.text("a").insert(0, "hello").expect("in range");
+        root.counter("b").increment(3);
     });
     let mut state = SyncState::new();
     let mut records = Vec::new();

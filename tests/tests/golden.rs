@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use weft::store::DotStore;
+use weft::internals::store::DotStore;
 use weft::{
     AddWinsSet, Delta, GSet, LwwRegister, Map, MvRegister, PNCounter, RemoveWinsSet, Replica,
     ReplicaId, VersionVector,

@@ -5,7 +5,7 @@
 //! replica's invariants.
 
 use quickcheck::{Arbitrary, Gen};
-use weft::codec::{Decode, Decoder, Encode, Encoder, frame};
+use weft::internals::codec::{Decode, Decoder, Encode, Encoder, frame};
 use weft::{
     AddWinsSet, DecodeError, Delta, GCounter, LwwRegister, Map, MvRegister, PNCounter,
     RemoveWinsSet, Replica, ReplicaId,
@@ -327,11 +327,7 @@ fn a_document_naming_an_undeclared_replica_is_refused() {
         Err(DecodeError::UndeclaredReplica { .. })
     ));
     let mut doc = weft::Doc::new(ReplicaId::from_u128(4));
-    doc.transact(|root| {
-        weft::ObjectEditor::list(root, "todo", |todo| {
-            weft::ListContainerEditor::push(todo, "milk");
-        });
-    });
+    doc.transact(|root| root.list("todo").push("milk"));
     let before = doc.save();
     assert!(weft::Replicated::apply_encoded(&mut doc, &bytes).is_err());
     assert_eq!(doc.save(), before);

@@ -5,14 +5,14 @@ use weft::{
     ReplicaId, VersionVector,
 };
 
-fn pair<S: weft::store::DotStore>() -> (Replica<S>, Replica<S>) {
+fn pair<S: weft::internals::store::DotStore>() -> (Replica<S>, Replica<S>) {
     (
         Replica::new(ReplicaId::from_u128(1)),
         Replica::new(ReplicaId::from_u128(2)),
     )
 }
 
-fn sync<S: weft::store::DotStore>(left: &mut Replica<S>, right: &mut Replica<S>) {
+fn sync<S: weft::internals::store::DotStore>(left: &mut Replica<S>, right: &mut Replica<S>) {
     let to_right = left.delta_since(&right.version());
     let to_left = right.delta_since(&left.version());
     right.apply(&to_right);

@@ -4,7 +4,7 @@
 //! hostile messages.
 
 use quickcheck::{Gen, QuickCheck};
-use weft::codec::frame;
+use weft::internals::codec::frame;
 use weft::{AddWinsSet, PNCounter, Replica, ReplicaId, Replicated, TextEditor, VersionVector};
 use weft_sync::{
     Changes, Chunk, Hello, Log, MemoryStorage, Message, SyncConfig, SyncError, SyncState, receive,

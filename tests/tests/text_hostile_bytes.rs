@@ -2,7 +2,7 @@
 //! corruption of a valid encoding (with its checksum recomputed, so the decoder itself is
 //! exercised) either decodes to something that can be applied, or yields a `DecodeError`.
 
-use weft::codec::frame::{self, Kind};
+use weft::internals::codec::frame::{self, Kind};
 use weft::{Delta, List, ListEditor, Replica, ReplicaId, Text, TextEditor, VersionVector};
 use weft_tests::{SplitMix64, roundtrip};
 

@@ -18,9 +18,12 @@ mkdir -p src/wasm
 echo "build: wasm-bindgen"
 wasm-bindgen --target web --weak-refs --out-dir src/wasm \
   "$target_dir/wasm32-unknown-unknown/wasm-release/weft_wasm.wasm"
-# wasm-bindgen cannot declare a generic method: give `transact` its precise type.
-sed -i 's|transact(body: () => unknown): any;|transact<T>(body: () => T): T;|' src/wasm/weft_wasm.d.ts
-grep -q 'transact<T>(body: () => T): T;' src/wasm/weft_wasm.d.ts
+# wasm-bindgen cannot declare a generic method or optional parameters of type `unknown`: give
+# `transact` and `applyDelta` their precise types.
+sed -i 's|transact(body: () => unknown, origin: unknown): any;|transact<T>(body: () => T, origin?: unknown): T;|' src/wasm/weft_wasm.d.ts
+grep -q 'transact<T>(body: () => T, origin?: unknown): T;' src/wasm/weft_wasm.d.ts
+sed -i 's|applyDelta(delta: Uint8Array \| number\[\], origin: unknown): ApplyOutcome;|applyDelta(delta: Uint8Array, origin?: unknown): ApplyOutcome;|' src/wasm/weft_wasm.d.ts
+grep -q 'applyDelta(delta: Uint8Array, origin?: unknown): ApplyOutcome;' src/wasm/weft_wasm.d.ts
 echo "build: wasm-opt -Oz --converge"
 # --converge repeats the passes until the module stops shrinking (about 800 bytes gzipped).
 npx --no-install wasm-opt -Oz --converge --enable-bulk-memory --enable-multivalue --enable-mutable-globals \

@@ -1,5 +1,7 @@
 // The package's API, shared by the browser and Node entry points (which only differ in how
 // they load the WebAssembly module).
+import "./collections.js";
+
 export {
   Doc,
   TextRef,
@@ -15,9 +17,11 @@ export type {
   JsonValue,
   Version,
   ApplyOutcome,
-  UpdateOrigin,
   PathSegment,
   DocEvent,
+  KeyChange,
+  TextDeltaOp,
+  ListDeltaOp,
   WeftErrorCode,
 } from "./wasm/weft_wasm.js";
 export { isWeftError } from "./errors.js";

@@ -1,5 +1,10 @@
 //! Every conversion between JavaScript values and Weft values, in one place.
 //!
+//! - JSON values: wherever a value is written (`map.set`, `list.insert`, `list.push`), a
+//!   plain object becomes a nested map and an array a nested list, recursively (the rule of
+//!   Automerge): writing one replaces what was under the name; `toJSON()` reads it back. Other
+//!   objects (class instances, `Map`, `Date`), `undefined`, functions and symbols are refused,
+//!   and so is nesting deeper than [`MAX_JSON_DEPTH`].
 //! - A JS number is an `Int` when it is a safe integer, a `Float` otherwise; a `bigint` is an
 //!   `Int` when it fits 64 bits. Strings, booleans and `null` map to themselves, a `Uint8Array`
 //!   to `Bytes`. Anything else (`undefined`, objects, functions, symbols) is refused.
@@ -16,12 +21,120 @@
 
 use js_sys::{Array, BigInt, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
-use weft::{Node, ReplicaId, Value, VersionVector};
+use weft::{DocError, ListScope, MapScope, Node, ReplicaId, Value, VersionVector};
 
 use crate::error::WeftError;
 
 /// The largest integer a JS number holds exactly (2^53 − 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// How deep plain objects and arrays may nest in one written value.
+pub(crate) const MAX_JSON_DEPTH: usize = 16;
+
+/// A JavaScript value to write: a primitive value, or a plain object or array to become a
+/// nested map or list.
+pub(crate) enum Input {
+    /// A primitive value.
+    Value(Value),
+    /// A plain object: its own enumerable properties in order.
+    Map(Vec<(String, Input)>),
+    /// An array.
+    List(Vec<Input>),
+}
+
+/// A JavaScript value (JSON-like) to write.
+pub(crate) fn to_input(js: &JsValue) -> Result<Input, WeftError> {
+    input_at(js, 0)
+}
+
+fn input_at(js: &JsValue, depth: usize) -> Result<Input, WeftError> {
+    let nested = Array::is_array(js) || is_plain_object(js);
+    if !nested {
+        return to_value(js).map(Input::Value);
+    }
+    if depth >= MAX_JSON_DEPTH {
+        return Err(WeftError::InvalidValue(format!(
+            "objects and arrays nest at most {MAX_JSON_DEPTH} deep in one value"
+        )));
+    }
+    if let Some(array) = js.dyn_ref::<Array>() {
+        return array
+            .iter()
+            .map(|item| input_at(&item, depth + 1))
+            .collect::<Result<_, _>>()
+            .map(Input::List);
+    }
+    let object: &Object = js.unchecked_ref();
+    Object::entries(object)
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            let key = pair.get(0).as_string().unwrap_or_default();
+            input_at(&pair.get(1), depth + 1).map(|input| (key, input))
+        })
+        .collect::<Result<_, _>>()
+        .map(Input::Map)
+}
+
+/// Whether `js` is a plain object (`{}` or `Object.create(null)`), not a class instance.
+fn is_plain_object(js: &JsValue) -> bool {
+    if !js.is_object() || js.is_function() || js.dyn_ref::<Uint8Array>().is_some() {
+        return false;
+    }
+    let prototype = Object::get_prototype_of(js);
+    prototype.is_null() || Object::get_prototype_of(&prototype).is_null()
+}
+
+/// Writes `input` under `name` of `map`.
+pub(crate) fn put_input(map: &mut MapScope<'_>, name: &str, input: Input) -> Result<(), DocError> {
+    match input {
+        Input::Value(value) => map.put(name, value),
+        Input::Map(entries) => {
+            let mut child = map.put_map(name);
+            for (key, value) in entries {
+                put_input(&mut child, &key, value)?;
+            }
+        }
+        Input::List(items) => insert_inputs(&mut map.put_list(name), 0, items)?,
+    }
+    Ok(())
+}
+
+/// Inserts `items` in order at `index` of `list` (runs of values as one insertion).
+pub(crate) fn insert_inputs(
+    list: &mut ListScope<'_>,
+    index: usize,
+    items: Vec<Input>,
+) -> Result<(), DocError> {
+    // Checks `index` before anything changes.
+    list.insert_all(index, std::iter::empty::<Value>())?;
+    let mut at = index;
+    let mut values: Vec<Value> = Vec::new();
+    for item in items {
+        let container = match item {
+            Input::Value(value) => {
+                values.push(value);
+                continue;
+            }
+            container => container,
+        };
+        let count = values.len();
+        list.insert_all(at, values.drain(..))?;
+        at += count;
+        match container {
+            Input::List(items) => insert_inputs(&mut list.insert_list(at)?, 0, items)?,
+            Input::Map(entries) => {
+                let mut child = list.insert_map(at)?;
+                for (key, value) in entries {
+                    put_input(&mut child, &key, value)?;
+                }
+            }
+            Input::Value(value) => list.insert(at, value)?,
+        }
+        at += 1;
+    }
+    list.insert_all(at, values)
+}
 
 /// A JavaScript value as a Weft value.
 pub(crate) fn to_value(js: &JsValue) -> Result<Value, WeftError> {
@@ -89,11 +202,6 @@ pub(crate) fn from_node(node: &Node) -> JsValue {
 /// Values as a JavaScript array.
 pub(crate) fn from_values(values: &[Value]) -> Array {
     values.iter().map(from_value).collect()
-}
-
-/// Strings as a JavaScript array.
-pub(crate) fn from_strings(strings: &[String]) -> Array {
-    strings.iter().map(|text| JsValue::from_str(text)).collect()
 }
 
 /// A version as `{ [replicaId]: number }`.

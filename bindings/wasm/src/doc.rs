@@ -2,16 +2,15 @@
 
 use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
-use weft::{DocDelta, Outcome, ReplicaId};
+use weft::{ContainerPath, DocDelta, Outcome, ReplicaId};
 
 use crate::convert::{from_node, from_version, replica_id, to_version};
 use crate::error::{JsResult, WeftError};
 use crate::handles::{
-    CounterRef, FromHandle, Handle, ListRef, MapRef, RegisterRef, SetRef, TextRef,
+    CounterRef, FromHandle, Handle, ListRef, MapRef, RegisterRef, SetRef, TextRef, expect,
+    unsubscriber,
 };
-use crate::path::{Path, expect, resolve};
-
-use crate::shared::{ListenerKind, SharedDoc};
+use crate::shared::SharedDoc;
 
 #[wasm_bindgen]
 extern "C" {
@@ -37,9 +36,9 @@ impl Doc {
 
     /// The handle of the root entry `name`, after checking it holds `T`'s kind or nothing.
     fn root<T: FromHandle>(&self, name: &str) -> JsResult<T> {
-        let path = Path::root(name);
+        let path = ContainerPath::root().key(name);
         self.shared
-            .read(|doc| expect(resolve(doc.root(), &path)?, T::KIND).map(|_| ()))?;
+            .read(|doc| expect(doc.get(&path)?, T::KIND).map(|_| ()))?;
         Ok(T::from_handle(Handle {
             shared: self.shared.clone(),
             path,
@@ -141,40 +140,44 @@ impl Doc {
         self.root(name)
     }
 
-    /// Runs `body` as one transaction: its changes reach subscribers as one batch of events
-    /// and update listeners as one delta. Returns what `body` returns. A change refused inside
-    /// throws and changes nothing; the changes before it stay made.
+    /// Runs `body` as one transaction on behalf of `origin` (any value: an editor binding, an
+    /// undo manager, a provider): its changes reach observers as one batch of events, each
+    /// carrying `origin`, and update listeners as one delta. Returns what `body` returns. A
+    /// change refused inside throws and changes nothing; the changes before it stay made.
     pub fn transact(
         &self,
         #[wasm_bindgen(unchecked_param_type = "() => unknown")] body: &Function,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] origin: JsValue,
     ) -> JsResult<JsValue> {
-        self.shared.transact(body)
+        self.shared.transact(body, origin)
     }
 
-    /// Calls `listener` with the change events of every later batch, local or received.
-    /// Returns the function that unsubscribes.
+    /// Calls `listener` with the events of every later batch that changed anything in the
+    /// document, local or received (a deep observer of the whole document). Returns the
+    /// function that unsubscribes.
     #[wasm_bindgen(unchecked_return_type = "() => void")]
     pub fn subscribe(
         &self,
         #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
     ) -> JsResult<JsValue> {
-        let id = self.shared.listen(ListenerKind::Events, listener)?;
-        Ok(self.unsubscriber(id))
+        let id = self.shared.observe(ContainerPath::root(), true, listener)?;
+        Ok(unsubscriber(&self.shared, id))
     }
 
-    /// Calls `listener` with one delta for every later batch that changed the document:
-    /// `origin` is `"local"` for changes made here, `"remote"` for changes received. Send it
-    /// to other replicas or append it to storage. Returns the function that unsubscribes.
+    /// Calls `listener` with one delta for every later batch that changed the document, the
+    /// batch's `origin` (what `transact` or `applyDelta` was given) and whether it holds
+    /// changes made here (`local`). Send it to other replicas or append it to storage.
+    /// Returns the function that unsubscribes.
     #[wasm_bindgen(js_name = onUpdate, unchecked_return_type = "() => void")]
     pub fn on_update(
         &self,
         #[wasm_bindgen(
-            unchecked_param_type = "(update: Uint8Array, origin: UpdateOrigin) => void"
+            unchecked_param_type = "(update: Uint8Array, origin: unknown, local: boolean) => void"
         )]
         listener: Function,
     ) -> JsResult<JsValue> {
-        let id = self.shared.listen(ListenerKind::Updates, listener)?;
-        Ok(self.unsubscriber(id))
+        let id = self.shared.on_update(listener)?;
+        Ok(unsubscriber(&self.shared, id))
     }
 
     /// The whole document as plain data: maps as objects, lists and sets as arrays, texts as
@@ -205,14 +208,21 @@ impl Doc {
     }
 
     /// Merges a delta from another replica (kept pending until the changes it depends on
-    /// arrive). Applying a delta twice, or deltas in any order, gives the same document.
+    /// arrive) on behalf of `origin`, which the events it causes carry. Applying a delta
+    /// twice, or deltas in any order, gives the same document.
     ///
     /// @throws {WeftError} `WEFT_DECODE` if the bytes are not a delta of a document; the
     /// document is unchanged then.
     #[wasm_bindgen(js_name = applyDelta, unchecked_return_type = "ApplyOutcome")]
-    pub fn apply_delta(&self, delta: &[u8]) -> JsResult<JsValue> {
+    pub fn apply_delta(
+        &self,
+        delta: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "unknown")] origin: JsValue,
+    ) -> JsResult<JsValue> {
         let delta = DocDelta::from_bytes(delta).map_err(WeftError::from)?;
-        let outcome = self.shared.change(false, |doc| Ok(doc.apply(&delta)))?;
+        let outcome = self
+            .shared
+            .change_from(false, Some(origin), |doc| Ok(doc.apply(&delta)))?;
         Ok(JsValue::from_str(match outcome {
             Outcome::Applied => "applied",
             Outcome::Pending => "pending",
@@ -224,13 +234,5 @@ impl Doc {
     pub fn digest(&self) -> JsResult<String> {
         self.shared
             .read(|doc| Ok(format!("{:032x}", doc.digest().0)))
-    }
-}
-
-impl Doc {
-    /// The function that removes listener `id` (calling it again does nothing).
-    fn unsubscriber(&self, id: u32) -> JsValue {
-        let shared = self.shared.clone();
-        Closure::<dyn FnMut()>::new(move || shared.unlisten(id)).into_js_value()
     }
 }

@@ -91,6 +91,11 @@ impl From<DocError> for WeftError {
     fn from(error: DocError) -> Self {
         match error {
             DocError::NotAContainer { index } => Self::NotAContainer(index),
+            DocError::WrongKind { expected, found } => Self::WrongKind {
+                expected: expected.name(),
+                found: found.name(),
+            },
+            DocError::Deleted => Self::Deleted,
             other => Self::Position(other.to_string()),
         }
     }

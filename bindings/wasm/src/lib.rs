@@ -4,12 +4,15 @@
 //! - One JS class per file: [`Doc`] (`doc.rs`), the container handles in `handles/`
 //!   (`TextRef`, `ListRef`, `MapRef`, `CounterRef`, `SetRef`, `RegisterRef`), [`SyncSession`]
 //!   (`sync.rs`).
-//! - Handles own a shared pointer to the document and a path (`path.rs`); no reference or
-//!   lifetime crosses the boundary, and there is no `unsafe`.
+//! - Handles own a shared pointer to the document and the path of their container
+//!   (`weft::ContainerPath`, which names list elements by identity); they edit through the
+//!   `weft` crate's scoped handles. No reference or lifetime crosses the boundary, and there
+//!   is no `unsafe`.
 //! - Every conversion of values is in `convert.rs`; every error becomes a JS `Error` (a
 //!   `RangeError` for positions) with a stable `code` (`error.rs`).
-//! - Changes are made, batched and announced in one place (`shared.rs`); events are converted
-//!   to UTF-16 positions in `events.rs`.
+//! - Changes are made, batched and announced in one place (`shared.rs`), which knows the sync
+//!   sessions only as `Outbox`es; events (computed by `weft` from each change, with UTF-16
+//!   widths) are converted in `events.rs`.
 //!
 //! A panic would be a bug: inputs are checked before anything changes. Should one happen
 //! anyway, the module traps and every later call throws `WEFT_POISONED` rather than running
@@ -22,7 +25,6 @@ mod doc;
 mod error;
 mod events;
 mod handles;
-mod path;
 mod shared;
 mod sync;
 
@@ -48,23 +50,40 @@ pub fn start() {
 const TYPES: &'static str = r#"
 /** A value a register, a set or a list element holds. */
 export type WeftValue = null | boolean | number | bigint | string | Uint8Array;
-/** A document or part of one as plain data. */
+/**
+ * A document or part of one as plain data; what `set`, `insert` and `push` accept: plain
+ * objects become nested maps and arrays nested lists (recursively, at most 16 deep).
+ */
 export type JsonValue = WeftValue | JsonValue[] | { [key: string]: JsonValue };
 /** The changes a replica holds: number of changes per replica id. */
 export type Version = { [replicaId: string]: number };
 /** What `applyDelta` did with a delta. */
 export type ApplyOutcome = "applied" | "pending" | "redundant";
-/** Whether an update was made by this replica or received from another. */
-export type UpdateOrigin = "local" | "remote";
 /** A step from the root to a container: a name in a map or an index in a list. */
 export type PathSegment = string | number;
-/** What changed in one container, and whether the change was made here. */
-export type DocEvent = { path: PathSegment[]; local: boolean } & (
-  | { type: "map"; updated: string[]; removed: string[] }
-  | { type: "text"; index: number; deleted: number; inserted: string }
-  | { type: "list"; index: number; deleted: number; inserted: JsonValue[] }
+/** One name of a map written, created, switched or removed, with what it held before and after. */
+export type KeyChange = {
+  key: string;
+  action: "add" | "update" | "delete";
+  oldValue?: JsonValue;
+  newValue?: JsonValue;
+};
+/** A run of a text change over the text as it was, in UTF-16 code units (a Quill/Yjs delta). */
+export type TextDeltaOp = { retain: number } | { insert: string } | { delete: number };
+/** A run of a list change over the list as it was. */
+export type ListDeltaOp = { retain: number } | { insert: JsonValue[] } | { delete: number };
+/**
+ * What changed in one container, the origin of the transaction (what `transact` or
+ * `applyDelta` was given) and whether the change was made here. `reload`: the document may
+ * have changed anywhere (deltas that waited for what they depend on were applied); read again.
+ */
+export type DocEvent = { path: PathSegment[]; origin: unknown; local: boolean } & (
+  | { type: "map"; changes: KeyChange[] }
+  | { type: "text"; delta: TextDeltaOp[] }
+  | { type: "list"; delta: ListDeltaOp[] }
   | { type: "counter"; old: number; new: number }
   | { type: "set"; added: WeftValue[]; removed: WeftValue[] }
+  | { type: "reload" }
 );
 /** The stable codes of the errors Weft throws. */
 export type WeftErrorCode =

@@ -2,11 +2,12 @@
 //! changes are made, batched, and announced.
 //!
 //! Every change from JavaScript runs through [`SharedDoc::change`]: it edits through
-//! [`Doc::edit_entry`] (no delta per keystroke), and when the outermost batch ends — at once
-//! for a single call, at the end of `doc.transact(() => ...)` for a batch — it tells the
-//! subscribers what changed, gives the update listeners *one* delta for the whole batch
-//! (`delta_since` the version before it), and lets the sync sessions send. No JavaScript runs
-//! while the document is borrowed, so listeners may read and change the document.
+//! [`Doc::edit`] (no delta per keystroke), and when the outermost batch ends — at once for a
+//! single call, at the end of `doc.transact(() => ...)` for a batch — it gives each observer
+//! the events of the batch it listens to, gives the update listeners *one* delta for the whole
+//! batch (`delta_since` the version before it), and lets every [`Outbox`] (the sync sessions)
+//! send. No JavaScript runs while the document is borrowed, so listeners may read and change
+//! the document.
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::{Rc, Weak};
@@ -14,16 +15,50 @@ use std::sync::atomic::Ordering;
 
 use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::JsValue;
-use weft::{Doc, Event, Subscription, VersionVector};
+use weft::{Change, ContainerPath, Doc, Event, Subscription, VersionVector};
 
 use crate::POISONED;
 use crate::error::{JsResult, WeftError};
-use crate::events::{Mirror, touched_roots};
-use crate::sync::SessionCore;
+use crate::events::to_js;
+
+/// Something that sends after every batch of changes while it lives (a sync session).
+pub(crate) trait Outbox {
+    /// Sends whatever `doc` now has to send.
+    ///
+    /// # Errors
+    /// What the transport's callback threw.
+    fn flush(&self, doc: &SharedDoc) -> JsResult<()>;
+}
 
 /// A document shared by a `Doc` and its handles.
 #[derive(Clone)]
 pub(crate) struct SharedDoc(Rc<RefCell<State>>);
+
+/// A JavaScript observer of one container (and, `deep`, of what is inside it).
+struct Observer {
+    id: u32,
+    target: ContainerPath,
+    deep: bool,
+    listener: Function,
+}
+
+impl Observer {
+    fn hears(&self, target: &ContainerPath, reload: bool) -> bool {
+        reload
+            || if self.deep {
+                target.starts_with(&self.target)
+            } else {
+                *target == self.target
+            }
+    }
+}
+
+/// A converted event of the open batch, with what observers match it by.
+struct Heard {
+    target: ContainerPath,
+    reload: bool,
+    event: JsValue,
+}
 
 struct State {
     doc: Doc,
@@ -33,26 +68,18 @@ struct State {
     before: Option<VersionVector>,
     /// Whether the open batch made a change locally.
     local: bool,
+    /// The origin the open batch was given (`undefined` if none).
+    origin: JsValue,
     /// Events heard from the document, waiting to be converted.
     heard: Rc<RefCell<Vec<Event>>>,
-    /// The document subscription, while JavaScript subscribers exist.
+    /// The document subscription, while JavaScript observers exist.
     subscription: Option<Subscription>,
-    mirror: Mirror,
     /// Converted events of the open batch.
-    batch: Vec<JsValue>,
-    subscribers: Vec<(u32, Function)>,
+    batch: Vec<Heard>,
+    observers: Vec<Observer>,
     updaters: Vec<(u32, Function)>,
-    sessions: Vec<Weak<SessionCore>>,
+    outboxes: Vec<Weak<dyn Outbox>>,
     next_listener: u32,
-}
-
-/// Which list a listener is in.
-#[derive(Clone, Copy)]
-pub(crate) enum ListenerKind {
-    /// `subscribe`: change events.
-    Events,
-    /// `onUpdate`: deltas.
-    Updates,
 }
 
 impl SharedDoc {
@@ -63,13 +90,13 @@ impl SharedDoc {
             depth: 0,
             before: None,
             local: false,
+            origin: JsValue::UNDEFINED,
             heard: Rc::default(),
             subscription: None,
-            mirror: Mirror::default(),
             batch: Vec::new(),
-            subscribers: Vec::new(),
+            observers: Vec::new(),
             updaters: Vec::new(),
-            sessions: Vec::new(),
+            outboxes: Vec::new(),
             next_listener: 0,
         })))
     }
@@ -100,7 +127,17 @@ impl SharedDoc {
         local: bool,
         change: impl FnOnce(&mut Doc) -> Result<R, WeftError>,
     ) -> JsResult<R> {
-        self.begin()?;
+        self.change_from(local, None, change)
+    }
+
+    /// [`SharedDoc::change`] on behalf of `origin` (when it opens the batch).
+    pub(crate) fn change_from<R>(
+        &self,
+        local: bool,
+        origin: Option<JsValue>,
+        change: impl FnOnce(&mut Doc) -> Result<R, WeftError>,
+    ) -> JsResult<R> {
+        self.begin(origin)?;
         let result = {
             let mut state = self.state_mut()?;
             let result = change(&mut state.doc);
@@ -114,9 +151,10 @@ impl SharedDoc {
         Ok(result?)
     }
 
-    /// Runs `body` as one batch: one event batch and one delta for all its changes.
-    pub(crate) fn transact(&self, body: &Function) -> JsResult<JsValue> {
-        self.begin()?;
+    /// Runs `body` as one batch on behalf of `origin`: one event batch and one delta for all
+    /// its changes.
+    pub(crate) fn transact(&self, body: &Function, origin: JsValue) -> JsResult<JsValue> {
+        self.begin(Some(origin))?;
         let result = body.call0(&JsValue::UNDEFINED);
         let ended = self.end();
         let value = result?;
@@ -124,26 +162,38 @@ impl SharedDoc {
         Ok(value)
     }
 
-    /// Adds a listener; returns its id.
-    pub(crate) fn listen(&self, kind: ListenerKind, listener: Function) -> JsResult<u32> {
+    /// Adds an observer of `target`; returns its id.
+    pub(crate) fn observe(
+        &self,
+        target: ContainerPath,
+        deep: bool,
+        listener: Function,
+    ) -> JsResult<u32> {
         let mut state = self.state_mut()?;
         let id = state.next_listener;
         state.next_listener += 1;
-        match kind {
-            ListenerKind::Updates => state.updaters.push((id, listener)),
-            ListenerKind::Events => {
-                if state.subscription.is_none() {
-                    let heard = Rc::clone(&state.heard);
-                    let subscription = state.doc.subscribe(move |events| {
-                        heard.borrow_mut().extend_from_slice(events);
-                    });
-                    state.subscription = Some(subscription);
-                    let state = &mut *state;
-                    state.mirror.refresh(&state.doc, None);
-                }
-                state.subscribers.push((id, listener));
-            }
+        if state.subscription.is_none() {
+            let heard = Rc::clone(&state.heard);
+            let subscription = state.doc.subscribe(move |events| {
+                heard.borrow_mut().extend_from_slice(events);
+            });
+            state.subscription = Some(subscription);
         }
+        state.observers.push(Observer {
+            id,
+            target,
+            deep,
+            listener,
+        });
+        Ok(id)
+    }
+
+    /// Adds an update listener; returns its id.
+    pub(crate) fn on_update(&self, listener: Function) -> JsResult<u32> {
+        let mut state = self.state_mut()?;
+        let id = state.next_listener;
+        state.next_listener += 1;
+        state.updaters.push((id, listener));
         Ok(id)
     }
 
@@ -153,28 +203,28 @@ impl SharedDoc {
             return;
         };
         state.updaters.retain(|(other, _)| *other != id);
-        state.subscribers.retain(|(other, _)| *other != id);
-        if state.subscribers.is_empty() {
+        state.observers.retain(|observer| observer.id != id);
+        if state.observers.is_empty() {
             if let Some(subscription) = state.subscription.take() {
                 state.doc.unsubscribe(subscription);
             }
-            state.mirror.clear();
             state.heard.borrow_mut().clear();
         }
     }
 
-    /// Lets `session` send after every batch while it lives.
-    pub(crate) fn attach(&self, session: Weak<SessionCore>) -> JsResult<()> {
+    /// Lets `outbox` send after every batch while it lives.
+    pub(crate) fn attach(&self, outbox: Weak<dyn Outbox>) -> JsResult<()> {
         let mut state = self.state_mut()?;
-        state.sessions.retain(|other| other.strong_count() > 0);
-        state.sessions.push(session);
+        state.outboxes.retain(|other| other.strong_count() > 0);
+        state.outboxes.push(outbox);
         Ok(())
     }
 
-    fn begin(&self) -> Result<(), WeftError> {
+    fn begin(&self, origin: Option<JsValue>) -> Result<(), WeftError> {
         let mut state = self.state_mut()?;
         if state.depth == 0 {
             state.local = false;
+            state.origin = origin.unwrap_or(JsValue::UNDEFINED);
             state.before = (!state.updaters.is_empty()).then(|| state.doc.version());
         }
         state.depth += 1;
@@ -183,14 +233,14 @@ impl SharedDoc {
 
     /// Closes a batch; the outermost one announces what changed.
     fn end(&self) -> JsResult<()> {
-        let (events, subscribers, update, updaters, sessions) = {
+        let (deliveries, update, updaters, origin, outboxes) = {
             let mut state = self.state_mut()?;
             state.depth -= 1;
             if state.depth > 0 {
                 return Ok(());
             }
-            state.sessions.retain(|session| session.strong_count() > 0);
-            if state.batch.is_empty() && state.updaters.is_empty() && state.sessions.is_empty() {
+            state.outboxes.retain(|outbox| outbox.strong_count() > 0);
+            if state.batch.is_empty() && state.updaters.is_empty() && state.outboxes.is_empty() {
                 // Nobody to tell (the fast path of typing without listeners).
                 state.before = None;
                 return Ok(());
@@ -201,37 +251,47 @@ impl SharedDoc {
                 .map(|before| {
                     Uint8Array::from(state.doc.delta_since(&before).to_bytes().as_slice())
                 });
-            let events: Array = state.batch.drain(..).collect();
+            let batch = std::mem::take(&mut state.batch);
+            let deliveries: Vec<(Function, Array)> = state
+                .observers
+                .iter()
+                .filter_map(|observer| {
+                    let events: Array = batch
+                        .iter()
+                        .filter(|heard| observer.hears(&heard.target, heard.reload))
+                        .map(|heard| heard.event.clone())
+                        .collect();
+                    (events.length() > 0).then(|| (observer.listener.clone(), events))
+                })
+                .collect();
             (
-                events,
-                state.subscribers.clone(),
+                deliveries,
                 update.map(|bytes| (bytes, state.local)),
                 state.updaters.clone(),
+                state.origin.clone(),
                 state
-                    .sessions
+                    .outboxes
                     .iter()
                     .filter_map(Weak::upgrade)
                     .collect::<Vec<_>>(),
             )
         };
         let mut first_error = None;
-        if events.length() > 0 {
-            for (_, listener) in &subscribers {
-                if let Err(error) = listener.call1(&JsValue::UNDEFINED, &events) {
-                    first_error.get_or_insert(error);
-                }
+        for (listener, events) in &deliveries {
+            if let Err(error) = listener.call1(&JsValue::UNDEFINED, events) {
+                first_error.get_or_insert(error);
             }
         }
         if let Some((bytes, local)) = update {
-            let origin = JsValue::from_str(if local { "local" } else { "remote" });
+            let local = JsValue::from_bool(local);
             for (_, listener) in &updaters {
-                if let Err(error) = listener.call2(&JsValue::UNDEFINED, &bytes, &origin) {
+                if let Err(error) = listener.call3(&JsValue::UNDEFINED, &bytes, &origin, &local) {
                     first_error.get_or_insert(error);
                 }
             }
         }
-        for session in sessions {
-            if let Err(error) = session.flush(self) {
+        for outbox in outboxes {
+            if let Err(error) = outbox.flush(self) {
                 first_error.get_or_insert(error);
             }
         }
@@ -243,14 +303,13 @@ impl State {
     /// Converts what the document announced since the last call.
     fn collect(&mut self) {
         let heard: Vec<Event> = self.heard.borrow_mut().drain(..).collect();
-        if heard.is_empty() {
-            return;
+        for event in heard {
+            let converted = to_js(&event, &self.origin);
+            self.batch.push(Heard {
+                reload: event.change == Change::Reload,
+                target: event.target,
+                event: converted,
+            });
         }
-        for event in &heard {
-            let converted = self.mirror.convert(&self.doc, event);
-            self.batch.push(converted);
-        }
-        let roots = touched_roots(&heard);
-        self.mirror.refresh(&self.doc, Some(&roots[..]));
     }
 }

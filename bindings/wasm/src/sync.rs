@@ -10,7 +10,7 @@ use weft_sync::{Message, SyncError, SyncState, generate, receive};
 
 use crate::doc::Doc;
 use crate::error::{JsResult, WeftError};
-use crate::shared::SharedDoc;
+use crate::shared::{Outbox, SharedDoc};
 
 /// What a session shares with its document, which lets it send after every change.
 pub(crate) struct SessionCore {
@@ -19,9 +19,9 @@ pub(crate) struct SessionCore {
     send: Function,
 }
 
-impl SessionCore {
+impl Outbox for SessionCore {
     /// Sends every message that is due.
-    pub(crate) fn flush(&self, doc: &SharedDoc) -> JsResult<()> {
+    fn flush(&self, doc: &SharedDoc) -> JsResult<()> {
         let messages = doc.read(|doc| {
             let mut state = self
                 .state
@@ -73,7 +73,8 @@ impl SyncSession {
             state: RefCell::new(state),
             send,
         });
-        core.doc.attach(Rc::downgrade(&core))?;
+        let outbox: Rc<dyn Outbox> = core.clone();
+        core.doc.attach(Rc::downgrade(&outbox))?;
         Ok(Self { core })
     }
 

@@ -9,7 +9,7 @@ use thiserror::Error;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-use weft::store::DotStore;
+use weft::internals::store::DotStore;
 use weft::{DecodeError, Replica, Replicated, Scope};
 use weft_sync::{Message, Received, SyncError, SyncState, generate, receive};
 

@@ -55,7 +55,6 @@
 //! A server on a free loopback port, and a Rust client that syncs a document through it:
 //!
 //! ```
-//! use weft::prelude::*;
 //! use weft::{Object, Replica, ReplicaId};
 //! use weft_server::{Config, MemoryStore, Server, SyncClient};
 //!
@@ -65,12 +64,12 @@
 //! let url = server.sync_url("board");
 //!
 //! let mut alice = SyncClient::connect(&url, Replica::<Object>::new(ReplicaId::random())).await?;
-//! alice.edit(|root| root.counter("likes", |likes| likes.increment(2))).await?;
+//! alice.edit(|root| Object::edit(root, |root| root.counter("likes").increment(2))).await?;
 //! alice.settle().await?; // acknowledged: durable on the server
 //!
 //! let mut bob = SyncClient::connect(&url, Replica::<Object>::new(ReplicaId::random())).await?;
 //! bob.settle().await?;
-//! assert_eq!(bob.replica().store().counter("likes").map(|likes| likes.value()), Some(2));
+//! assert_eq!(bob.replica().store().get_counter("likes").map(|likes| likes.value()), Some(2));
 //! server.shutdown().await?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })?;

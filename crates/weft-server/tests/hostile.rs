@@ -106,9 +106,11 @@ async fn messages_over_the_size_limit_are_refused() {
     let mut client = connect(&server.sync_url("board")).await;
     client
         .edit(|root| {
-            use weft::prelude::*;
-            root.text("note", |note| note.insert(0, &"x".repeat(50_000)))
-                .expect("an insertion");
+            weft::Object::edit(root, |root| {
+                root.text("note")
+                    .insert(0, &"x".repeat(50_000))
+                    .expect("an insertion");
+            });
         })
         .await
         .expect("sent");

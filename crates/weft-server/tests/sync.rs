@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use common::{connect, converge, edit_board, json, likes, replica, start, start_in};
 use futures_util::StreamExt as _;
-use weft::prelude::*;
 use weft::{Object, Replica};
 use weft_server::{DocumentId, SyncClient, envelope};
 use weft_sync::{Message, SyncState, generate, receive};
@@ -30,9 +29,12 @@ async fn concurrent_edits_of_three_clients_converge() {
     converge(&mut clients).await;
     let board = clients[0].replica();
     assert_eq!(likes(board), 15);
-    assert_eq!(board.store().set("tags").map(|tags| tags.len()), Some(15));
     assert_eq!(
-        board.store().text("note").map(|note| note.len()),
+        board.store().get_set("tags").map(|tags| tags.len()),
+        Some(15)
+    );
+    assert_eq!(
+        board.store().get_text("note").map(|note| note.len()),
         Some(15 * "c0r0;".len())
     );
     // A newcomer receives the whole board in its handshake.
@@ -105,9 +107,12 @@ async fn a_client_offline_for_a_while_converges_when_it_reconnects() {
     let (mut offline, mut state) = traveller.into_parts();
     for round in 0..10 {
         offline.update(|root| {
-            root.text("note", |note| note.insert(0, &format!("offline {round};")))
-                .expect("an insertion");
-            root.counter("likes", |likes| likes.increment(1));
+            Object::edit(root, |root| {
+                root.text("note")
+                    .insert(0, &format!("offline {round};"))
+                    .expect("an insertion");
+                root.counter("likes").increment(1);
+            });
         });
         edit_board(&mut online, &format!("online {round}"))
             .await
@@ -127,7 +132,11 @@ async fn a_client_offline_for_a_while_converges_when_it_reconnects() {
     let mut clients = [online, traveller];
     converge(&mut clients).await;
     assert_eq!(likes(clients[0].replica()), 1 + 10 + 10);
-    let note = clients[1].replica().store().text("note").expect("a note");
+    let note = clients[1]
+        .replica()
+        .store()
+        .get_text("note")
+        .expect("a note");
     assert!(note.chars().collect::<String>().contains("offline 9;"));
     server.shutdown().await.expect("a clean shutdown");
 }
@@ -219,7 +228,7 @@ async fn one_multiplexed_connection_syncs_several_documents() {
     let mut documents = Vec::new();
     for (name, amount) in [("left", 2), ("right", 5)] {
         let mut replica = replica();
-        replica.update(|root| root.counter("likes", |likes| likes.increment(amount)));
+        replica.update(|root| Object::edit(root, |root| root.counter("likes").increment(amount)));
         documents.push((
             DocumentId::parse(name).expect("an id"),
             SyncState::new(),

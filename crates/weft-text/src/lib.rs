@@ -44,6 +44,7 @@ mod history;
 mod index;
 mod integrate;
 mod list;
+mod observe;
 mod schema;
 mod sequence;
 mod span;
@@ -52,5 +53,6 @@ mod text;
 mod tree;
 
 pub use error::PositionError;
-pub use list::{List, ListEditor};
-pub use text::{Text, TextEditor};
+pub use list::{List, ListEditor, ListIncoming};
+pub use observe::Splice;
+pub use text::{Text, TextEditor, TextIncoming};

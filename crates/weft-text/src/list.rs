@@ -7,6 +7,7 @@ use weft_core::store::Value;
 
 use crate::element::ListBuf;
 use crate::error::PositionError;
+use crate::observe::{Incoming, Splice};
 use crate::schema::LIST;
 use crate::sequence::Sequence;
 use crate::store::sequence_dot_store;
@@ -67,6 +68,65 @@ impl<T: Value> List<T> {
     #[must_use]
     pub fn to_vec(&self) -> Vec<T> {
         self.iter().cloned().collect()
+    }
+}
+
+/// What a received fragment of a [`List`] will change here, read before it is joined (see
+/// [`List::incoming`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListIncoming<T>(Incoming<ListBuf<T>>);
+
+impl<T> ListIncoming<T> {
+    /// Whether the fragment inserts nothing this replica lacks and deletes nothing it shows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Value> List<T> {
+    /// Reads, before `fragment` (a part of a delta whose replicas are `replicas`) is joined
+    /// into this list, what it inserts that this list lacks and which visible elements it
+    /// deletes. Pass the result to [`List::splices`] after the join. Costs O(runs · log n).
+    #[must_use]
+    pub fn incoming(
+        &self,
+        fragment: &List<T>,
+        replicas: &[weft_core::ReplicaId],
+        table: &weft_core::ReplicaTable,
+    ) -> ListIncoming<T> {
+        ListIncoming(self.0.incoming(&fragment.0, replicas, table))
+    }
+
+    /// The change that `incoming` (read by [`List::incoming`] before the join) made, as
+    /// retain / insert / delete runs over the list as it was. Costs O(runs · log n).
+    ///
+    /// ```
+    /// use weft_core::{Replica, ReplicaId};
+    /// use weft_text::{List, ListEditor, Splice};
+    /// let mut a = Replica::<List<u8>>::new(ReplicaId::from_u128(1));
+    /// let mut b = Replica::<List<u8>>::new(ReplicaId::from_u128(2));
+    /// b.apply(&a.update(|l| l.insert_all(0, [1, 2, 3]).unwrap()));
+    /// let delta = a.update(|l| l.delete(0..1).unwrap());
+    /// let incoming = b.incoming(delta.store(), delta.replicas(), b.table());
+    /// b.apply(&delta);
+    /// assert_eq!(b.splices(&incoming, b.table()), [Splice::Delete(vec![1])]);
+    /// ```
+    #[must_use]
+    pub fn splices(
+        &self,
+        incoming: &ListIncoming<T>,
+        table: &weft_core::ReplicaTable,
+    ) -> Vec<Splice<Vec<T>>> {
+        self.0
+            .splices(&incoming.0, table)
+            .into_iter()
+            .map(|(run, _)| match run {
+                Splice::Retain(count) => Splice::Retain(count),
+                Splice::Insert(content) => Splice::Insert(content.0),
+                Splice::Delete(content) => Splice::Delete(content.0),
+            })
+            .collect()
     }
 }
 

@@ -7,6 +7,7 @@ use weft_core::Scope;
 
 use crate::element::{Content, TextBuf};
 use crate::error::PositionError;
+use crate::observe::{Incoming, Splice};
 use crate::schema::TEXT;
 use crate::sequence::Sequence;
 use crate::span::Metric;
@@ -148,6 +149,74 @@ impl Text {
             self.0.history.run_count(),
             self.0.loose.len(),
         )
+    }
+}
+
+/// What a received fragment of a [`Text`] will change here, read before it is joined (see
+/// [`Text::incoming`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TextIncoming(Incoming<TextBuf>);
+
+impl TextIncoming {
+    /// Whether the fragment inserts nothing this replica lacks and deletes nothing it shows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Text {
+    /// Reads, before `fragment` (a part of a delta whose replicas are `replicas`) is joined
+    /// into this text, what it inserts that this text lacks and which visible characters it
+    /// deletes. Pass the result to [`Text::splices`] after the join. Costs O(runs · log n).
+    #[must_use]
+    pub fn incoming(
+        &self,
+        fragment: &Text,
+        replicas: &[weft_core::ReplicaId],
+        table: &weft_core::ReplicaTable,
+    ) -> TextIncoming {
+        TextIncoming(self.0.incoming(&fragment.0, replicas, table))
+    }
+
+    /// The change that `incoming` (read by [`Text::incoming`] before the join) made, as
+    /// retain / insert / delete runs over the text as it was, each with its width in UTF-16
+    /// code units. Costs O(runs · log n).
+    ///
+    /// ```
+    /// use weft_core::{Replica, ReplicaId};
+    /// use weft_text::{Splice, Text, TextEditor};
+    /// let mut a = Replica::<Text>::new(ReplicaId::from_u128(1));
+    /// let mut b = Replica::<Text>::new(ReplicaId::from_u128(2));
+    /// b.apply(&a.update(|t| t.insert(0, "hello").unwrap()));
+    /// let delta = a.update(|t| t.replace(1..3, "EY").unwrap());
+    /// let incoming = b.incoming(delta.store(), delta.replicas(), b.table());
+    /// b.apply(&delta);
+    /// let runs: Vec<Splice<String>> =
+    ///     b.splices(&incoming, b.table()).into_iter().map(|(run, _)| run).collect();
+    /// assert_eq!(
+    ///     runs,
+    ///     [Splice::Retain(1), Splice::Insert("EY".into()), Splice::Delete("el".into())]
+    /// );
+    /// ```
+    #[must_use]
+    pub fn splices(
+        &self,
+        incoming: &TextIncoming,
+        table: &weft_core::ReplicaTable,
+    ) -> Vec<(Splice<String>, usize)> {
+        self.0
+            .splices(&incoming.0, table)
+            .into_iter()
+            .map(|(run, utf16)| {
+                let run = match run {
+                    Splice::Retain(count) => Splice::Retain(count),
+                    Splice::Insert(content) => Splice::Insert(content.as_slice().to_owned()),
+                    Splice::Delete(content) => Splice::Delete(content.as_slice().to_owned()),
+                };
+                (run, utf16 as usize)
+            })
+            .collect()
     }
 }
 

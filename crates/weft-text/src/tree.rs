@@ -369,6 +369,28 @@ impl<C: Content> Tree<C> {
         index
     }
 
+    /// The visible elements before `location`.
+    pub(crate) fn visible_index(&self, location: Location) -> u64 {
+        let leaf = &self.leaves[location.leaf as usize];
+        let span = leaf.spans[location.span];
+        let mut index: u64 = leaf.spans[..location.span]
+            .iter()
+            .map(|span| u64::from(span.visible()))
+            .sum::<u64>();
+        if !span.is_deleted() {
+            index += u64::from(location.offset);
+        }
+        let mut slot = self.links[location.leaf as usize].slot as usize;
+        let mut parent = self.links[location.leaf as usize].parent;
+        while parent != NONE {
+            let node = &self.internals[parent as usize];
+            index += node.sums[..slot].iter().map(|sum| sum.chars).sum::<u64>();
+            slot = node.slot as usize;
+            parent = node.parent;
+        }
+        index
+    }
+
     /// The index in the leaf's content of the first element of span `span`.
     pub(crate) fn content_index(&self, leaf: u32, span: usize) -> usize {
         self.leaves[leaf as usize].spans[..span]

@@ -1,14 +1,31 @@
 //! Weft: delta-state CRDTs merged through a delta-sync protocol.
 //!
-//! This is the crate applications import; it re-exports the stable surface of the Weft
-//! crates.
+//! This is the crate applications import. It has two layers:
+//!
+//! - **[`Doc`]**, a JSON-like document of named containers — maps, lists, texts, counters,
+//!   sets and values, nested as deep as needed — that apps edit in transactions through scoped
+//!   handles ([`MapScope`], [`ListScope`], [`TextScope`], [`CounterScope`], [`SetScope`]),
+//!   observe per container with origins, save, load and sync. Start here.
+//! - **[`Replica<T>`]**, one typed replicated value (`Replica<AddWinsSet<String>>`,
+//!   `Replica<Text>`, `Replica<GCounter>`, …): the low level a document is built on, for apps
+//!   that replicate one value.
+//!
+//! Both are delta-state CRDTs: a change returns the delta to send, `delta_since(version)`
+//! returns what a replica at that version lacks, `apply` merges in any order. The sync
+//! protocol is in [`sync`]; the building blocks for new replicated types in [`internals`].
 //!
 //! ```
-//! use weft::{AddWinsSet, Replica, ReplicaId};
-//! let mut a = Replica::<AddWinsSet<u32>>::new(ReplicaId::random());
-//! let mut b = Replica::<AddWinsSet<u32>>::new(ReplicaId::random());
-//! b.apply(&a.update(|s| s.insert(1)));
-//! assert!(b.contains(&1));
+//! use weft::{Doc, ReplicaId};
+//!
+//! let mut phone = Doc::new(ReplicaId::random());
+//! let mut laptop = Doc::new(ReplicaId::random());
+//! let delta = phone.transact(|root| {
+//!     root.text("title").insert(0, "Groceries")?;
+//!     root.list("items").push("milk");
+//!     Ok::<(), weft::DocError>(())
+//! }).delta;
+//! laptop.apply(&delta);
+//! assert_eq!(laptop.to_json(), r#"{"items":["milk"],"title":"Groceries"}"#);
 //! ```
 
 #![forbid(unsafe_code)]
@@ -17,12 +34,19 @@ mod doc;
 mod value;
 
 pub use doc::{
-    Change, ChildKey, Doc, DocDelta, DocError, Element, Entry, EntryEditor, Event, Item, Kind,
-    ListContainer, ListContainerEditor, Node, Object, ObjectEditor, PathSegment, Subscription,
+    Change, ChildKey, ContainerPath, CounterScope, Doc, DocDelta, DocError, Element, Entry, Event,
+    Item, KeyChange, Kind, ListContainer, ListDelta, ListScope, MapScope, Node, Object, Origin,
+    PathSegment, SetScope, Step, Subscription, TextDelta, TextScope, Transacted,
 };
 pub use value::Value;
-pub use weft_core::*;
-pub use weft_text::{List, ListEditor, PositionError, Text, TextEditor};
+pub use weft_core::{
+    AddWinsSet, DecodeError, Delta, Digest, GCounter, GSet, LwwRegister, Map, MvRegister, Outcome,
+    PNCounter, ParseReplicaIdError, RemoveWinsSet, Replica, ReplicaId, Replicated, Scope, Stamp,
+    VersionVector,
+};
+pub use weft_text::{
+    List, ListEditor, ListIncoming, PositionError, Splice, Text, TextEditor, TextIncoming,
+};
 
 /// The sync protocol (sans IO: `SyncState`, `Message`, `generate`, `receive`) and the
 /// crash-safe persistence log (`Log`), for every replicated type and for documents.
@@ -36,12 +60,18 @@ pub use weft_text::{List, ListEditor, PositionError, Text, TextEditor};
 /// ```
 pub use weft_sync as sync;
 
-/// The editing traits, to bring every `Scope` method into scope at once:
-/// `use weft::prelude::*;`.
-pub mod prelude {
-    pub use crate::doc::{EntryEditor, ListContainerEditor, ObjectEditor};
-    pub use weft_text::{ListEditor, TextEditor};
-}
+/// The engine's building blocks, for implementing new replicated types and tools over the
+/// wire format: causal contexts, clocks, dots, the dot stores ([`internals::store`]), the
+/// binary codec ([`internals::codec`]), replica tables. Applications do not need them.
+///
+/// ```
+/// use weft::internals::store::DotStore;
+/// use weft::internals::{CausalContext, Clock};
+/// let empty = CausalContext::from_clock(Clock::default());
+/// assert!(empty.is_empty());
+/// assert!(weft::Object::default().is_bottom());
+/// ```
+pub use weft_core as internals;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

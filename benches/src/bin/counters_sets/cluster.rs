@@ -90,7 +90,7 @@ fn play_round<P: Peer>(replicas: &mut [P], round: &[Vec<P::Change>]) {
 }
 
 /// A Weft type with a workload: how a change of the workload is made in a scope.
-pub(crate) trait WeftWorkload: weft::store::DotStore {
+pub(crate) trait WeftWorkload: weft::internals::store::DotStore {
     type Change;
     type Content: PartialEq + Debug;
 

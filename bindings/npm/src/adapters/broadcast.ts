@@ -25,8 +25,8 @@ export class BroadcastSync {
     this.me = doc.replicaId;
     this.channel = new BroadcastChannel(`weft:${name}`);
     this.channel.onmessage = (event: MessageEvent<Message>) => this.receive(event.data);
-    this.unsubscribe = doc.onUpdate((update, origin) => {
-      if (origin === "local") this.post({ type: "update", from: this.me, update });
+    this.unsubscribe = doc.onUpdate((update, _origin, local) => {
+      if (local) this.post({ type: "update", from: this.me, update });
     });
     this.post({ type: "hello", from: this.me, version: doc.version });
   }

@@ -191,7 +191,7 @@ test("malformed input from JS throws a typed error and leaves the document uncha
       flipped: () => doc.applyDelta(flipped),
       position: () => doc.getText("t").insert(99, "x"),
       surrogate: () => doc.getText("t").insert(6, "x"),
-      value: () => doc.getList("l").push({ not: "a value" }),
+      value: () => doc.getList("l").push({ not: () => "a value" }),
       kind: () => doc.getMap("t"),
       load: () => Doc.load(new Uint8Array([1, 2, 3])),
     };
@@ -226,5 +226,58 @@ test("malformed input from JS throws a typed error and leaves the document uncha
     load: expect("WEFT_DECODE"),
     after: "still works: safe 😀",
   });
+  await page.close();
+});
+
+test("JSON values, iterators and observers with origins in the browser", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  const result = await page.evaluate(() => {
+    const { Doc } = window.weft;
+    const alice = new Doc();
+    const bob = new Doc();
+    const list = alice.getList("todos");
+    list.push("milk", { text: "eggs", done: false }, [1, 2]);
+    alice.getMap("prefs").set("editor", { wrap: true, tabs: [2, 4] });
+    bob.applyDelta(alice.exportDelta(bob.version), "sync");
+    const heard = [];
+    bob.getList("todos").observe((events) => heard.push(...events));
+    const deep = [];
+    bob.getMap("prefs").observeDeep((events) => deep.push(...events));
+    const binding = { name: "binding" };
+    alice.transact(() => {
+      list.insert(1, "bread");
+      alice.getMap("prefs").getMap("editor").set("wrap", false);
+    }, binding);
+    bob.applyDelta(alice.exportDelta(bob.version), "sync");
+    const own = [];
+    bob.getList("todos").observe((events) => own.push(...events.map((event) => [event.origin === binding, event.local])));
+    bob.transact(() => bob.getList("todos").push("jam"), binding);
+    return {
+      json: bob.toJSON(),
+      elements: [...bob.getList("todos")],
+      entries: [...bob.getMap("prefs")],
+      heard: heard.map(({ type, delta, origin, local }) => ({ type, delta, origin, local })),
+      deep: deep.map(({ path, type, changes, origin }) => ({ path, type, changes, origin })),
+      own,
+    };
+  });
+  assert.deepEqual(result.json, {
+    prefs: { editor: { tabs: [2, 4], wrap: false } },
+    todos: ["milk", "bread", { done: false, text: "eggs" }, [1, 2], "jam"],
+  });
+  assert.deepEqual(result.elements, result.json.todos);
+  assert.deepEqual(result.entries, [["editor", { tabs: [2, 4], wrap: false }]]);
+  assert.deepEqual(result.heard.slice(0, 1), [
+    { type: "list", delta: [{ retain: 1 }, { insert: ["bread"] }], origin: "sync", local: false },
+  ]);
+  assert.deepEqual(result.deep, [
+    {
+      path: ["prefs", "editor"],
+      type: "map",
+      changes: [{ key: "wrap", action: "update", oldValue: true, newValue: false }],
+      origin: "sync",
+    },
+  ]);
+  assert.deepEqual(result.own, [[true, true]]);
   await page.close();
 });

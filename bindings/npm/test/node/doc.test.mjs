@@ -131,27 +131,30 @@ test("transact batches changes into one update and one event batch", () => {
   const doc = new Doc();
   const updates = [];
   const batches = [];
-  doc.onUpdate((update, origin) => updates.push([update, origin]));
+  doc.onUpdate((update, origin, local) => updates.push([update, origin, local]));
   doc.subscribe((events) => batches.push(events));
   const result = doc.transact(() => {
     doc.getText("t").insert(0, "x");
     doc.getCounter("n").increment(4);
-    doc.transact(() => doc.getList("l").push(1));
+    doc.transact(() => doc.getList("l").push(1), "inner origins are ignored");
     return 42;
-  });
+  }, "editor");
   assert.equal(result, 42);
   assert.equal(updates.length, 1);
-  assert.equal(updates[0][1], "local");
+  assert.equal(updates[0][1], "editor");
+  assert.equal(updates[0][2], true);
   assert.equal(batches.length, 1);
+  assert.ok(batches[0].every((event) => event.origin === "editor" && event.local));
   const other = new Doc();
   const heard = [];
-  other.onUpdate((_, origin) => heard.push(origin));
-  other.applyDelta(updates[0][0]);
+  other.onUpdate((_, origin, local) => heard.push([origin, local]));
+  const provider = { name: "websocket" };
+  other.applyDelta(updates[0][0], provider);
   assert.deepEqual(other.toJSON(), { l: [1], n: 4, t: "x" });
-  assert.deepEqual(heard, ["remote"]);
+  assert.deepEqual(heard, [[provider, false]]);
 });
 
-test("events: local and remote, text splices in UTF-16, unsubscribe", () => {
+test("events: local and remote, text deltas in UTF-16, unsubscribe", () => {
   const alice = new Doc();
   const bob = new Doc();
   const events = [];
@@ -163,21 +166,37 @@ test("events: local and remote, text splices in UTF-16, unsubscribe", () => {
   alice.getSet("s").add("x");
   alice.getList("l").push("v");
   sync(alice, bob);
-  assert.deepEqual(events[0], { path: [], type: "map", updated: ["t"], removed: [], local: false });
-  assert.deepEqual(events[1], { path: ["t"], type: "text", index: 1, deleted: 2, inserted: "", local: true });
-  const remote = events.slice(2);
-  assert.ok(remote.every((event) => event.local === false));
-  assert.deepEqual(remote.find((e) => e.type === "map"), {
+  const common = { origin: undefined };
+  assert.deepEqual(events[0], {
     path: [],
     type: "map",
-    updated: ["c", "l", "s"],
-    removed: [],
+    changes: [{ key: "t", action: "add", newValue: "a😀b" }],
+    ...common,
     local: false,
   });
+  assert.deepEqual(events[1], {
+    path: ["t"],
+    type: "text",
+    delta: [{ retain: 1 }, { delete: 2 }],
+    ...common,
+    local: true,
+  });
+  const remote = events.slice(2);
+  assert.ok(remote.every((event) => event.local === false));
+  assert.deepEqual(
+    remote.flatMap((e) => (e.type === "map" ? e.changes.map((change) => change.key) : [])).sort(),
+    ["c", "l", "s"],
+  );
   bob.getCounter("c").increment(1);
-  assert.deepEqual(events.at(-1), { path: ["c"], type: "counter", old: 5, new: 6, local: true });
+  assert.deepEqual(events.at(-1), { path: ["c"], type: "counter", old: 5, new: 6, ...common, local: true });
   bob.getText("t").insert(2, "😀");
-  assert.deepEqual(events.at(-1), { path: ["t"], type: "text", index: 2, deleted: 0, inserted: "😀", local: true });
+  assert.deepEqual(events.at(-1), {
+    path: ["t"],
+    type: "text",
+    delta: [{ retain: 2 }, { insert: "😀" }],
+    ...common,
+    local: true,
+  });
   const count = events.length;
   unsubscribe();
   unsubscribe(); // a second call does nothing
@@ -190,7 +209,7 @@ test("listeners may change the document; their errors surface after the change",
   doc.subscribe((events) => {
     if (events.some((e) => e.path[0] === "t")) doc.getCounter("edits").increment();
   });
-  doc.getText("t").insert(0, "a"); // creates "t": an event at the root
+  doc.getText("t").insert(0, "a"); // creates "t": one event at the root, "t" whole
   doc.getText("t").insert(1, "b"); // an event at ["t"]
   assert.equal(doc.getCounter("edits").value, 1);
   const off = doc.subscribe(() => {
@@ -231,10 +250,10 @@ test("remote text events count UTF-16 units, also in a list element that moved",
   assert.deepEqual(bob.getList("notes").toArray(), ["new first", "first", "ab😀c"]);
   assert.deepEqual(
     events.find((event) => event.type === "text"),
-    { path: ["notes", 2], type: "text", index: 1, deleted: 2, inserted: "", local: false },
+    { path: ["notes", 2], type: "text", delta: [{ retain: 1 }, { delete: 2 }], origin: undefined, local: false },
   );
   assert.deepEqual(
     events.find((event) => event.type === "list"),
-    { path: ["notes"], type: "list", index: 0, deleted: 0, inserted: ["new first"], local: false },
+    { path: ["notes"], type: "list", delta: [{ insert: ["new first"] }], origin: undefined, local: false },
   );
 });

@@ -44,11 +44,33 @@ test("positions outside a text or list are RangeErrors with WEFT_POSITION", () =
   refused(doc, "WEFT_POSITION", () => list.getMap(9), RangeError);
 });
 
-test("values that are not Weft values are refused", () => {
+test("values that are not JSON-like data are refused, also deep inside objects", () => {
   const doc = sample();
-  for (const value of [undefined, {}, [1], () => 1, Symbol("s"), 2n ** 64n]) {
+  const deep = [];
+  let inner = deep;
+  for (let depth = 0; depth < 20; depth += 1) inner = inner[0] = [];
+  const cyclic = { a: 1 };
+  cyclic.self = cyclic;
+  for (const value of [
+    undefined,
+    () => 1,
+    Symbol("s"),
+    2n ** 64n,
+    new Date(0),
+    new Map(),
+    { nested: { bad: undefined } },
+    [1, [2, () => 3]],
+    deep,
+    cyclic,
+  ]) {
     refused(doc, "WEFT_INVALID_VALUE", () => doc.getList("l").push(value));
+    refused(doc, "WEFT_INVALID_VALUE", () => doc.getList("l").push(1, value));
     refused(doc, "WEFT_INVALID_VALUE", () => doc.getMap("m").set("k", value));
+    refused(doc, "WEFT_INVALID_VALUE", () => doc.getSet("s").add(value));
+    refused(doc, "WEFT_INVALID_VALUE", () => doc.getRegister("r").set(value));
+  }
+  // Sets and registers hold primitive values only.
+  for (const value of [{}, [1]]) {
     refused(doc, "WEFT_INVALID_VALUE", () => doc.getSet("s").add(value));
     refused(doc, "WEFT_INVALID_VALUE", () => doc.getRegister("r").set(value));
   }

@@ -9,6 +9,8 @@ import {
   isWeftError,
   type DocEvent,
   type JsonValue,
+  type KeyChange,
+  type TextDeltaOp,
   type Version,
   type WeftValue,
 } from "weft-crdt";
@@ -20,29 +22,54 @@ doc.getText("notes").insert(0, "hi");
 const length: number = doc.getText("notes").length;
 const items = doc.getList("items");
 items.push(1);
+items.push("two", { three: [3] }, [4]);
+items.insert(0, null, true);
 items.insertMap(1).getCounter("n").increment(2);
+for (const element of items) void (element satisfies JsonValue);
+items.forEach((element: JsonValue, index: number) => void [element, index]);
+const settings = doc.getMap("settings");
+settings.set("prefs", { theme: "dark", sizes: [1, 2] });
+for (const [name, entry] of settings) void [name satisfies string, entry satisfies JsonValue];
+const pairs: [string, JsonValue][] = settings.entries();
+const values: JsonValue[] = settings.values();
+settings.forEach((entry: JsonValue, name: string) => void [entry, name]);
+settings.clear();
 const first: JsonValue | undefined = items.get(0);
 const value: WeftValue | undefined = doc.getRegister("title").value;
 const json: { [name: string]: JsonValue } = doc.toJSON();
 const outcome: "applied" | "pending" | "redundant" = doc.applyDelta(doc.exportDelta(version));
 const fromScratch: Uint8Array = doc.exportDelta();
 const total: number = doc.transact(() => 1 + 1);
+const withOrigin: string = doc.transact(() => "done", { binding: "editor" });
 // @ts-expect-error: transact returns what its body returns
 const notAString: string = doc.transact(() => 1 + 1);
 const stop: () => void = doc.subscribe((events: DocEvent[]) => {
   for (const event of events) {
+    const local: boolean = event.local;
+    const origin: unknown = event.origin;
     if (event.type === "text") {
-      const inserted: string = event.inserted;
-      const index: number = event.index;
-      void [inserted, index];
+      for (const op of event.delta satisfies TextDeltaOp[]) {
+        if ("insert" in op) void (op.insert satisfies string);
+        else if ("retain" in op) void (op.retain satisfies number);
+        else void (op.delete satisfies number);
+      }
+    } else if (event.type === "map") {
+      const changes: KeyChange[] = event.changes;
+      void changes.map((change) => [change.key, change.action, change.oldValue, change.newValue]);
     } else if (event.type === "counter") {
       const change: number = event.new - event.old;
       void change;
     }
+    void [local, origin];
   }
 });
 stop();
-doc.onUpdate((update: Uint8Array, origin: "local" | "remote") => void [update, origin]);
+const stopText: () => void = doc.getText("notes").observe((events: DocEvent[]) => void events);
+const stopDeep: () => void = settings.observeDeep((events: DocEvent[]) => void events);
+const stopList: () => void = items.observe((events: DocEvent[]) => void events);
+void [stopText, stopDeep, stopList];
+doc.onUpdate((update: Uint8Array, origin: unknown, local: boolean) => void [update, origin, local]);
+doc.applyDelta(doc.exportDelta(), "provider");
 const session = new SyncSession(doc, (message: Uint8Array) => void message);
 session.flush();
 try {
@@ -63,5 +90,8 @@ async function adapters(): Promise<void> {
 doc.getText("notes").insert("0", "x");
 // @ts-expect-error: an event's type is one of the known kinds
 const wrong: DocEvent["type"] = "tree";
+// @ts-expect-error: functions are not JSON values
+items.push(() => 1);
 
-void [id, length, first, value, json, outcome, fromScratch, total, notAString, adapters, wrong];
+void [id, length, first, value, json, outcome, fromScratch, total, withOrigin, notAString, adapters, wrong];
+void [pairs, values];

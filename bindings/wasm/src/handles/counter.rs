@@ -1,7 +1,7 @@
 //! `CounterRef`: a handle on a counter.
 
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use weft::prelude::*;
 use weft::{Entry, Kind, PNCounter};
 
 use crate::convert::to_amount;
@@ -28,8 +28,11 @@ impl CounterRef {
     /// The current value.
     #[wasm_bindgen(getter)]
     pub fn value(&self) -> JsResult<f64> {
-        self.handle
-            .read(|entry| Ok(entry.and_then(Entry::counter).map_or(0, PNCounter::value) as f64))
+        self.handle.read(|entry| {
+            Ok(entry
+                .and_then(Entry::as_counter)
+                .map_or(0, PNCounter::value) as f64)
+        })
     }
 
     /// Adds `amount` (default 1; may be negative).
@@ -37,11 +40,13 @@ impl CounterRef {
     /// @throws {WeftError} `WEFT_INVALID_ARGUMENT` if `amount` is not a safe integer.
     pub fn increment(&self, amount: Option<f64>) -> JsResult<()> {
         let amount = to_amount(amount.unwrap_or(1.0))?;
-        self.handle.edit(
-            |_| Ok((amount != 0).then_some(())),
-            |entry, ()| entry.counter(|c| c.increment(amount)),
-        )?;
-        Ok(())
+        if amount == 0 {
+            return Ok(());
+        }
+        self.handle.edit(|root, path| {
+            root.open_counter(path)?.increment(amount);
+            Ok(())
+        })
     }
 
     /// Subtracts `amount` (default 1).
@@ -49,6 +54,16 @@ impl CounterRef {
     /// @throws {WeftError} `WEFT_INVALID_ARGUMENT` if `amount` is not a safe integer.
     pub fn decrement(&self, amount: Option<f64>) -> JsResult<()> {
         self.increment(Some(-amount.unwrap_or(1.0)))
+    }
+
+    /// Calls `listener` with the events of every later change of this counter: `{ type:
+    /// "counter", old, new, origin, local }`. Returns the function that stops it.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn observe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
+    ) -> JsResult<JsValue> {
+        self.handle.observe(listener, false)
     }
 
     /// The value (for `JSON.stringify`).

@@ -1,13 +1,12 @@
 //! `ListRef`: a handle on a list of values and containers.
 
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-use weft::prelude::*;
-use weft::{ChildKey, Element, Entry, Kind, ListContainer, Node, PositionError, Scope, Value};
+use weft::{ChildKey, DocError, Element, Entry, Kind, ListContainer, ListScope, Node, Step};
 
-use crate::convert::{from_node, from_value, to_index, to_value};
+use crate::convert::{from_node, from_value, insert_inputs, to_index, to_input};
 use crate::error::{JsResult, WeftError};
-use crate::handles::{CounterRef, FromHandle, Handle, MapRef, SetRef, TextRef};
-use crate::path::{Step, expect};
+use crate::handles::{CounterRef, FromHandle, Handle, MapRef, SetRef, TextRef, expect};
 
 /// A list of values and nested containers: concurrent insertions at one place never
 /// interleave, and a container element keeps its identity while elements move around it.
@@ -24,80 +23,84 @@ impl FromHandle for ListRef {
     }
 }
 
+fn length(entry: Option<&Entry>) -> usize {
+    entry.and_then(Entry::as_list).map_or(0, ListContainer::len)
+}
+
+impl ListRef {
+    /// Inserts a new container of kind `T::KIND` at `index` and returns its handle.
+    fn insert_container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
+        let index = to_index(index, "a list index")?;
+        let key = self.handle.edit(|root, path| {
+            let mut list = root.open_list(path)?;
+            insert_empty(&mut list, index, T::KIND)?;
+            match list.current().and_then(|list| list.get(index)) {
+                Some(Element::Container(key, _)) => Ok(key),
+                _ => Err(DocError::Deleted),
+            }
+        })?;
+        self.child(key, T::KIND).map(T::from_handle)
+    }
+
+    /// The handle of the container element at `index`.
+    fn container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
+        let index = to_index(index, "a list index")?;
+        let key = self.handle.read(|entry| {
+            let list = entry.and_then(Entry::as_list);
+            match list.and_then(|list| list.get(index)) {
+                None => Err(out_of_range(index, length(entry))),
+                Some(Element::Value(_)) => Err(WeftError::NotAContainer(index)),
+                Some(Element::Container(key, child)) => expect(child, T::KIND).map(|_| key),
+            }
+        })?;
+        self.child(key, T::KIND).map(T::from_handle)
+    }
+
+    fn child(&self, key: ChildKey, kind: Kind) -> JsResult<Handle> {
+        self.handle
+            .at(self.handle.path.then(Step::Child(key)), kind)
+    }
+
+    /// The elements as plain data.
+    fn elements(&self) -> JsResult<Vec<JsValue>> {
+        self.handle.read(|entry| {
+            Ok(entry
+                .and_then(Entry::as_list)
+                .into_iter()
+                .flat_map(ListContainer::iter)
+                .map(element_value)
+                .collect())
+        })
+    }
+}
+
 fn out_of_range(position: usize, length: usize) -> WeftError {
-    PositionError::OutOfRange {
+    weft::PositionError::OutOfRange {
         position: position as u64,
         length: length as u64,
     }
     .into()
 }
 
-fn length(entry: Option<&Entry>) -> usize {
-    entry.and_then(Entry::list).map_or(0, ListContainer::len)
-}
-
-impl ListRef {
-    /// Inserts a new container of kind `T::KIND` at `index` and returns its handle.
-    fn insert_container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
-        self.insert_container_of(index, T::KIND).map(T::from_handle)
-    }
-
-    /// The handle of the container element at `index`.
-    fn container<T: FromHandle>(&self, index: f64) -> JsResult<T> {
-        self.container_of(index, T::KIND).map(T::from_handle)
-    }
-
-    /// Inserts a new container of `kind` at `index` (one copy of the code for every kind).
-    fn insert_container_of(&self, index: f64, kind: Kind) -> JsResult<Handle> {
-        let index = to_index(index, "a list index")?;
-        let key = self.handle.edit(
-            |entry| {
-                let length = length(entry);
-                if index > length {
-                    return Err(out_of_range(index, length));
-                }
-                Ok(Some(()))
-            },
-            |entry, ()| {
-                entry.list(|list| {
-                    list.insert_entry(index, |child| shape(child, kind)).ok()?;
-                    match list.current().get(index) {
-                        Some(Element::Container(key, _)) => Some(key),
-                        _ => None,
-                    }
-                })
-            },
-        )?;
-        let key: ChildKey = key.flatten().ok_or(WeftError::Deleted)?;
-        let path = self.handle.path.child(Step::Child(key));
-        self.handle.at(path, kind)
-    }
-
-    /// The container element of `kind` at `index`.
-    fn container_of(&self, index: f64, kind: Kind) -> JsResult<Handle> {
-        let index = to_index(index, "a list index")?;
-        let key = self.handle.read(|entry| {
-            let list = entry.and_then(Entry::list);
-            match list.and_then(|list| list.get(index)) {
-                None => Err(out_of_range(index, length(entry))),
-                Some(Element::Value(_)) => Err(WeftError::NotAContainer(index)),
-                Some(Element::Container(key, child)) => expect(child, kind).map(|_| key),
-            }
-        })?;
-        let path = self.handle.path.child(Step::Child(key));
-        self.handle.at(path, kind)
+/// An element as plain data.
+fn element_value(element: Element<'_>) -> JsValue {
+    match element {
+        Element::Value(value) => from_value(value),
+        Element::Container(_, child) => child
+            .and_then(Node::of_entry)
+            .map_or(JsValue::NULL, |node| from_node(&node)),
     }
 }
 
-/// Makes a fresh list element the empty container of `kind`.
-fn shape(child: &mut Scope<'_, Entry>, kind: Kind) {
+/// Inserts the empty container of `kind` at `index`.
+fn insert_empty(list: &mut ListScope<'_>, index: usize, kind: Kind) -> Result<(), DocError> {
     match kind {
-        Kind::Map => child.map(|_| ()),
-        Kind::List => child.list(|_| ()),
-        Kind::Text => child.text(|_| ()),
-        Kind::Counter => child.counter(|_| ()),
-        Kind::Set => child.set(|_| ()),
-        Kind::Value => child.set_value(Value::Null),
+        Kind::Map => list.insert_map(index).map(|_| ()),
+        Kind::List => list.insert_list(index).map(|_| ()),
+        Kind::Text => list.insert_text(index).map(|_| ()),
+        Kind::Counter => list.insert_counter(index).map(|_| ()),
+        Kind::Set => list.insert_add_wins_set(index).map(|_| ()),
+        Kind::Value => list.insert(index, weft::Value::Null),
     }
 }
 
@@ -114,75 +117,104 @@ impl ListRef {
     pub fn get(&self, index: f64) -> JsResult<JsValue> {
         let index = to_index(index, "a list index")?;
         self.handle.read(|entry| {
-            Ok(
-                match entry.and_then(Entry::list).and_then(|list| list.get(index)) {
-                    None => JsValue::UNDEFINED,
-                    Some(Element::Value(value)) => from_value(value),
-                    Some(Element::Container(_, child)) => child
-                        .and_then(Node::of_entry)
-                        .map_or(JsValue::NULL, |node| from_node(&node)),
-                },
-            )
+            Ok(entry
+                .and_then(Entry::as_list)
+                .and_then(|list| list.get(index))
+                .map_or(JsValue::UNDEFINED, element_value))
         })
     }
 
-    /// Inserts `value` at `index`.
+    /// Inserts `values` in order at `index` (what `insert(index, ...values)` calls). Plain
+    /// objects become nested maps and arrays nested lists.
     ///
     /// @throws {RangeError} `WEFT_POSITION` past the end. @throws {WeftError}
-    /// `WEFT_INVALID_VALUE` if `value` is not a Weft value. Nothing changes then.
-    pub fn insert(
+    /// `WEFT_INVALID_VALUE` if a value is not JSON-like data. Nothing changes then.
+    #[wasm_bindgen(js_name = insertValues)]
+    pub fn insert_values(
         &self,
         index: f64,
-        #[wasm_bindgen(unchecked_param_type = "WeftValue")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "JsonValue[]")] values: &Array,
     ) -> JsResult<()> {
         let index = to_index(index, "a list index")?;
-        let value = to_value(&value)?;
-        self.handle.edit(
-            |entry| {
-                let length = length(entry);
-                if index > length {
-                    return Err(out_of_range(index, length));
-                }
-                Ok(Some(()))
-            },
-            |entry, ()| entry.list(|list| list.insert(index, value)),
-        )?;
-        Ok(())
+        let inputs = values
+            .iter()
+            .map(|value| to_input(&value))
+            .collect::<Result<Vec<_>, _>>()?;
+        if inputs.is_empty() {
+            return self.handle.read(|entry| match index > length(entry) {
+                true => Err(out_of_range(index, length(entry))),
+                false => Ok(()),
+            });
+        }
+        self.handle
+            .edit(|root, path| insert_inputs(&mut root.open_list(path)?, index, inputs))
     }
 
-    /// Appends `value`.
+    /// Appends `values` in order (what `push(...values)` calls).
     ///
-    /// @throws {WeftError} `WEFT_INVALID_VALUE` if `value` is not a Weft value.
-    pub fn push(
+    /// @throws {WeftError} `WEFT_INVALID_VALUE` if a value is not JSON-like data; nothing
+    /// changes then.
+    #[wasm_bindgen(js_name = pushValues)]
+    pub fn push_values(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "WeftValue")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "JsonValue[]")] values: &Array,
     ) -> JsResult<()> {
-        let value = to_value(&value)?;
-        self.handle.edit(
-            |_| Ok(Some(())),
-            |entry, ()| entry.list(|list| list.push(value)),
-        )?;
-        Ok(())
+        let end = self.length()?;
+        self.insert_values(end as f64, values)
     }
 
-    /// Deletes `count` elements (default 1) from `index`, with the containers they hold.
+    /// Deletes `count` elements (default 1) from `index`.
     ///
-    /// @throws {RangeError} `WEFT_POSITION` if the range is outside the list; nothing changes
-    /// then.
+    /// @throws {RangeError} `WEFT_POSITION` if the range passes the end; nothing changes then.
     pub fn delete(&self, index: f64, count: Option<f64>) -> JsResult<()> {
         let start = to_index(index, "a list index")?;
         let end = start + to_index(count.unwrap_or(1.0), "a count")?;
-        self.handle.edit(
-            |entry| {
-                let length = length(entry);
-                if end > length {
-                    return Err(out_of_range(end, length));
-                }
-                Ok((end > start).then_some(()))
-            },
-            |entry, ()| entry.list(|list| list.delete(start..end)),
-        )?;
+        self.handle
+            .edit(|root, path| root.open_list(path)?.delete(start..end))
+    }
+
+    /// Calls `callback(value, index, list)` for every element, in order.
+    #[wasm_bindgen(js_name = forEach)]
+    pub fn for_each(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "(value: JsonValue, index: number, list: ListRef) => void"
+        )]
+        callback: &Function,
+    ) -> JsResult<()> {
+        let this = JsValue::from(ListRef {
+            handle: self.handle.clone(),
+        });
+        for (index, value) in self.elements()?.into_iter().enumerate() {
+            callback.call3(
+                &JsValue::UNDEFINED,
+                &value,
+                &JsValue::from_f64(index as f64),
+                &this,
+            )?;
+        }
         Ok(())
+    }
+
+    /// Calls `listener` with the events of every later change of this list's elements:
+    /// `{ type: "list", delta: [{ retain } | { insert: values } | { delete }], origin, local }`.
+    /// Returns the function that stops it.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn observe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
+    ) -> JsResult<JsValue> {
+        self.handle.observe(listener, false)
+    }
+
+    /// Calls `listener` with the events of every later change of this list and of every
+    /// container inside it. Returns the function that stops it.
+    #[wasm_bindgen(js_name = observeDeep, unchecked_return_type = "() => void")]
+    pub fn observe_deep(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
+    ) -> JsResult<JsValue> {
+        self.handle.observe(listener, true)
     }
 
     /// Inserts an empty text at `index` and returns it.

@@ -1,13 +1,12 @@
 //! `MapRef`: a handle on a map of named entries.
 
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-use weft::prelude::*;
-use weft::{Entry, Kind, Node, Object};
+use weft::{Entry, Kind, Node, Object, Step};
 
-use crate::convert::{from_node, to_value};
+use crate::convert::{Input, from_node, put_input, to_input};
 use crate::error::JsResult;
 use crate::handles::{CounterRef, FromHandle, Handle, ListRef, RegisterRef, SetRef, TextRef};
-use crate::path::Step;
 
 /// A map from names to values and nested containers. A name removed on one replica while
 /// another changes it concurrently keeps that change.
@@ -26,17 +25,28 @@ impl FromHandle for MapRef {
 
 impl MapRef {
     fn child<T: FromHandle>(&self, key: &str) -> JsResult<T> {
-        self.child_of(key, T::KIND).map(T::from_handle)
-    }
-
-    fn child_of(&self, key: &str, kind: Kind) -> JsResult<Handle> {
-        self.handle
-            .at(self.handle.path.child(Step::Key(key.to_owned())), kind)
+        let path = self.handle.path.then(Step::Key(key.to_owned()));
+        self.handle.at(path, T::KIND).map(T::from_handle)
     }
 
     fn read_map<R>(&self, read: impl FnOnce(Option<&Object>) -> R) -> JsResult<R> {
         self.handle
-            .read(|entry| Ok(read(entry.and_then(Entry::map))))
+            .read(|entry| Ok(read(entry.and_then(Entry::as_map))))
+    }
+
+    /// The present names, sorted, with their entries as plain data.
+    fn sorted_entries(&self) -> JsResult<Vec<(String, JsValue)>> {
+        self.read_map(|map| {
+            let mut entries: Vec<(String, JsValue)> = map
+                .into_iter()
+                .flat_map(Object::entries)
+                .filter_map(|(name, entry)| {
+                    Node::of_entry(entry).map(|node| (name.clone(), from_node(&node)))
+                })
+                .collect();
+            entries.sort_by(|left, right| left.0.cmp(&right.0));
+            entries
+        })
     }
 }
 
@@ -50,65 +60,137 @@ impl MapRef {
 
     /// The names present, sorted.
     pub fn keys(&self) -> JsResult<Vec<String>> {
-        self.read_map(|map| {
-            let mut names: Vec<String> = map
-                .into_iter()
+        let mut names: Vec<String> = self.read_map(|map| {
+            map.into_iter()
                 .flat_map(Object::entries)
-                .filter(|(_, entry)| entry.kind().is_some())
                 .map(|(name, _)| name.clone())
-                .collect();
-            names.sort();
-            names
-        })
+                .collect()
+        })?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// The entries as plain data, in the order of `keys()`.
+    #[wasm_bindgen(unchecked_return_type = "JsonValue[]")]
+    pub fn values(&self) -> JsResult<Array> {
+        Ok(self
+            .sorted_entries()?
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect())
+    }
+
+    /// `[name, value]` pairs as plain data, in the order of `keys()` (also what
+    /// `for (const [name, value] of map)` walks).
+    #[wasm_bindgen(unchecked_return_type = "[string, JsonValue][]")]
+    pub fn entries(&self) -> JsResult<Array> {
+        Ok(self
+            .sorted_entries()?
+            .into_iter()
+            .map(|(name, value)| Array::of2(&JsValue::from_str(&name), &value))
+            .collect())
+    }
+
+    /// Calls `callback(value, name, map)` for every entry, in the order of `keys()`.
+    #[wasm_bindgen(js_name = forEach)]
+    pub fn for_each(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "(value: JsonValue, key: string, map: MapRef) => void"
+        )]
+        callback: &Function,
+    ) -> JsResult<()> {
+        let this = JsValue::from(MapRef {
+            handle: self.handle.clone(),
+        });
+        for (name, value) in self.sorted_entries()? {
+            callback.call3(
+                &JsValue::UNDEFINED,
+                &value,
+                &JsValue::from_str(&name),
+                &this,
+            )?;
+        }
+        Ok(())
     }
 
     /// Whether `key` is present.
     pub fn has(&self, key: &str) -> JsResult<bool> {
-        self.read_map(|map| {
-            map.and_then(|map| map.entry(key))
-                .is_some_and(|e| e.kind().is_some())
-        })
+        self.read_map(|map| map.and_then(|map| map.get(key)).is_some())
     }
 
     /// The entry under `key` as plain data (a container as a snapshot), or `undefined`.
     #[wasm_bindgen(unchecked_return_type = "JsonValue | undefined")]
     pub fn get(&self, key: &str) -> JsResult<JsValue> {
         self.read_map(|map| {
-            map.and_then(|map| map.entry(key))
+            map.and_then(|map| map.get(key))
                 .and_then(Node::of_entry)
                 .map_or(JsValue::UNDEFINED, |node| from_node(&node))
         })
     }
 
-    /// Writes a value under `key`, replacing whatever was there.
+    /// Writes `value` under `key`, replacing whatever was there. A plain object becomes a
+    /// nested map and an array a nested list (recursively); everything else is a value.
     ///
-    /// @throws {WeftError} `WEFT_INVALID_VALUE` if `value` is not a Weft value.
+    /// @throws {WeftError} `WEFT_INVALID_VALUE` if `value` is not JSON-like data (see
+    /// `JsonValue`); nothing changes then.
     pub fn set(
         &self,
         key: &str,
-        #[wasm_bindgen(unchecked_param_type = "WeftValue")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "JsonValue")] value: JsValue,
     ) -> JsResult<()> {
-        let value = to_value(&value)?;
-        self.handle.edit(
-            |_| Ok(Some(())),
-            |entry, ()| entry.map(|map| map.set(key, value)),
-        )?;
-        Ok(())
+        let input = to_input(&value)?;
+        self.handle.edit(|root, path| {
+            let mut map = root.open_map(path)?;
+            match input {
+                Input::Value(value) => {
+                    map.put(key, value);
+                    Ok(())
+                }
+                nested => put_input(&mut map, key, nested),
+            }
+        })
     }
 
     /// Removes `key` as this replica sees it; returns whether it was present.
     pub fn delete(&self, key: &str) -> JsResult<bool> {
-        let removed = self.handle.edit(
-            |entry| {
-                let present = entry
-                    .and_then(Entry::map)
-                    .and_then(|map| map.entry(key))
-                    .is_some_and(|entry| entry.kind().is_some());
-                Ok(present.then_some(()))
-            },
-            |entry, ()| entry.map(|map| map.remove(key)),
-        )?;
-        Ok(removed.unwrap_or(false))
+        if !self.has(key)? {
+            return Ok(false);
+        }
+        self.handle
+            .edit(|root, path| Ok(root.open_map(path)?.delete(key)))
+    }
+
+    /// Removes every name as this replica sees it.
+    pub fn clear(&self) -> JsResult<()> {
+        if self.size()? == 0 {
+            return Ok(());
+        }
+        self.handle.edit(|root, path| {
+            root.open_map(path)?.clear();
+            Ok(())
+        })
+    }
+
+    /// Calls `listener` with the events of every later change of this map's names: `{ type:
+    /// "map", changes: [{ key, action, oldValue, newValue }], origin, local }`. Returns the
+    /// function that stops it.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn observe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
+    ) -> JsResult<JsValue> {
+        self.handle.observe(listener, false)
+    }
+
+    /// Calls `listener` with the events of every later change of this map and of every
+    /// container inside it. Returns the function that stops it.
+    #[wasm_bindgen(js_name = observeDeep, unchecked_return_type = "() => void")]
+    pub fn observe_deep(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
+    ) -> JsResult<JsValue> {
+        self.handle.observe(listener, true)
     }
 
     /// The text under `key` (created by its first change).

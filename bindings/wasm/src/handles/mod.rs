@@ -1,4 +1,5 @@
-//! The container handles: owned JS objects that hold the shared document and a path, never a
+//! The container handles: owned JS objects that hold the shared document and the path of
+//! their container ([`ContainerPath`], which names list elements by identity), never a
 //! reference into it. One class per file.
 
 mod counter;
@@ -15,19 +16,20 @@ pub use register::RegisterRef;
 pub use set::SetRef;
 pub use text::TextRef;
 
+use js_sys::Function;
 use wasm_bindgen::JsValue;
-use weft::{Entry, Kind, Node, Scope};
+use wasm_bindgen::prelude::Closure;
+use weft::{ContainerPath, DocError, Entry, Kind, MapScope, Node};
 
 use crate::convert::from_node;
 use crate::error::{JsResult, WeftError};
-use crate::path::{Path, descend, expect, resolve};
 use crate::shared::SharedDoc;
 
 /// What every handle holds: the document and where the container is.
 #[derive(Clone)]
 pub(crate) struct Handle {
     pub(crate) shared: SharedDoc,
-    pub(crate) path: Path,
+    pub(crate) path: ContainerPath,
     /// The kind of container the handle stands for.
     pub(crate) kind: Kind,
 }
@@ -39,7 +41,7 @@ impl Handle {
         read: impl FnOnce(Option<&Entry>) -> Result<R, WeftError>,
     ) -> JsResult<R> {
         self.shared
-            .read(|doc| read(expect(resolve(doc.root(), &self.path)?, self.kind)?))
+            .read(|doc| read(expect(doc.get(&self.path)?, self.kind)?))
     }
 
     /// The entry as plain data (the kind's empty value while it was never written).
@@ -52,44 +54,57 @@ impl Handle {
         })
     }
 
-    /// Changes the handle's entry as one local change: `plan` checks the call against the
-    /// entry as it is and returns what `apply` needs (or `None`: nothing to change); `apply`
-    /// then makes the change. `plan` refuses whatever `apply` could not refuse without a trace
-    /// (e.g. on an entry that does not exist yet, where `apply` would first create it); an
-    /// edit of an existing text checks its own positions and changes nothing when it refuses.
-    /// A refused call changes nothing.
-    pub(crate) fn edit<P, R>(
+    /// Changes the document as one local change, after checking that the container still
+    /// holds the handle's kind (or nothing yet). `change` gets the root map and the handle's
+    /// path; a refused change changes nothing.
+    pub(crate) fn edit<R>(
         &self,
-        plan: impl FnOnce(Option<&Entry>) -> Result<Option<P>, WeftError>,
-        apply: impl FnOnce(&mut Scope<'_, Entry>, P) -> R,
-    ) -> JsResult<Option<R>> {
+        change: impl FnOnce(&mut MapScope<'_>, &ContainerPath) -> Result<R, DocError>,
+    ) -> JsResult<R> {
         let (path, kind) = (&self.path, self.kind);
         self.shared.change(true, |doc| {
-            let Some(planned) = plan(expect(resolve(doc.root(), path)?, kind)?)? else {
-                return Ok(None);
-            };
-            let mut pending = Some((apply, planned));
-            let result = doc.edit_entry(&path.root, |entry| {
-                descend(entry, &path.steps, &mut |target| {
-                    pending
-                        .take()
-                        .map(|(apply, planned)| apply(target, planned))
-                })
-            });
-            Ok(result.flatten())
+            expect(doc.get(path)?, kind)?;
+            Ok(doc.edit(|root| change(root, path))?)
         })
     }
 
-    /// A handle on the entry `path` of kind `kind`, after checking it holds that kind or
-    /// nothing yet.
-    pub(crate) fn at(&self, path: Path, kind: Kind) -> JsResult<Handle> {
+    /// A handle on the container at `path` of kind `kind`, after checking it holds that kind
+    /// or nothing yet.
+    pub(crate) fn at(&self, path: ContainerPath, kind: Kind) -> JsResult<Handle> {
         self.shared
-            .read(|doc| expect(resolve(doc.root(), &path)?, kind).map(|_| ()))?;
+            .read(|doc| expect(doc.get(&path)?, kind).map(|_| ()))?;
         Ok(Handle {
             shared: self.shared.clone(),
             path,
             kind,
         })
+    }
+
+    /// Calls `listener` with the events of this container (and, `deep`, of every container
+    /// inside it); returns the function that stops it.
+    pub(crate) fn observe(&self, listener: Function, deep: bool) -> JsResult<JsValue> {
+        let id = self.shared.observe(self.path.clone(), deep, listener)?;
+        Ok(unsubscriber(&self.shared, id))
+    }
+}
+
+/// The function that removes listener `id` (calling it again does nothing).
+pub(crate) fn unsubscriber(shared: &SharedDoc, id: u32) -> JsValue {
+    let shared = shared.clone();
+    Closure::<dyn FnMut()>::new(move || shared.unlisten(id)).into_js_value()
+}
+
+/// `entry` if it shows `kind` or nothing yet.
+///
+/// # Errors
+/// [`WeftError::WrongKind`] if it shows another kind.
+pub(crate) fn expect(entry: Option<&Entry>, kind: Kind) -> Result<Option<&Entry>, WeftError> {
+    match entry.and_then(Entry::kind) {
+        Some(found) if found != kind => Err(WeftError::WrongKind {
+            expected: kind.name(),
+            found: found.name(),
+        }),
+        _ => Ok(entry),
     }
 }
 

@@ -1,8 +1,7 @@
 //! `RegisterRef`: a handle on a single value (last writer wins).
 
 use wasm_bindgen::prelude::*;
-use weft::prelude::*;
-use weft::{Entry, Kind};
+use weft::{DocError, Entry, Kind, Step};
 
 use crate::convert::{from_value, to_value};
 use crate::error::JsResult;
@@ -30,7 +29,7 @@ impl RegisterRef {
     pub fn value(&self) -> JsResult<JsValue> {
         self.handle.read(|entry| {
             Ok(entry
-                .and_then(Entry::value)
+                .and_then(Entry::as_value)
                 .map_or(JsValue::UNDEFINED, from_value))
         })
     }
@@ -43,9 +42,13 @@ impl RegisterRef {
         #[wasm_bindgen(unchecked_param_type = "WeftValue")] value: JsValue,
     ) -> JsResult<()> {
         let value = to_value(&value)?;
-        self.handle
-            .edit(|_| Ok(Some(())), |entry, ()| entry.set_value(value))?;
-        Ok(())
+        self.handle.edit(|root, path| {
+            let (Some(parent), Some(Step::Key(name))) = (path.parent(), path.last()) else {
+                return Err(DocError::Deleted);
+            };
+            root.open_map(&parent)?.put(name, value);
+            Ok(())
+        })
     }
 
     /// The value (for `JSON.stringify`).

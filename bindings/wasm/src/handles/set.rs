@@ -1,8 +1,7 @@
 //! `SetRef`: a handle on an add-wins set of values.
 
-use js_sys::Array;
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-use weft::prelude::*;
 use weft::{Entry, Kind};
 
 use crate::convert::to_value;
@@ -29,7 +28,7 @@ impl SetRef {
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> JsResult<usize> {
         self.handle
-            .read(|entry| Ok(entry.and_then(Entry::set).map_or(0, |set| set.len())))
+            .read(|entry| Ok(entry.and_then(Entry::as_set).map_or(0, |set| set.len())))
     }
 
     /// Whether the set holds `value`.
@@ -42,7 +41,7 @@ impl SetRef {
         let value = to_value(&value)?;
         self.handle.read(|entry| {
             Ok(entry
-                .and_then(Entry::set)
+                .and_then(Entry::as_set)
                 .is_some_and(|set| set.contains(&value)))
         })
     }
@@ -55,11 +54,10 @@ impl SetRef {
         #[wasm_bindgen(unchecked_param_type = "WeftValue")] value: JsValue,
     ) -> JsResult<()> {
         let value = to_value(&value)?;
-        self.handle.edit(
-            |_| Ok(Some(())),
-            |entry, ()| entry.set(|set| set.insert(value)),
-        )?;
-        Ok(())
+        self.handle.edit(|root, path| {
+            root.open_add_wins_set(path)?.insert(value);
+            Ok(())
+        })
     }
 
     /// Removes `value` as this replica sees it; returns whether it was there.
@@ -70,22 +68,32 @@ impl SetRef {
         #[wasm_bindgen(unchecked_param_type = "WeftValue")] value: JsValue,
     ) -> JsResult<bool> {
         let value = to_value(&value)?;
-        let removed = self.handle.edit(
-            |entry| {
-                let present = entry
-                    .and_then(Entry::set)
-                    .is_some_and(|set| set.contains(&value));
-                Ok(present.then_some(()))
-            },
-            |entry, ()| entry.set(|set| set.remove(&value)),
-        )?;
-        Ok(removed.unwrap_or(false))
+        let present = self.handle.read(|entry| {
+            Ok(entry
+                .and_then(Entry::as_set)
+                .is_some_and(|set| set.contains(&value)))
+        })?;
+        if !present {
+            return Ok(false);
+        }
+        self.handle
+            .edit(|root, path| Ok(root.open_add_wins_set(path)?.remove(&value)))
     }
 
     /// The values, in an order every replica agrees on.
     #[wasm_bindgen(unchecked_return_type = "WeftValue[]")]
     pub fn values(&self) -> JsResult<Array> {
         self.handle.to_plain().map(Into::into)
+    }
+
+    /// Calls `listener` with the events of every later change of this set: `{ type: "set",
+    /// added, removed, origin, local }`. Returns the function that stops it.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn observe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(events: DocEvent[]) => void")] listener: Function,
+    ) -> JsResult<JsValue> {
+        self.handle.observe(listener, false)
     }
 
     /// The values (for `JSON.stringify`).

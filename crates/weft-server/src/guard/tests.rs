@@ -1,5 +1,3 @@
-use weft::prelude::*;
-
 use super::*;
 
 /// The issue's `Doc` delta whose re-encoding panicked (a `todo` list inside a document).
@@ -15,9 +13,10 @@ fn hex(text: &str) -> Vec<u8> {
 fn board() -> (Replica<Object>, Vec<u8>) {
     let mut writer = Replica::<Object>::new(ReplicaId::from_u128(1));
     let delta = writer.update(|root| {
-        root.counter("likes", |likes| likes.increment(2));
-        root.text("note", |note| note.insert(0, "hello"))
-            .expect("an insertion");
+        Object::edit(root, |root| {
+            root.counter("likes").increment(2);
+            root.text("note").insert(0, "hello").expect("an insertion");
+        });
     });
     (writer, delta.to_bytes())
 }
@@ -62,7 +61,7 @@ fn the_poisonous_doc_delta_is_refused_and_changes_nothing() {
     assert_eq!(guarded.save(), saved);
     // The document goes on: a later honest change applies and saves.
     let mut other = Replica::<Object>::new(ReplicaId::from_u128(3));
-    let more = other.update(|root| root.counter("likes", |likes| likes.increment(1)));
+    let more = other.update(|root| Object::edit(root, |root| root.counter("likes").increment(1)));
     assert_eq!(
         guarded.apply_encoded(&more.to_bytes()),
         Ok(Outcome::Applied)

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
-use weft::prelude::*;
 use weft::{Digest, Object, Replica, ReplicaId, Value};
 use weft_server::{ClientError, SyncClient};
 
@@ -181,7 +180,7 @@ pub async fn verify(url_of: impl Fn(usize) -> String, report: &LoadReport) {
 fn likes(replica: &Replica<Object>) -> i64 {
     replica
         .store()
-        .counter("likes")
+        .get_counter("likes")
         .map_or(0, |likes| likes.value())
 }
 
@@ -214,20 +213,20 @@ async fn edit_until(
         let edit = run.edits;
         run.client
             .edit(|root| {
-                root.counter("likes", |likes| likes.increment(1));
-                root.set("stamp", stamp(start, index));
-                if edit.is_multiple_of(8) {
-                    root.text("note", |note| {
-                        let end = note.current().len();
+                Object::edit(root, |root| {
+                    root.counter("likes").increment(1);
+                    root.put("stamp", stamp(start, index));
+                    if edit.is_multiple_of(8) {
+                        let mut note = root.text("note");
+                        let end = note.len();
                         note.insert(end, &format!("{index}."))
-                    })
-                    .expect("an insertion at the end");
-                }
-                if edit.is_multiple_of(16) {
-                    root.set_of("tags", |tags| {
-                        tags.insert(Value::from(format!("t{}", edit % 64)))
-                    });
-                }
+                            .expect("an insertion at the end");
+                    }
+                    if edit.is_multiple_of(16) {
+                        root.add_wins_set("tags")
+                            .insert(Value::from(format!("t{}", edit % 64)));
+                    }
+                });
             })
             .await?;
         run.edits += 1;
@@ -274,7 +273,7 @@ fn observe(
     last_stamp: &mut i64,
     propagation: &mut Vec<Duration>,
 ) {
-    let Some(Value::Int(stamp)) = client.replica().store().value("stamp") else {
+    let Some(Value::Int(stamp)) = client.replica().store().get_value("stamp") else {
         return;
     };
     let (micros, writer) = (stamp / 1000, stamp % 1000);

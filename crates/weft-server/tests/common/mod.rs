@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use tempfile::TempDir;
-use weft::prelude::*;
 use weft::{Node, Object, Replica, ReplicaId};
 use weft_server::{ClientError, Config, Server, SyncClient};
 
@@ -45,7 +44,7 @@ pub fn json(replica: &Replica<Object>) -> String {
 pub fn likes(replica: &Replica<Object>) -> i64 {
     replica
         .store()
-        .counter("likes")
+        .get_counter("likes")
         .map_or(0, |likes| likes.value())
 }
 
@@ -53,23 +52,18 @@ pub fn likes(replica: &Replica<Object>) -> i64 {
 pub async fn edit_board(client: &mut Client, name: &str) -> Result<(), ClientError> {
     client
         .edit(|root| {
-            root.text("note", |note| {
-                let end = note.current().len();
+            Object::edit(root, |root| {
+                let mut note = root.text("note");
+                let end = note.len();
                 note.insert(end, &format!("{name};"))
-            })
-            .expect("an insertion at the end");
-            root.list("todos", |todos| {
-                todos
-                    .insert_entry(0, |todo| {
-                        todo.map(|todo| {
-                            todo.set("text", format!("todo of {name}"));
-                            todo.set("done", false);
-                        })
-                    })
-                    .expect("an insertion at the start");
+                    .expect("an insertion at the end");
+                let mut todos = root.list("todos");
+                let mut todo = todos.insert_map(0).expect("an insertion at the start");
+                todo.put("text", format!("todo of {name}"));
+                todo.put("done", false);
+                root.add_wins_set("tags").insert(name);
+                root.counter("likes").increment(1);
             });
-            root.set_of("tags", |tags| tags.insert(name.into()));
-            root.counter("likes", |likes| likes.increment(1));
         })
         .await
 }

@@ -51,18 +51,17 @@ impl Entry {
     /// if the entry shows nothing (never written, or removed).
     ///
     /// ```
-    /// use weft::prelude::*;
     /// use weft::{Doc, Kind, ReplicaId};
     /// let mut a = Doc::new(ReplicaId::from_u128(1));
     /// let mut b = Doc::new(ReplicaId::from_u128(2));
-    /// a.transact(|root| root.map("m", |m| m.set("x", 1i64)));
+    /// a.transact(|root| root.map("m").put("x", 1i64));
     /// b.apply(&a.delta_since(&b.version()));
-    /// let removal = a.transact(|root| root.remove("m")).1;
-    /// let update = b.transact(|root| root.map("m", |m| m.set("y", 2i64))).1;
+    /// let removal = a.transact(|root| root.delete("m")).delta;
+    /// let update = b.transact(|root| root.map("m").put("y", 2i64)).delta;
     /// a.apply(&update);
     /// b.apply(&removal);
     /// // The removal took what it saw (`x`); the concurrent update keeps the name.
-    /// assert_eq!(a.root().entry("m").and_then(|m| m.kind()), Some(Kind::Map));
+    /// assert_eq!(a.root().get("m").and_then(|m| m.kind()), Some(Kind::Map));
     /// assert_eq!(a.to_json(), r#"{"m":{"y":2}}"#);
     /// assert_eq!(b.to_json(), a.to_json());
     /// ```
@@ -97,7 +96,7 @@ impl Entry {
 
     /// The primitive value, if the entry shows one.
     #[must_use]
-    pub fn value(&self) -> Option<&Value> {
+    pub fn as_value(&self) -> Option<&Value> {
         (self.kind() == Some(Kind::Value))
             .then(|| self.value.get())
             .flatten()
@@ -105,31 +104,31 @@ impl Entry {
 
     /// The nested map, if the entry shows one.
     #[must_use]
-    pub fn map(&self) -> Option<&Object> {
+    pub fn as_map(&self) -> Option<&Object> {
         shown(self, Kind::Map, self.map.as_deref())
     }
 
     /// The list, if the entry shows one.
     #[must_use]
-    pub fn list(&self) -> Option<&ListContainer> {
+    pub fn as_list(&self) -> Option<&ListContainer> {
         shown(self, Kind::List, self.list.as_deref())
     }
 
     /// The text, if the entry shows one.
     #[must_use]
-    pub fn text(&self) -> Option<&Text> {
+    pub fn as_text(&self) -> Option<&Text> {
         shown(self, Kind::Text, self.text.as_deref())
     }
 
     /// The counter, if the entry shows one.
     #[must_use]
-    pub fn counter(&self) -> Option<&PNCounter> {
+    pub fn as_counter(&self) -> Option<&PNCounter> {
         shown(self, Kind::Counter, self.counter.as_deref())
     }
 
     /// The set, if the entry shows one.
     #[must_use]
-    pub fn set(&self) -> Option<&AddWinsSet<Value>> {
+    pub fn as_set(&self) -> Option<&AddWinsSet<Value>> {
         shown(self, Kind::Set, self.set.as_deref())
     }
 
@@ -430,6 +429,14 @@ impl DotStore for Entry {
         entry.counter = decode_part(input, mask, 5)?;
         entry.set = decode_part(input, mask, 6)?;
         Ok(entry)
+    }
+
+    fn compact(&mut self, stable: &Clock) -> usize {
+        let mut forgotten = 0;
+        each_part!(mut self, |part| if let Some(part) = part.as_deref_mut() {
+            forgotten += part.compact(stable)
+        });
+        forgotten
     }
 
     fn check(&self) {

@@ -2,7 +2,16 @@
 
 use thiserror::Error;
 
+use crate::doc::kind::Kind;
+
 /// Why a document operation was refused. A refused operation changes nothing.
+///
+/// ```
+/// use weft::{Doc, DocError, ReplicaId};
+/// let mut doc = Doc::new(ReplicaId::random());
+/// let refused = doc.transact(|root| root.text("t").insert(3, "x")).result;
+/// assert!(matches!(refused, Err(DocError::Position(_))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum DocError {
@@ -15,4 +24,15 @@ pub enum DocError {
         /// The index of the element.
         index: usize,
     },
+    /// The container holds another kind than the operation needs.
+    #[error("expected a {}, found a {}", expected.name(), found.name())]
+    WrongKind {
+        /// The kind the operation needs.
+        expected: Kind,
+        /// The kind found.
+        found: Kind,
+    },
+    /// The list element a path names was deleted.
+    #[error("the list element on this path was deleted")]
+    Deleted,
 }

@@ -1,356 +1,320 @@
-//! Change events: what changed in a document, for UI bindings.
+//! Change events: what a transaction or a received delta changed, per container, in the form
+//! editor bindings and undo managers need — retain / insert / delete runs for texts and lists,
+//! keys with their old and new values for maps — with the transaction's origin and whether it
+//! was made here.
 
-use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::doc::list::ChildKey;
-use crate::doc::node::{Node, map_of};
+use crate::doc::kind::Kind;
+use crate::doc::node::Node;
+use crate::doc::object::Object;
+use crate::doc::path::{ContainerPath, PathSegment, lookup};
 use crate::value::Value;
 
-/// One step of the path from the document root to a container.
+/// Who made a transaction, as the application names it (an editor binding, an undo manager,
+/// a sync provider): given to [`Doc::transact_with`](crate::Doc::transact_with) or
+/// [`Doc::apply_with`](crate::Doc::apply_with), carried by every event of that transaction.
+///
+/// ```
+/// use weft::Origin;
+/// let origin = Origin::new("editor");
+/// assert_eq!(origin.name(), "editor");
+/// assert_eq!(origin, Origin::from("editor"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin(Arc<str>);
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl Origin {
+    /// An origin named `name`.
+    ///
+    /// ```
+    /// assert_eq!(weft::Origin::new("undo").name(), "undo");
+    /// ```
+    #[must_use]
+    pub fn new(name: &str) -> Self {
+        Self(Arc::from(name))
+    }
+
+    /// Its name.
+    ///
+    /// ```
+    /// assert_eq!(weft::Origin::from("sync").name(), "sync");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(name: &str) -> Self {
+        Self::new(name)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One run of a text change, read left to right over the text as it was.
+///
+/// ```
+/// use weft::TextDelta;
+/// let typed = [TextDelta::Retain { chars: 5, utf16: 5 }, TextDelta::Insert("!".into())];
+/// assert_eq!(typed[1].utf16_len(), 1);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum PathSegment {
-    /// A name in a map.
-    Key(String),
-    /// A position in a list.
-    Index(usize),
+#[serde(rename_all = "lowercase")]
+pub enum TextDelta {
+    /// Characters kept: `chars` Unicode scalar values, `utf16` UTF-16 code units.
+    Retain {
+        /// Unicode scalar values.
+        chars: usize,
+        /// UTF-16 code units (JavaScript string positions).
+        utf16: usize,
+    },
+    /// Characters inserted.
+    Insert(String),
+    /// Characters deleted (what they were).
+    Delete(String),
+}
+
+impl TextDelta {
+    /// The run's length in UTF-16 code units.
+    ///
+    /// ```
+    /// assert_eq!(weft::TextDelta::Delete("😀".into()).utf16_len(), 2);
+    /// ```
+    #[must_use]
+    pub fn utf16_len(&self) -> usize {
+        match self {
+            Self::Retain { utf16, .. } => *utf16,
+            Self::Insert(text) | Self::Delete(text) => text.encode_utf16().count(),
+        }
+    }
+}
+
+/// One run of a list change, read left to right over the list as it was.
+///
+/// ```
+/// use weft::{ListDelta, Node, Value};
+/// let pushed = [ListDelta::Retain(2), ListDelta::Insert(vec![Node::Value(Value::from(3i64))])];
+/// assert_eq!(pushed.len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListDelta {
+    /// Elements kept.
+    Retain(usize),
+    /// Elements inserted (containers as they read after the change).
+    Insert(Vec<Node>),
+    /// Elements deleted.
+    Delete(usize),
+}
+
+/// A name of a map whose value changed as a whole: written, removed, created, or switched to
+/// another kind (changes *inside* a container under the name are events of that container).
+///
+/// ```
+/// use weft::{KeyChange, Node, Value};
+/// let written = KeyChange { key: "done".into(), old: None, new: Some(Node::Value(Value::Bool(true))) };
+/// assert!(written.old.is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KeyChange {
+    /// The name.
+    pub key: String,
+    /// What it showed before (`None`: absent).
+    pub old: Option<Node>,
+    /// What it shows after (`None`: removed).
+    pub new: Option<Node>,
 }
 
 /// What changed in one container.
+///
+/// ```
+/// use weft::{Change, TextDelta};
+/// let change = Change::Text(vec![TextDelta::Insert("hi".into())]);
+/// assert!(matches!(change, Change::Text(_)));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(tag = "type", content = "delta", rename_all = "lowercase")]
 pub enum Change {
-    /// Names of a map whose value was set, replaced or removed (changes *inside* a nested
-    /// container are reported at the container's own path instead).
-    Map {
-        /// Names now holding a new value.
-        updated: Vec<String>,
-        /// Names that are gone.
-        removed: Vec<String>,
-    },
-    /// A splice of a text, in Unicode scalar values: `deleted` characters at `index` were
-    /// replaced by `inserted`.
-    Text {
-        /// Where the splice starts.
-        index: usize,
-        /// How many characters were removed there.
-        deleted: usize,
-        /// The characters inserted there.
-        inserted: String,
-    },
-    /// A splice of a list: `deleted` elements at `index` were replaced by `inserted`.
-    List {
-        /// Where the splice starts.
-        index: usize,
-        /// How many elements were removed there.
-        deleted: usize,
-        /// The elements inserted there.
-        inserted: Vec<Node>,
-    },
-    /// A counter moved from `old` to `new`.
-    Counter {
-        /// The value before.
-        old: i64,
-        /// The value after.
-        new: i64,
-    },
-    /// Elements added to and removed from a set.
+    /// Names of a map written, removed, created or switched.
+    Map(Vec<KeyChange>),
+    /// A text edited.
+    Text(Vec<TextDelta>),
+    /// A list edited.
+    List(Vec<ListDelta>),
+    /// A counter moved from the first value to the second.
+    Counter(i64, i64),
+    /// Values added to and removed from a set.
     Set {
-        /// Elements that appeared.
+        /// Values that appeared.
         added: Vec<Value>,
-        /// Elements that disappeared.
+        /// Values that disappeared.
         removed: Vec<Value>,
     },
+    /// The whole document may have changed in ways not described (a state merge, a repair,
+    /// or deltas released from waiting for what they depended on): read it again.
+    Reload,
 }
 
-/// A change at a path, and whether it was made locally or arrived from another replica.
+/// A change of one container, where it is, and who made it.
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use weft::{Change, ContainerPath, Doc, Origin, ReplicaId, TextDelta};
+/// let mut doc = Doc::new(ReplicaId::random());
+/// doc.transact(|root| root.text("title").insert(0, "Hi").unwrap());
+/// let heard = Rc::new(RefCell::new(Vec::new()));
+/// let sink = Rc::clone(&heard);
+/// doc.observe(ContainerPath::root().key("title"), move |events| {
+///     sink.borrow_mut().extend_from_slice(events)
+/// });
+/// doc.transact_with(Origin::new("keyboard"), |root| root.text("title").insert(2, "!").unwrap());
+/// let heard = heard.borrow();
+/// assert_eq!(
+///     heard[0].change,
+///     Change::Text(vec![TextDelta::Retain { chars: 2, utf16: 2 }, TextDelta::Insert("!".into())])
+/// );
+/// assert_eq!(heard[0].origin, Some(Origin::new("keyboard")));
+/// assert!(heard[0].local);
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Event {
-    /// Where the changed container is, from the root.
+    /// The changed container, by identity (what [`Doc::observe`](crate::Doc::observe) matches).
+    #[serde(skip)]
+    pub target: ContainerPath,
+    /// The changed container by position, from the root: names and list indices.
     pub path: Vec<PathSegment>,
     /// What changed.
     pub change: Change,
-    /// `true` for a change made by this replica, `false` for one merged from another.
+    /// The origin of the transaction (`None` if it named none).
+    pub origin: Option<Origin>,
+    /// `true` for a change made by this replica, `false` for one received.
     pub local: bool,
 }
 
-/// The identity-aware picture the diff works on: like [`Node`], but list elements that are
-/// containers carry their key, so an edited element is told apart from a replaced one.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Shape {
-    Leaf(Node),
-    Map(BTreeMap<String, Shape>),
-    List(Vec<(Option<ChildKey>, Shape)>),
+/// The events of one transaction or received delta, before its origin is set.
+///
+/// A container created by the transaction is described whole by the event that created it
+/// (the name's new value, or the list element inserted), as it reads at the end of the
+/// transaction; the events of changes inside it are dropped, as they are part of that value.
+#[derive(Debug, Default)]
+pub(crate) struct EventLog {
+    pub(crate) events: Vec<Event>,
+    /// Containers the transaction created: the event that did, where its picture is in that
+    /// event, and the container's path.
+    created: Vec<(usize, Slot, ContainerPath)>,
 }
 
-impl Shape {
-    fn node(&self) -> Node {
-        match self {
-            Self::Leaf(node) => node.clone(),
-            Self::Map(entries) => Node::Map(map_of(
-                entries
-                    .iter()
-                    .map(|(name, shape)| (name.clone(), shape.node())),
-            )),
-            Self::List(items) => Node::List(items.iter().map(|(_, shape)| shape.node()).collect()),
-        }
-    }
-
-    fn kind(&self) -> crate::Kind {
-        match self {
-            Self::Leaf(node) => node.kind(),
-            Self::Map(_) => crate::Kind::Map,
-            Self::List(_) => crate::Kind::List,
-        }
-    }
+/// Where the picture of a created container is in its event.
+#[derive(Debug)]
+enum Slot {
+    /// The new value of a name of a map event.
+    Key,
+    /// An element inserted by a list event: the run and the element in it.
+    Element(usize, usize),
 }
 
-/// The identity-aware picture of an entry (`None` if nothing was ever written to it).
-pub(crate) fn shape_of(entry: &crate::doc::entry::Entry) -> Option<Shape> {
-    Some(match entry.kind()? {
-        crate::Kind::Map => Shape::Map(
-            entry
-                .map()
-                .map(|object| {
-                    map_of(object.entries().filter_map(|(name, child)| {
-                        shape_of(child).map(|shape| (name.clone(), shape))
-                    }))
-                })
-                .unwrap_or_default(),
-        ),
-        crate::Kind::List => Shape::List(
-            entry
-                .list()
-                .map(|list| {
-                    list.iter()
-                        .map(|element| match element {
-                            crate::doc::list::Element::Value(value) => {
-                                (None, Shape::Leaf(Node::Value(value.clone())))
-                            }
-                            crate::doc::list::Element::Container(key, child) => (
-                                Some(key),
-                                child
-                                    .and_then(shape_of)
-                                    .unwrap_or(Shape::Leaf(Node::Value(Value::Null))),
-                            ),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-        _ => Shape::Leaf(Node::of_entry(entry)?),
-    })
-}
-
-/// Collects the events that turn the map `old` into `new` (each holding only the names to
-/// compare) at `path`.
-pub(crate) fn diff_map(
-    path: &mut Vec<PathSegment>,
-    old: &BTreeMap<String, Shape>,
-    new: &BTreeMap<String, Shape>,
-    local: bool,
-    out: &mut Vec<Event>,
-) {
-    let mut updated = Vec::new();
-    let mut removed = Vec::new();
-    // Both maps are sorted by name: walk the names of either once each, in order.
-    let mut old_names = old.keys().peekable();
-    let mut new_names = new.keys().peekable();
-    while let Some(name) = match (old_names.peek(), new_names.peek()) {
-        (Some(old_name), Some(new_name)) if old_name == new_name => {
-            new_names.next();
-            old_names.next()
-        }
-        (Some(old_name), Some(new_name)) if old_name > new_name => new_names.next(),
-        (Some(_), _) => old_names.next(),
-        (None, _) => new_names.next(),
-    } {
-        match (old.get(name), new.get(name)) {
-            (Some(_), None) => removed.push(name.clone()),
-            (None, Some(_)) => updated.push(name.clone()),
-            (Some(before), Some(after)) if before.kind() != after.kind() => {
-                updated.push(name.clone());
-            }
-            (Some(before), Some(after)) => {
-                path.push(PathSegment::Key(name.clone()));
-                let value_changed = diff(path, before, after, local, out);
-                path.pop();
-                if value_changed {
-                    updated.push(name.clone());
-                }
-            }
-            (None, None) => {}
-        }
-    }
-    if !updated.is_empty() || !removed.is_empty() {
-        out.push(Event {
-            path: path.clone(),
-            change: Change::Map { updated, removed },
-            local,
-        });
-    }
-}
-
-/// Collects the events that turn `old` into `new` (same kind) at `path`. Returns `true` when
-/// they are primitive values that differ (reported by the enclosing map).
-fn diff(
-    path: &mut Vec<PathSegment>,
-    old: &Shape,
-    new: &Shape,
-    local: bool,
-    out: &mut Vec<Event>,
-) -> bool {
-    let mut emit = |change| {
-        out.push(Event {
-            path: path.clone(),
+impl EventLog {
+    /// Records `change` of the container `target` (at `path` by position).
+    pub(crate) fn push(&mut self, target: ContainerPath, path: Vec<PathSegment>, change: Change) {
+        self.events.push(Event {
+            target,
+            path,
             change,
-            local,
+            origin: None,
+            local: true,
         });
-    };
-    match (old, new) {
-        (Shape::Map(before), Shape::Map(after)) => diff_map(path, before, after, local, out),
-        (Shape::List(before), Shape::List(after)) => diff_list(path, before, after, local, out),
-        (Shape::Leaf(Node::Value(before)), Shape::Leaf(Node::Value(after))) => {
-            return before != after;
-        }
-        (Shape::Leaf(Node::Text(before)), Shape::Leaf(Node::Text(after))) => {
-            if let Some(change) = text_splice(before, after) {
-                emit(change);
-            }
-        }
-        (Shape::Leaf(Node::Counter(before)), Shape::Leaf(Node::Counter(after))) => {
-            if before != after {
-                emit(Change::Counter {
-                    old: *before,
-                    new: *after,
-                });
-            }
-        }
-        (Shape::Leaf(Node::Set(before)), Shape::Leaf(Node::Set(after))) => {
-            let added: Vec<Value> = after
-                .iter()
-                .filter(|v| !before.contains(v))
-                .cloned()
-                .collect();
-            let removed: Vec<Value> = before
-                .iter()
-                .filter(|v| !after.contains(v))
-                .cloned()
-                .collect();
-            if !added.is_empty() || !removed.is_empty() {
-                emit(Change::Set { added, removed });
-            }
-        }
-        _ => return old != new,
     }
-    false
-}
 
-fn diff_list(
-    path: &mut Vec<PathSegment>,
-    old: &[(Option<ChildKey>, Shape)],
-    new: &[(Option<ChildKey>, Shape)],
-    local: bool,
-    out: &mut Vec<Event>,
-) {
-    let same = |left: &(Option<ChildKey>, Shape), right: &(Option<ChildKey>, Shape)| match (
-        left.0, right.0,
+    /// Records `change` of `target`, which created the container at `created`: a map change
+    /// of one name, or a list change whose last run inserts one element.
+    pub(crate) fn push_created(
+        &mut self,
+        target: ContainerPath,
+        path: Vec<PathSegment>,
+        change: Change,
+        created: ContainerPath,
     ) {
-        (Some(a), Some(b)) => a == b,
-        (None, None) => left.1 == right.1,
-        _ => false,
-    };
-    let prefix = old
-        .iter()
-        .zip(new)
-        .take_while(|(left, right)| same(left, right))
-        .count();
-    let suffix = old[prefix..]
-        .iter()
-        .rev()
-        .zip(new[prefix..].iter().rev())
-        .take_while(|(left, right)| same(left, right))
-        .count();
-    // Containers kept in place may have changed inside.
-    let kept = (0..prefix).chain(old.len() - suffix..old.len());
-    for old_index in kept {
-        let new_index = if old_index < prefix {
-            old_index
-        } else {
-            old_index + new.len() - old.len()
+        let slot = match &change {
+            Change::List(runs) => Slot::Element(runs.len().saturating_sub(1), 0),
+            _ => Slot::Key,
         };
-        if old[old_index].0.is_some() {
-            path.push(PathSegment::Index(new_index));
-            diff(path, &old[old_index].1, &new[new_index].1, local, out);
-            path.pop();
+        self.created.push((self.events.len(), slot, created));
+        self.push(target, path, change);
+    }
+
+    /// Takes the events, stamped with `origin` and `local`, each created container pictured
+    /// as `root` (the document after the transaction) shows it.
+    pub(crate) fn finish(
+        &mut self,
+        root: &Object,
+        origin: Option<&Origin>,
+        local: bool,
+    ) -> Vec<Event> {
+        let created = std::mem::take(&mut self.created);
+        for (at, slot, path) in &created {
+            let Ok(Some(node)) =
+                lookup(root, path.steps()).map(|entry| entry.and_then(Node::of_entry))
+            else {
+                continue;
+            };
+            match (&mut self.events[*at].change, slot) {
+                (Change::Map(changes), Slot::Key) => {
+                    if let Some(change) = changes.last_mut() {
+                        change.new = Some(node);
+                    }
+                }
+                (Change::List(runs), Slot::Element(run, element)) => {
+                    if let Some(ListDelta::Insert(nodes)) = runs.get_mut(*run)
+                        && let Some(slot) = nodes.get_mut(*element)
+                    {
+                        *slot = node;
+                    }
+                }
+                _ => {}
+            }
         }
-    }
-    let deleted = old.len() - prefix - suffix;
-    let inserted: Vec<Node> = new[prefix..new.len() - suffix]
-        .iter()
-        .map(|(_, shape)| shape.node())
-        .collect();
-    if deleted > 0 || !inserted.is_empty() {
-        out.push(Event {
-            path: path.clone(),
-            change: Change::List {
-                index: prefix,
-                deleted,
-                inserted,
-            },
-            local,
+        let mut events = std::mem::take(&mut self.events);
+        let mut at = 0;
+        events.retain(|event| {
+            let inside = created
+                .iter()
+                .any(|(made, _, path)| *made < at && event.target.starts_with(path));
+            at += 1;
+            !inside
         });
+        for event in &mut events {
+            event.origin = origin.cloned();
+            event.local = local;
+        }
+        events
     }
 }
 
-fn text_splice(old: &str, new: &str) -> Option<Change> {
-    if old == new {
-        return None;
-    }
-    let old_chars: Vec<char> = old.chars().collect();
-    let new_chars: Vec<char> = new.chars().collect();
-    let prefix = old_chars
-        .iter()
-        .zip(&new_chars)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let suffix = old_chars[prefix..]
-        .iter()
-        .rev()
-        .zip(new_chars[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    Some(Change::Text {
-        index: prefix,
-        deleted: old_chars.len() - prefix - suffix,
-        inserted: new_chars[prefix..new_chars.len() - suffix].iter().collect(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_splices_are_minimal() {
-        assert_eq!(
-            text_splice("hello world", "hello brave world"),
-            Some(Change::Text {
-                index: 6,
-                deleted: 0,
-                inserted: "brave ".into()
-            })
-        );
-        assert_eq!(
-            text_splice("abc", "ac"),
-            Some(Change::Text {
-                index: 1,
-                deleted: 1,
-                inserted: String::new()
-            })
-        );
-        assert_eq!(text_splice("same", "same"), None);
+/// What a container of `kind` reads as when nothing is in it.
+pub(crate) fn empty_node(kind: Kind) -> Node {
+    match kind {
+        Kind::Value => Node::Value(Value::Null),
+        Kind::Map => Node::Map(std::collections::BTreeMap::new()),
+        Kind::List => Node::List(Vec::new()),
+        Kind::Text => Node::Text(String::new()),
+        Kind::Counter => Node::Counter(0),
+        Kind::Set => Node::Set(Vec::new()),
     }
 }

@@ -28,6 +28,12 @@ impl ChildKey {
     }
 }
 
+impl std::fmt::Display for ChildKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
 impl Encode for ChildKey {
     fn encode(&self, out: &mut Encoder) {
         out.raw(&self.0.to_le_bytes());
@@ -130,114 +136,71 @@ impl ListContainer {
     }
 }
 
-/// Changes to a document list, on the list's [`Scope`] (import it, or `weft::prelude::*`).
-pub trait ListContainerEditor {
-    /// Inserts a primitive value at `index`.
-    ///
-    /// # Errors
-    /// [`DocError::Position`] if `index` is past the end; nothing changes then.
-    fn insert(&mut self, index: usize, value: impl Into<Value>) -> Result<(), DocError>;
-
-    /// Appends a primitive value.
-    fn push(&mut self, value: impl Into<Value>);
-
-    /// Inserts a new container at `index` and shapes it through `change` (e.g.
-    /// `list.insert_entry(0, |entry| entry.map(|todo| todo.set("done", false)))`).
-    ///
-    /// # Errors
-    /// [`DocError::Position`] if `index` is past the end; nothing changes then.
-    fn insert_entry<R>(
-        &mut self,
-        index: usize,
-        change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
-    ) -> Result<R, DocError>;
-
-    /// Changes the container at `index` through `change`.
-    ///
-    /// # Errors
-    /// [`DocError::Position`] if `index` is out of range, [`DocError::NotAContainer`] if the
-    /// element there is a primitive value; nothing changes then.
-    fn entry_at<R>(
-        &mut self,
-        index: usize,
-        change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
-    ) -> Result<R, DocError>;
-
-    /// Deletes the elements in `range` (and, observed-remove, the containers they hold).
-    ///
-    /// # Errors
-    /// [`DocError::Position`] if the range is out of bounds; nothing changes then.
-    fn delete(&mut self, range: Range<usize>) -> Result<(), DocError>;
+/// Inserts `items` at `index` of the list `scope`.
+pub(crate) fn insert_items(
+    scope: &mut Scope<'_, ListContainer>,
+    index: usize,
+    items: Vec<Item>,
+) -> Result<(), DocError> {
+    with_order(scope, |order| order.insert_all(index, items)).map_err(DocError::Position)
 }
 
-impl ListContainerEditor for Scope<'_, ListContainer> {
-    fn insert(&mut self, index: usize, value: impl Into<Value>) -> Result<(), DocError> {
-        let item = Item::Value(value.into());
-        with_order(self, |order| order.insert(index, item)).map_err(DocError::Position)
-    }
+/// Inserts a new container at `index` of the list `scope` and shapes it through `change`.
+pub(crate) fn insert_child<R>(
+    scope: &mut Scope<'_, ListContainer>,
+    index: usize,
+    change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
+) -> Result<R, DocError> {
+    let key = ChildKey::random();
+    with_order(scope, |order| order.insert(index, Item::Container(key)))
+        .map_err(DocError::Position)?;
+    Ok(with_child(scope, key, change))
+}
 
-    fn push(&mut self, value: impl Into<Value>) {
-        let end = self.current().len();
-        // Appending at the end is always in range.
-        let _ = self.insert(end, value);
-    }
+/// Runs `change` on the container element `key` of the list `scope`, if it holds it.
+pub(crate) fn child<R>(
+    scope: &mut Scope<'_, ListContainer>,
+    key: ChildKey,
+    change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
+) -> Option<R> {
+    let present = scope
+        .current()
+        .order
+        .iter()
+        .any(|item| *item == Item::Container(key));
+    present.then(|| with_child(scope, key, change))
+}
 
-    fn insert_entry<R>(
-        &mut self,
-        index: usize,
-        change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
-    ) -> Result<R, DocError> {
-        let key = ChildKey::random();
-        with_order(self, |order| order.insert(index, Item::Container(key)))
-            .map_err(DocError::Position)?;
-        Ok(with_child(self, key, change))
-    }
-
-    fn entry_at<R>(
-        &mut self,
-        index: usize,
-        change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
-    ) -> Result<R, DocError> {
-        let length = self.current().len();
-        match self.current().order.get(index) {
-            None => Err(DocError::Position(weft_text::PositionError::OutOfRange {
-                position: index as u64,
-                length: length as u64,
-            })),
-            Some(Item::Value(_)) => Err(DocError::NotAContainer { index }),
-            Some(Item::Container(key)) => {
-                let key = *key;
-                Ok(with_child(self, key, change))
-            }
+/// Deletes the elements in `range` of the list `scope` (and, observed-remove, the
+/// containers they hold).
+pub(crate) fn delete_range(
+    scope: &mut Scope<'_, ListContainer>,
+    range: Range<usize>,
+) -> Result<(), DocError> {
+    let doomed: Vec<ChildKey> = {
+        let order = &scope.current().order;
+        if range.start > range.end || range.end > order.len() {
+            return Err(DocError::Position(weft_text::PositionError::OutOfRange {
+                position: range.end as u64,
+                length: order.len() as u64,
+            }));
         }
+        range
+            .clone()
+            .filter_map(|index| match order.get(index) {
+                Some(Item::Container(key)) => Some(*key),
+                _ => None,
+            })
+            .collect()
+    };
+    with_order(scope, |order| order.delete(range)).map_err(DocError::Position)?;
+    let (store, delta, transaction) = scope.parts();
+    for key in doomed {
+        store
+            .children
+            .remove(&mut delta.children, transaction, &key);
     }
-
-    fn delete(&mut self, range: Range<usize>) -> Result<(), DocError> {
-        let doomed: Vec<ChildKey> = {
-            let order = &self.current().order;
-            if range.start > range.end || range.end > order.len() {
-                return Err(DocError::Position(weft_text::PositionError::OutOfRange {
-                    position: range.end as u64,
-                    length: order.len() as u64,
-                }));
-            }
-            range
-                .clone()
-                .filter_map(|index| match order.get(index) {
-                    Some(Item::Container(key)) => Some(*key),
-                    _ => None,
-                })
-                .collect()
-        };
-        with_order(self, |order| order.delete(range)).map_err(DocError::Position)?;
-        let (store, delta, transaction) = self.parts();
-        for key in doomed {
-            store
-                .children
-                .remove(&mut delta.children, transaction, &key);
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 fn with_order<R>(
@@ -342,6 +305,10 @@ impl DotStore for ListContainer {
             order: input.nested_store(List::decode)?,
             children: input.nested_store(Keyed::decode)?,
         })
+    }
+
+    fn compact(&mut self, stable: &Clock) -> usize {
+        self.order.compact(stable) + DotStore::compact(&mut self.children, stable)
     }
 
     fn check(&self) {

@@ -1,6 +1,5 @@
 //! `Doc`: one replica of a JSON-like document of named containers.
 
-mod edit;
 mod entry;
 mod error;
 mod events;
@@ -8,55 +7,79 @@ mod kind;
 mod list;
 mod node;
 mod object;
+mod observers;
+mod path;
+mod remote;
+mod scope;
 
 pub use entry::Entry;
 pub use error::DocError;
-pub use events::{Change, Event, PathSegment};
+pub use events::{Change, Event, KeyChange, ListDelta, Origin, TextDelta};
 pub use kind::Kind;
-pub use list::{ChildKey, Element, Item, ListContainer, ListContainerEditor};
+pub use list::{ChildKey, Element, Item, ListContainer};
 pub use node::Node;
-pub use object::{EntryEditor, Object, ObjectEditor};
+pub use object::Object;
+pub use observers::Subscription;
+pub use path::{ContainerPath, PathSegment, Step};
+pub use scope::{CounterScope, ListScope, MapScope, SetScope, TextScope};
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use weft_core::{
     DecodeError, Delta, Digest, Outcome, Replica, ReplicaId, Replicated, Scope, VersionVector,
 };
 
-use events::{Shape, diff_map, shape_of};
-use node::map_of;
+use events::EventLog;
+use observers::Observers;
+use path::lookup;
+use remote::{MapPlan, Names};
+use scope::Session;
 
 /// A delta of a document.
 pub type DocDelta = Delta<Object>;
 
-/// A handle returned by [`Doc::subscribe`], to unsubscribe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Subscription(u64);
-
-type Listener = Box<dyn FnMut(&[Event])>;
+/// What [`Doc::transact`] returns: what the closure returned, and the one delta holding every
+/// change it made (empty if it made none), to send to other replicas.
+///
+/// ```
+/// use weft::{Doc, ReplicaId};
+/// let mut doc = Doc::new(ReplicaId::random());
+/// let done = doc.transact(|root| root.list("l").insert(0, "x"));
+/// assert!(done.result.is_ok());
+/// assert!(!done.delta.is_empty());
+/// ```
+#[derive(Debug)]
+pub struct Transacted<R> {
+    /// What the closure returned.
+    pub result: R,
+    /// The changes, as one delta.
+    pub delta: DocDelta,
+}
 
 /// One replica of a document: its [`ReplicaId`], one version for the whole document, and named
 /// root containers — maps, lists, texts, counters, sets and values — nested as deep as needed.
 ///
-/// A `Doc` is a delta-state CRDT like every other Weft type: a transaction returns the delta it
-/// made, [`Doc::delta_since`] returns what a replica at a version lacks, [`Doc::apply`] merges a
-/// delta once what it depends on has arrived. Listeners registered with [`Doc::subscribe`] hear
-/// what changed, locally or from other replicas.
+/// Change it in transactions: [`Doc::transact`] hands the closure the root [`MapScope`],
+/// whose methods reach every container (`root.text("title").insert(0, "Hi")`), and returns
+/// the delta to send. [`Doc::apply`] merges a delta from another replica once what it depends
+/// on has arrived. Observers ([`Doc::observe`], [`Doc::observe_deep`], [`Doc::subscribe`])
+/// hear what changed, with the transaction's [`Origin`] and whether it was made here.
+///
+/// A `Doc` is a delta-state CRDT like every other Weft type: [`Doc::delta_since`] returns
+/// what a replica at a version lacks, and the sync protocol (`weft::sync`) works on it.
 ///
 /// ```
-/// use weft::prelude::*;
 /// use weft::{Doc, ReplicaId};
 /// let mut alice = Doc::new(ReplicaId::random());
 /// let mut bob = Doc::new(ReplicaId::random());
-/// let delta = alice.transact(|root| {
-///     root.text("title", |title| title.insert(0, "Groceries")).unwrap();
-///     root.list("items", |items| {
-///         items.push("milk");
-///         items.insert_entry(1, |todo| todo.map(|todo| todo.set("done", false))).unwrap();
-///     });
-///     root.counter("likes", |likes| likes.increment(1));
-/// }).1;
+/// let delta = alice.transact(|root| -> Result<(), weft::DocError> {
+///     root.text("title").insert(0, "Groceries")?;
+///     let mut items = root.list("items");
+///     items.push("milk");
+///     items.push_map().put("done", false);
+///     root.counter("likes").increment(1);
+///     Ok(())
+/// }).delta;
 /// bob.apply(&delta);
 /// assert_eq!(
 ///     bob.to_json(),
@@ -65,14 +88,17 @@ type Listener = Box<dyn FnMut(&[Event])>;
 /// ```
 pub struct Doc {
     replica: Replica<Object>,
-    listeners: Vec<(Subscription, Listener)>,
-    next_subscription: u64,
-    /// The picture of every root entry, kept while someone listens, to tell what changed.
-    view: Option<BTreeMap<String, Shape>>,
+    observers: Observers,
 }
 
 impl Doc {
     /// An empty document replica named `id`. Never give two live replicas the same id.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let id = ReplicaId::random();
+    /// assert_eq!(Doc::new(id).id(), id);
+    /// ```
     #[must_use]
     pub fn new(id: ReplicaId) -> Self {
         Self::from_replica(Replica::new(id))
@@ -81,131 +107,386 @@ impl Doc {
     fn from_replica(replica: Replica<Object>) -> Self {
         Self {
             replica,
-            listeners: Vec::new(),
-            next_subscription: 0,
-            view: None,
+            observers: Observers::default(),
         }
     }
 
     /// This replica's id.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// assert_eq!(Doc::new(ReplicaId::from_u128(7)).id(), ReplicaId::from_u128(7));
+    /// ```
     #[must_use]
     pub fn id(&self) -> ReplicaId {
         self.replica.id()
     }
 
     /// The changes applied so far (pending deltas are not counted).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.put("a", 1i64));
+    /// assert_eq!(doc.version().get(doc.id()), 2); // a kind write and a value write
+    /// ```
     #[must_use]
     pub fn version(&self) -> VersionVector {
         self.replica.version()
     }
 
     /// The order-independent digest of the whole document.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let a = Doc::new(ReplicaId::random());
+    /// let b = Doc::new(ReplicaId::random());
+    /// assert_eq!(a.digest(), b.digest());
+    /// ```
     #[must_use]
     pub fn digest(&self) -> Digest {
         self.replica.digest()
     }
 
-    /// The root map of named containers.
+    /// The root map of named containers, to read.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.text("t").insert(0, "hi")).result.unwrap();
+    /// assert_eq!(doc.root().get_text("t").map(|t| t.to_string()), Some("hi".into()));
+    /// ```
     #[must_use]
     pub fn root(&self) -> &Object {
         self.replica.store()
     }
 
-    /// The underlying replica (for the sync protocol and persistence).
+    /// The entry at `path` (`Ok(None)` while nothing is there).
+    ///
+    /// ```
+    /// use weft::{ContainerPath, Doc, Kind, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.map("a").text("b").insert(0, "x")).result.unwrap();
+    /// let entry = doc.get(&ContainerPath::root().key("a").key("b")).unwrap();
+    /// assert_eq!(entry.and_then(|e| e.kind()), Some(Kind::Text));
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Deleted`] if a list element the path names is gone.
+    pub fn get(&self, path: &ContainerPath) -> Result<Option<&Entry>, DocError> {
+        lookup(self.root(), path.steps())
+    }
+
+    /// The underlying replica (for the sync protocol, persistence, and the typed low level).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let doc = Doc::new(ReplicaId::random());
+    /// assert_eq!(doc.replica().id(), doc.id());
+    /// ```
     #[must_use]
     pub fn replica(&self) -> &Replica<Object> {
         &self.replica
     }
 
     /// How many received deltas wait for the changes they depend on.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// assert_eq!(Doc::new(ReplicaId::random()).pending_len(), 0);
+    /// ```
     #[must_use]
     pub fn pending_len(&self) -> usize {
         self.replica.pending_len()
     }
 
     /// Makes changes through `change` as one transaction: returns what `change` returned and
-    /// the one delta that carries all the changes. Each operation inside is atomic (a refused
-    /// one changes nothing); operations before a refused one stay made.
-    pub fn transact<R>(
-        &mut self,
-        change: impl FnOnce(&mut Scope<'_, Object>) -> R,
-    ) -> (R, DocDelta) {
-        let mut result = None;
-        let delta = self.replica.update(|root| result = Some(change(root)));
-        let names: Vec<String> = delta
-            .store()
-            .0
-            .slots()
-            .map(|(name, _)| name.clone())
-            .collect();
-        self.notify(Some(names), true);
-        (result.expect("the transaction ran"), delta)
+    /// the one delta holding all the changes. Each operation inside is atomic (a refused one
+    /// changes nothing); operations before a refused one stay made. Observers hear the
+    /// transaction's events once it ends, as local changes with no origin, in the order the
+    /// changes were made; a container the transaction created is described whole, as it reads
+    /// at the end, by the event that created it.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let delta = doc.transact(|root| root.put("done", true)).delta;
+    /// let mut other = Doc::new(ReplicaId::random());
+    /// other.apply(&delta);
+    /// assert_eq!(other.to_json(), r#"{"done":true}"#);
+    /// ```
+    pub fn transact<R>(&mut self, change: impl FnOnce(&mut MapScope<'_>) -> R) -> Transacted<R> {
+        self.transact_from(None, change)
     }
 
-    /// Merges `delta` (or keeps it pending until what it depends on arrives).
+    /// [`Doc::transact`] on behalf of `origin`: every event of the transaction carries it.
+    ///
+    /// ```
+    /// use weft::{Doc, Origin, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact_with(Origin::new("editor"), |root| root.put("a", 1i64));
+    /// assert_eq!(doc.to_json(), r#"{"a":1}"#);
+    /// ```
+    pub fn transact_with<R>(
+        &mut self,
+        origin: Origin,
+        change: impl FnOnce(&mut MapScope<'_>) -> R,
+    ) -> Transacted<R> {
+        self.transact_from(Some(origin), change)
+    }
+
+    fn transact_from<R>(
+        &mut self,
+        origin: Option<Origin>,
+        change: impl FnOnce(&mut MapScope<'_>) -> R,
+    ) -> Transacted<R> {
+        let listening = !self.observers.is_empty();
+        let mut log = EventLog::default();
+        let mut result = None;
+        let delta = self.replica.update(|root| {
+            result = Some(run(root, listening.then_some(&mut log), change));
+        });
+        self.announce(&mut log, origin.as_ref(), true);
+        Transacted {
+            result: result.expect("the transaction ran"),
+            delta,
+        }
+    }
+
+    /// Makes changes through `change` without building a delta (like
+    /// [`Replica::edit`](weft_core::Replica::edit)): a keystroke costs no allocation for a
+    /// delta. Observers hear of it as of a transaction with no origin.
+    ///
+    /// The changes reach other replicas through [`Doc::delta_since`] — e.g. with the version
+    /// read before a batch of edits, `delta_since(&before)` is one delta holding the batch —
+    /// or as a dependency of the next [`Doc::transact`] delta.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut phone = Doc::new(ReplicaId::random());
+    /// let before = phone.version();
+    /// phone.edit(|root| root.text("notes").insert(0, "hi")).unwrap();
+    /// phone.edit(|root| root.text("notes").insert(2, "!")).unwrap();
+    /// let mut laptop = Doc::new(ReplicaId::random());
+    /// laptop.apply(&phone.delta_since(&before));
+    /// assert_eq!(laptop.to_json(), r#"{"notes":"hi!"}"#);
+    /// ```
+    pub fn edit<R>(&mut self, change: impl FnOnce(&mut MapScope<'_>) -> R) -> R {
+        self.edit_from(None, change)
+    }
+
+    /// [`Doc::edit`] on behalf of `origin`: every event of the change carries it.
+    ///
+    /// ```
+    /// use weft::{Doc, Origin, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.edit_with(Origin::new("keyboard"), |root| root.text("t").insert(0, "a")).unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"t":"a"}"#);
+    /// ```
+    pub fn edit_with<R>(
+        &mut self,
+        origin: Origin,
+        change: impl FnOnce(&mut MapScope<'_>) -> R,
+    ) -> R {
+        self.edit_from(Some(origin), change)
+    }
+
+    fn edit_from<R>(
+        &mut self,
+        origin: Option<Origin>,
+        change: impl FnOnce(&mut MapScope<'_>) -> R,
+    ) -> R {
+        let listening = !self.observers.is_empty();
+        let mut log = EventLog::default();
+        let result = self
+            .replica
+            .edit(|root| run(root, listening.then_some(&mut log), change));
+        self.announce(&mut log, origin.as_ref(), true);
+        result
+    }
+
+    /// Merges `delta` (or keeps it pending until what it depends on arrives). Observers hear
+    /// what it changed, computed from the delta (O(log n) per run it carries), as a remote
+    /// change with no origin.
+    ///
+    /// ```
+    /// use weft::{Doc, Outcome, ReplicaId};
+    /// let mut a = Doc::new(ReplicaId::random());
+    /// let mut b = Doc::new(ReplicaId::random());
+    /// let delta = a.transact(|root| root.put("x", 1i64)).delta;
+    /// assert_eq!(b.apply(&delta), Outcome::Applied);
+    /// assert_eq!(b.apply(&delta), Outcome::Redundant);
+    /// ```
     pub fn apply(&mut self, delta: &DocDelta) -> Outcome {
+        self.apply_from(delta, None)
+    }
+
+    /// [`Doc::apply`] on behalf of `origin` (a sync provider, say): every event it causes
+    /// carries it.
+    ///
+    /// ```
+    /// use weft::{Doc, Origin, ReplicaId};
+    /// let mut a = Doc::new(ReplicaId::random());
+    /// let mut b = Doc::new(ReplicaId::random());
+    /// let delta = a.transact(|root| root.put("x", 1i64)).delta;
+    /// b.apply_with(&delta, Origin::new("websocket"));
+    /// assert_eq!(b.to_json(), a.to_json());
+    /// ```
+    pub fn apply_with(&mut self, delta: &DocDelta, origin: Origin) -> Outcome {
+        self.apply_from(delta, Some(origin))
+    }
+
+    fn apply_from(&mut self, delta: &DocDelta, origin: Option<Origin>) -> Outcome {
+        if self.observers.is_empty() {
+            return self.replica.apply(delta);
+        }
+        let names = Names {
+            replicas: delta.replicas(),
+            table: self.replica.table(),
+        };
+        let plan = MapPlan::read(Some(self.root()), delta.store(), names);
         let pending = self.replica.pending_len();
         let outcome = self.replica.apply(delta);
-        if outcome == Outcome::Applied {
-            let drained = self.replica.pending_len() < pending;
-            let names = (!drained).then(|| {
-                delta
-                    .store()
-                    .0
-                    .slots()
-                    .map(|(name, _)| name.clone())
-                    .collect()
-            });
-            self.notify(names, false);
+        if outcome != Outcome::Applied {
+            return outcome;
         }
+        let mut log = EventLog::default();
+        if self.replica.pending_len() < pending {
+            // Deltas that waited were applied too: their changes are not described.
+            log.push(ContainerPath::root(), Vec::new(), Change::Reload);
+        } else {
+            let root = self.replica.store();
+            plan.events(
+                root,
+                &ContainerPath::root(),
+                Some(root),
+                self.replica.table(),
+                &mut log,
+            );
+        }
+        self.announce(&mut log, origin.as_ref(), false);
         outcome
     }
 
     /// Everything a replica at `since` lacks.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, VersionVector};
+    /// let mut a = Doc::new(ReplicaId::random());
+    /// a.transact(|root| root.put("x", 1i64));
+    /// let mut b = Doc::new(ReplicaId::random());
+    /// b.apply(&a.delta_since(&VersionVector::new()));
+    /// assert!(b.same_state(&a));
+    /// ```
     #[must_use]
     pub fn delta_since(&self, since: &VersionVector) -> DocDelta {
         self.replica.delta_since(since)
     }
 
-    /// Merges everything `other` knows.
+    /// Merges everything `other` knows. Observers hear one [`Change::Reload`].
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut a = Doc::new(ReplicaId::random());
+    /// a.transact(|root| root.put("x", 1i64));
+    /// let mut b = Doc::new(ReplicaId::random());
+    /// b.merge(&a);
+    /// assert_eq!(b.to_json(), r#"{"x":1}"#);
+    /// ```
     pub fn merge(&mut self, other: &Doc) -> Outcome {
         let outcome = self.replica.merge(&other.replica);
-        self.notify(None, false);
+        self.reload();
         outcome
     }
 
     /// Repairs divergence from `complete`, the whole state of a replica that claims the same
-    /// version (see [`Replica::repair`]).
+    /// version (see [`Replica::repair`]). Observers hear one [`Change::Reload`].
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, VersionVector};
+    /// let mut a = Doc::new(ReplicaId::random());
+    /// a.transact(|root| root.put("x", 1i64));
+    /// let mut b = Doc::new(ReplicaId::random());
+    /// b.repair(&a.delta_since(&VersionVector::new()));
+    /// assert_eq!(b.to_json(), a.to_json());
+    /// ```
     pub fn repair(&mut self, complete: &DocDelta) {
         self.replica.repair(complete);
-        self.notify(None, false);
+        self.reload();
+    }
+
+    /// Forgets removed entries whose removal every replica has seen; `stable` must be a
+    /// version every replica that will ever sync with this one has reached (see
+    /// [`Replica::compact`]). Returns how many entries went. What the document shows does
+    /// not change.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.put("x", 1i64));
+    /// doc.transact(|root| root.delete("x"));
+    /// let everyone = doc.version();
+    /// assert_eq!(doc.compact(&everyone), 1);
+    /// assert_eq!(doc.to_json(), "{}");
+    /// ```
+    pub fn compact(&mut self, stable: &VersionVector) -> usize {
+        self.replica.compact(stable)
     }
 
     /// The document as plain data.
+    ///
+    /// ```
+    /// use weft::{Doc, Node, ReplicaId};
+    /// let doc = Doc::new(ReplicaId::random());
+    /// assert_eq!(doc.to_node(), Node::Map(Default::default()));
+    /// ```
     #[must_use]
     pub fn to_node(&self) -> Node {
         Node::of_object(self.root())
     }
 
     /// The document as JSON text, names sorted.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// assert_eq!(Doc::new(ReplicaId::random()).to_json(), "{}");
+    /// ```
     #[must_use]
     pub fn to_json(&self) -> String {
         self.to_node().to_json()
     }
 
     /// Whether both replicas hold the same changes and the same state.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// assert!(Doc::new(ReplicaId::random()).same_state(&Doc::new(ReplicaId::random())));
+    /// ```
     #[must_use]
     pub fn same_state(&self, other: &Doc) -> bool {
         self.replica.same_state(&other.replica)
     }
 
     /// The whole replica (id, state, pending deltas) as a snapshot.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.put("x", 1i64));
+    /// assert_eq!(Doc::load(&doc.save()).unwrap().to_json(), doc.to_json());
+    /// ```
     #[must_use]
     pub fn save(&self) -> Vec<u8> {
         self.replica.save()
     }
 
-    /// A document restored from [`Doc::save`].
+    /// A document restored from [`Doc::save`]. Never run two restored copies of one snapshot
+    /// at once: they would be two live replicas with one id.
+    ///
+    /// ```
+    /// use weft::Doc;
+    /// assert!(Doc::load(b"not a snapshot").is_err());
+    /// ```
     ///
     /// # Errors
     /// A [`DecodeError`] if the bytes are not a document snapshot.
@@ -213,81 +494,133 @@ impl Doc {
         Replica::load(bytes).map(Self::from_replica)
     }
 
-    /// Calls `listener` with the events of every later change, local or merged.
+    /// Calls `listener` with the events of every later change of the container at `target`
+    /// itself (not of containers inside it), local or received.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use weft::{ContainerPath, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.list("todos").push("milk"));
+    /// let count = Rc::new(Cell::new(0));
+    /// let seen = Rc::clone(&count);
+    /// doc.observe(ContainerPath::root().key("todos"), move |events| seen.set(seen.get() + events.len()));
+    /// doc.transact(|root| root.list("todos").push("eggs"));
+    /// doc.transact(|root| root.put("other", 1i64));
+    /// assert_eq!(count.get(), 1);
+    /// ```
+    pub fn observe(
+        &mut self,
+        target: ContainerPath,
+        listener: impl FnMut(&[Event]) + 'static,
+    ) -> Subscription {
+        self.observers.add(target, false, Box::new(listener))
+    }
+
+    /// Calls `listener` with the events of every later change of the container at `target`
+    /// or of any container inside it.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use weft::{ContainerPath, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.map("todo").text("title").insert(0, "call")).result.unwrap();
+    /// let count = Rc::new(Cell::new(0));
+    /// let seen = Rc::clone(&count);
+    /// doc.observe_deep(ContainerPath::root().key("todo"), move |events| seen.set(seen.get() + events.len()));
+    /// doc.transact(|root| {
+    ///     let mut todo = root.map("todo");
+    ///     todo.put("done", false); // an event of the map
+    ///     todo.text("title").insert(4, " mum") // an event of the text inside it
+    /// }).result.unwrap();
+    /// assert_eq!(count.get(), 2);
+    /// ```
+    pub fn observe_deep(
+        &mut self,
+        target: ContainerPath,
+        listener: impl FnMut(&[Event]) + 'static,
+    ) -> Subscription {
+        self.observers.add(target, true, Box::new(listener))
+    }
+
+    /// Calls `listener` with the events of every later change anywhere in the document (a
+    /// deep observer of the root).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let local = Rc::new(Cell::new(false));
+    /// let seen = Rc::clone(&local);
+    /// doc.subscribe(move |events| seen.set(events.iter().all(|event| event.local)));
+    /// doc.transact(|root| root.put("x", 1i64));
+    /// assert!(local.get());
+    /// ```
     pub fn subscribe(&mut self, listener: impl FnMut(&[Event]) + 'static) -> Subscription {
-        if self.view.is_none() {
-            self.view = Some(self.shapes(None));
-        }
-        let subscription = Subscription(self.next_subscription);
-        self.next_subscription += 1;
-        self.listeners.push((subscription, Box::new(listener)));
-        subscription
+        self.observe_deep(ContainerPath::root(), listener)
     }
 
     /// Stops calling the listener of `subscription`. Returns whether it was registered.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let subscription = doc.subscribe(|_| {});
+    /// assert!(doc.unsubscribe(subscription));
+    /// ```
     pub fn unsubscribe(&mut self, subscription: Subscription) -> bool {
-        let before = self.listeners.len();
-        self.listeners.retain(|(id, _)| *id != subscription);
-        if self.listeners.is_empty() {
-            self.view = None;
-        }
-        self.listeners.len() < before
+        self.observers.remove(subscription)
     }
 
-    /// Checks internal invariants (for tests).
-    pub fn check(&self) {
-        self.replica.check();
-    }
-
-    fn shapes(&self, names: Option<&[String]>) -> BTreeMap<String, Shape> {
-        let root = self.root();
-        match names {
-            Some(names) => map_of(names.iter().filter_map(|name| {
-                root.entry(name)
-                    .and_then(shape_of)
-                    .map(|shape| (name.clone(), shape))
-            })),
-            None => map_of(
-                root.entries()
-                    .filter_map(|(name, entry)| shape_of(entry).map(|shape| (name.clone(), shape))),
-            ),
-        }
-    }
-
-    /// Tells the listeners what changed under the root `names` (`None`: anywhere).
-    fn notify(&mut self, names: Option<Vec<String>>, local: bool) {
-        let Some(view) = self.view.take() else {
+    /// Tells the observers that anything may have changed.
+    fn reload(&mut self) {
+        if self.observers.is_empty() {
             return;
-        };
-        let after = self.shapes(names.as_deref());
-        let before: BTreeMap<String, Shape> = match &names {
-            Some(names) => map_of(
-                names
-                    .iter()
-                    .filter_map(|name| view.get(name).map(|shape| (name.clone(), shape.clone()))),
-            ),
-            None => view.clone(),
-        };
-        let mut events = Vec::new();
-        diff_map(&mut Vec::new(), &before, &after, local, &mut events);
-        let mut view = view;
-        match names {
-            Some(names) => {
-                for name in names {
-                    match after.get(&name) {
-                        Some(shape) => view.insert(name, shape.clone()),
-                        None => view.remove(&name),
-                    };
-                }
-            }
-            None => view = after,
         }
-        self.view = Some(view);
-        if !events.is_empty() {
-            for (_, listener) in &mut self.listeners {
-                listener(&events);
-            }
+        let mut log = EventLog::default();
+        log.push(ContainerPath::root(), Vec::new(), Change::Reload);
+        self.announce(&mut log, None, false);
+    }
+
+    fn announce(&mut self, log: &mut EventLog, origin: Option<&Origin>, local: bool) {
+        if log.events.is_empty() {
+            return;
         }
+        let events = log.finish(self.replica.store(), origin, local);
+        self.observers.dispatch(&events);
+    }
+}
+
+/// Runs `change` on the root scope `root`, recording events into `log` when given.
+fn run<R>(
+    root: &mut Scope<'_, Object>,
+    log: Option<&mut EventLog>,
+    change: impl FnOnce(&mut MapScope<'_>) -> R,
+) -> R {
+    let mut session = Session { root, log };
+    let mut scope = MapScope::new(&mut session, ContainerPath::root());
+    change(&mut scope)
+}
+
+impl Object {
+    /// Changes the map `scope` — the root of a `Replica<Object>` inside
+    /// [`Replica::update`] or [`Replica::edit`] — through the same [`MapScope`] a [`Doc`]
+    /// transaction gets (no events are recorded: a bare replica has no observers).
+    ///
+    /// ```
+    /// use weft::{Object, Replica, ReplicaId};
+    /// let mut replica = Replica::<Object>::new(ReplicaId::random());
+    /// replica.update(|root| Object::edit(root, |root| root.counter("likes").increment(2)));
+    /// assert_eq!(replica.get_counter("likes").map(|likes| likes.value()), Some(2));
+    /// ```
+    pub fn edit<R>(
+        scope: &mut Scope<'_, Object>,
+        change: impl FnOnce(&mut MapScope<'_>) -> R,
+    ) -> R {
+        run(scope, None, change)
     }
 }
 
@@ -295,7 +628,7 @@ impl fmt::Debug for Doc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Doc")
             .field("replica", &self.replica)
-            .field("listeners", &self.listeners.len())
+            .field("observers", &self.observers.len())
             .finish()
     }
 }

@@ -45,23 +45,41 @@ impl Node {
     /// The picture of an entry (`None` if nothing was ever written to it).
     #[must_use]
     pub fn of_entry(entry: &Entry) -> Option<Self> {
-        Some(match entry.kind()? {
-            Kind::Value => Self::Value(entry.value().cloned().unwrap_or(Value::Null)),
+        entry.kind().map(|kind| Self::of_part(entry, kind))
+    }
+
+    /// The picture of the part of `entry` of `kind`, whatever the entry shows.
+    pub(crate) fn of_part(entry: &Entry, kind: Kind) -> Self {
+        match kind {
+            Kind::Value => Self::Value(entry.value.get().cloned().unwrap_or(Value::Null)),
             Kind::Map => entry
-                .map()
+                .map
+                .as_deref()
                 .map_or_else(|| Self::Map(BTreeMap::new()), Self::of_object),
-            Kind::List => Self::List(entry.list().map(list_nodes).unwrap_or_default()),
-            Kind::Text => Self::Text(entry.text().map(ToString::to_string).unwrap_or_default()),
-            Kind::Counter => Self::Counter(entry.counter().map_or(0, weft_core::PNCounter::value)),
+            Kind::List => Self::List(entry.list.as_deref().map(list_nodes).unwrap_or_default()),
+            Kind::Text => Self::Text(
+                entry
+                    .text
+                    .as_deref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ),
+            Kind::Counter => Self::Counter(
+                entry
+                    .counter
+                    .as_deref()
+                    .map_or(0, weft_core::PNCounter::value),
+            ),
             Kind::Set => {
                 let mut elements: Vec<Value> = entry
-                    .set()
+                    .set
+                    .as_deref()
                     .map(|set| set.iter().cloned().collect())
                     .unwrap_or_default();
                 elements.sort_by_cached_key(weft_core::codec::Encode::encode_to_vec);
                 Self::Set(elements)
             }
-        })
+        }
     }
 
     /// The kind of node.

@@ -22,8 +22,16 @@ pub struct Object(pub(crate) Keyed<String, Entry>);
 
 impl Object {
     /// The entry under `name`, if present (it shows something: [`Entry::kind`]).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, Value};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.put("title", "Groceries"));
+    /// let title = doc.root().get("title").and_then(|entry| entry.as_value());
+    /// assert_eq!(title, Some(&Value::from("Groceries")));
+    /// ```
     #[must_use]
-    pub fn entry(&self, name: &str) -> Option<&Entry> {
+    pub fn get(&self, name: &str) -> Option<&Entry> {
         self.0
             .get(&name.to_owned())
             .filter(|entry| entry.kind().is_some())
@@ -31,176 +39,130 @@ impl Object {
 
     /// The present names (those whose entry shows something: [`Entry::kind`]) and their
     /// entries, in the order this replica first saw the names.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| {
+    ///     root.put("b", 1i64);
+    ///     root.put("a", 2i64);
+    /// });
+    /// let names: Vec<&String> = doc.root().entries().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["b", "a"]);
+    /// ```
     pub fn entries(&self) -> impl Iterator<Item = (&String, &Entry)> + '_ {
         self.0.iter().filter(|(_, entry)| entry.kind().is_some())
     }
 
     /// How many names are present.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.counter("likes").increment(1));
+    /// assert_eq!(doc.root().len(), 1);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.entries().count()
     }
 
     /// Whether no name is present.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// assert!(Doc::new(ReplicaId::random()).root().is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.entries().next().is_none()
     }
 
-    /// The primitive value under `name`.
+    /// The primitive value under `name`, if it holds one.
     #[must_use]
-    pub fn value(&self, name: &str) -> Option<&Value> {
-        self.entry(name).and_then(Entry::value)
+    pub fn get_value(&self, name: &str) -> Option<&Value> {
+        self.get(name).and_then(Entry::as_value)
     }
 
-    /// The text under `name`.
+    /// The text under `name`, if it holds one.
     #[must_use]
-    pub fn text(&self, name: &str) -> Option<&Text> {
-        self.entry(name).and_then(Entry::text)
+    pub fn get_text(&self, name: &str) -> Option<&Text> {
+        self.get(name).and_then(Entry::as_text)
     }
 
-    /// The map under `name`.
+    /// The map under `name`, if it holds one.
     #[must_use]
-    pub fn map(&self, name: &str) -> Option<&Object> {
-        self.entry(name).and_then(Entry::map)
+    pub fn get_map(&self, name: &str) -> Option<&Object> {
+        self.get(name).and_then(Entry::as_map)
     }
 
-    /// The list under `name`.
+    /// The list under `name`, if it holds one.
     #[must_use]
-    pub fn list(&self, name: &str) -> Option<&ListContainer> {
-        self.entry(name).and_then(Entry::list)
+    pub fn get_list(&self, name: &str) -> Option<&ListContainer> {
+        self.get(name).and_then(Entry::as_list)
     }
 
-    /// The counter under `name`.
+    /// The counter under `name`, if it holds one.
     #[must_use]
-    pub fn counter(&self, name: &str) -> Option<&PNCounter> {
-        self.entry(name).and_then(Entry::counter)
+    pub fn get_counter(&self, name: &str) -> Option<&PNCounter> {
+        self.get(name).and_then(Entry::as_counter)
     }
 
-    /// The set under `name`.
+    /// The add-wins set under `name`, if it holds one.
     #[must_use]
-    pub fn set(&self, name: &str) -> Option<&AddWinsSet<Value>> {
-        self.entry(name).and_then(Entry::set)
+    pub fn get_set(&self, name: &str) -> Option<&AddWinsSet<Value>> {
+        self.get(name).and_then(Entry::as_set)
     }
 }
 
-/// Changes to a document map, on the map's [`Scope`] (import it, or `weft::prelude::*`).
-pub trait ObjectEditor {
-    /// Changes the entry under `name` (created if absent) through `change`.
-    fn entry<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, Entry>) -> R) -> R;
-
-    /// Writes a primitive value under `name`, replacing whatever was there.
-    fn set(&mut self, name: &str, value: impl Into<Value>);
-
-    /// Removes `name` as this replica sees it. Returns whether it was present.
-    fn remove(&mut self, name: &str) -> bool;
-
-    /// Changes the text under `name` (made a text if it is something else).
-    fn text<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, Text>) -> R) -> R;
-
-    /// Changes the map under `name` (made a map if it is something else).
-    fn map<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, Object>) -> R) -> R;
-
-    /// Changes the list under `name` (made a list if it is something else).
-    fn list<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, ListContainer>) -> R)
-    -> R;
-
-    /// Changes the counter under `name` (made a counter if it is something else).
-    fn counter<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, PNCounter>) -> R) -> R;
-
-    /// Changes the set under `name` (made a set if it is something else).
-    fn set_of<R>(
-        &mut self,
-        name: &str,
-        change: impl FnOnce(&mut Scope<'_, AddWinsSet<Value>>) -> R,
-    ) -> R;
+/// Runs `change` on the entry `name` of the map `scope` (created if absent).
+pub(crate) fn with_entry<R>(
+    scope: &mut Scope<'_, Object>,
+    name: &str,
+    change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
+) -> R {
+    let records = scope.records_delta();
+    let (store, delta, transaction) = scope.parts();
+    store.0.with_slot(
+        &mut delta.0,
+        transaction,
+        name.to_owned(),
+        |entry, delta, transaction| change(&mut Scope::nested(entry, delta, transaction, records)),
+    )
 }
 
-impl ObjectEditor for Scope<'_, Object> {
-    fn entry<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, Entry>) -> R) -> R {
-        let records = self.records_delta();
-        let (store, delta, transaction) = self.parts();
-        store.0.with_slot(
-            &mut delta.0,
-            transaction,
-            name.to_owned(),
-            |entry, delta, transaction| {
-                change(&mut Scope::nested(entry, delta, transaction, records))
-            },
-        )
+/// Removes `name` from the map `scope` as this replica sees it. Returns whether it was present.
+pub(crate) fn remove_entry(scope: &mut Scope<'_, Object>, name: &str) -> bool {
+    if scope.current().get(name).is_none() {
+        return false;
     }
-
-    fn set(&mut self, name: &str, value: impl Into<Value>) {
-        let value = value.into();
-        self.entry(name, |entry| entry.set_value(value));
-    }
-
-    fn remove(&mut self, name: &str) -> bool {
-        if self.current().entry(name).is_none() {
-            return false;
-        }
-        let (store, delta, transaction) = self.parts();
-        store.0.remove(&mut delta.0, transaction, &name.to_owned())
-    }
-
-    fn text<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, Text>) -> R) -> R {
-        self.entry(name, |entry| entry.text(change))
-    }
-
-    fn map<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, Object>) -> R) -> R {
-        self.entry(name, |entry| entry.map(change))
-    }
-
-    fn list<R>(
-        &mut self,
-        name: &str,
-        change: impl FnOnce(&mut Scope<'_, ListContainer>) -> R,
-    ) -> R {
-        self.entry(name, |entry| entry.list(change))
-    }
-
-    fn counter<R>(&mut self, name: &str, change: impl FnOnce(&mut Scope<'_, PNCounter>) -> R) -> R {
-        self.entry(name, |entry| entry.counter(change))
-    }
-
-    fn set_of<R>(
-        &mut self,
-        name: &str,
-        change: impl FnOnce(&mut Scope<'_, AddWinsSet<Value>>) -> R,
-    ) -> R {
-        self.entry(name, |entry| entry.set(change))
-    }
+    let (store, delta, transaction) = scope.parts();
+    store.0.remove(&mut delta.0, transaction, &name.to_owned())
 }
 
-/// Changes to one document entry, on the entry's [`Scope`] (import it, or
-/// `weft::prelude::*`).
-pub trait EntryEditor {
-    /// Writes a primitive value, replacing whatever the entry held.
-    fn set_value(&mut self, value: Value);
-
-    /// Changes the entry's text (making the entry a text first if needed).
-    fn text<R>(&mut self, change: impl FnOnce(&mut Scope<'_, Text>) -> R) -> R;
-
-    /// Changes the entry's map (making the entry a map first if needed).
-    fn map<R>(&mut self, change: impl FnOnce(&mut Scope<'_, Object>) -> R) -> R;
-
-    /// Changes the entry's list (making the entry a list first if needed).
-    fn list<R>(&mut self, change: impl FnOnce(&mut Scope<'_, ListContainer>) -> R) -> R;
-
-    /// Changes the entry's counter (making the entry a counter first if needed).
-    fn counter<R>(&mut self, change: impl FnOnce(&mut Scope<'_, PNCounter>) -> R) -> R;
-
-    /// Changes the entry's set (making the entry a set first if needed).
-    fn set<R>(&mut self, change: impl FnOnce(&mut Scope<'_, AddWinsSet<Value>>) -> R) -> R;
+/// Writes a primitive value into the entry `scope`, replacing whatever it held.
+pub(crate) fn put_value(scope: &mut Scope<'_, Entry>, value: Value) {
+    let records = scope.records_delta();
+    let (entry, delta, transaction) = scope.parts();
+    // A value write is a write of the kind too, so that it competes by Lamport time with
+    // a concurrent kind change, and a concurrent removal cannot leave it without a kind.
+    if !entry.switch_to(transaction, Kind::Value, delta) {
+        entry.write_kind(transaction, Kind::Value, delta);
+    }
+    Scope::nested(&mut entry.value, &mut delta.value, transaction, records).set(value);
 }
 
-/// Generates the `EntryEditor` method that switches the entry to a container kind and runs a
-/// change on that container.
-macro_rules! container_accessor {
-    ($method:ident, $field:ident, $kind:expr, $store:ty) => {
-        fn $method<R>(&mut self, change: impl FnOnce(&mut Scope<'_, $store>) -> R) -> R {
-            let records = self.records_delta();
-            let (entry, delta, transaction) = self.parts();
+/// Generates the function that makes the entry of `scope` show a container kind (switching
+/// it if it shows something else) and runs a change on that container.
+macro_rules! container_part {
+    ($function:ident, $field:ident, $kind:expr, $store:ty) => {
+        #[doc = concat!("Runs `change` on the entry's `", stringify!($field), "` part, making the entry show it first.")]
+        pub(crate) fn $function<R>(
+            scope: &mut Scope<'_, Entry>,
+            change: impl FnOnce(&mut Scope<'_, $store>) -> R,
+        ) -> R {
+            let records = scope.records_delta();
+            let (entry, delta, transaction) = scope.parts();
             entry.switch_to(transaction, $kind, delta);
             let part = entry.$field.get_or_insert_with(Box::default);
             let delta_part = delta.$field.get_or_insert_with(Box::default);
@@ -209,24 +171,11 @@ macro_rules! container_accessor {
     };
 }
 
-impl EntryEditor for Scope<'_, Entry> {
-    fn set_value(&mut self, value: Value) {
-        let records = self.records_delta();
-        let (entry, delta, transaction) = self.parts();
-        // A value write is a write of the kind too, so that it competes by Lamport time with
-        // a concurrent kind change, and a concurrent removal cannot leave it without a kind.
-        if !entry.switch_to(transaction, Kind::Value, delta) {
-            entry.write_kind(transaction, Kind::Value, delta);
-        }
-        Scope::nested(&mut entry.value, &mut delta.value, transaction, records).set(value);
-    }
-
-    container_accessor!(text, text, Kind::Text, Text);
-    container_accessor!(map, map, Kind::Map, Object);
-    container_accessor!(list, list, Kind::List, ListContainer);
-    container_accessor!(counter, counter, Kind::Counter, PNCounter);
-    container_accessor!(set, set, Kind::Set, AddWinsSet<Value>);
-}
+container_part!(text_part, text, Kind::Text, Text);
+container_part!(map_part, map, Kind::Map, Object);
+container_part!(list_part, list, Kind::List, ListContainer);
+container_part!(counter_part, counter, Kind::Counter, PNCounter);
+container_part!(set_part, set, Kind::Set, AddWinsSet<Value>);
 
 impl DotStore for Object {
     fn write_schema(out: &mut Encoder) {
@@ -298,6 +247,10 @@ impl DotStore for Object {
 
     fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, weft_core::DecodeError> {
         Keyed::decode(input).map(Self)
+    }
+
+    fn compact(&mut self, stable: &weft_core::Clock) -> usize {
+        DotStore::compact(&mut self.0, stable)
     }
 
     fn check(&self) {
