@@ -79,6 +79,8 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
+mod bus;
 pub mod client;
 mod config;
 mod connection;
@@ -96,13 +98,15 @@ mod server;
 mod store;
 mod unwind;
 
+pub use access::{Grant, Right, TokenError, TokenKeys};
 pub use client::{ClientError, SyncClient};
-pub use config::{Config, Limits, StorageSettings};
+pub use config::{AccessSettings, Config, Limits, StorageSettings};
 pub use document_id::{DocumentId, MAX_DOCUMENT_ID_LENGTH};
 pub use error::{EnvelopeError, InvalidDocumentId, ServerError, StoreError};
 #[cfg(feature = "fault-injection")]
 pub use fault::Fault;
 pub use server::Server;
 pub use store::{
-    DATABASE_FILE, Database, DocumentStore, MemoryStore, SqliteStore, StoredDocument, Write,
+    DATABASE_FILE, Database, DocumentStore, MemoryStore, Piece, PieceId, PieceKind, PostgresStore,
+    SqliteStore, StoredDocument, Write,
 };
