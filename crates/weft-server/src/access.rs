@@ -119,6 +119,13 @@ impl Grant {
     }
 
     /// The right on `document`, or `None` if the grant does not name it.
+    ///
+    /// ```
+    /// use weft_server::{DocumentId, Grant, Right};
+    /// let grant = Grant::named(["board"], Right::Write, None);
+    /// assert_eq!(grant.right_on(&DocumentId::parse("notes")?), None);
+    /// # Ok::<(), weft_server::InvalidDocumentId>(())
+    /// ```
     #[must_use]
     pub fn right_on(&self, document: &DocumentId) -> Option<Right> {
         let named = match &self.documents {
@@ -134,6 +141,10 @@ impl Grant {
     }
 
     /// When the grant ends, if it does.
+    ///
+    /// ```
+    /// assert!(weft_server::Grant::everything(weft_server::Right::Read).expires().is_none());
+    /// ```
     #[must_use]
     pub fn expires(&self) -> Option<SystemTime> {
         self.expires
@@ -186,7 +197,7 @@ struct Claims {
 /// The keys signed tokens are checked with.
 ///
 /// ```
-/// use weft_server::{DocumentId, Right, TokenKeys};
+/// use weft_server::TokenKeys;
 /// let keys = TokenKeys::default().with_secret(b"a secret of at least 32 bytes, please");
 /// assert!(keys.verify("not a token").is_err());
 /// ```
@@ -208,6 +219,11 @@ impl std::fmt::Debug for TokenKeys {
 
 impl TokenKeys {
     /// Also accepts HS256 tokens signed with `secret`.
+    ///
+    /// ```
+    /// let keys = weft_server::TokenKeys::default().with_secret(b"s3cret");
+    /// assert!(!keys.is_empty());
+    /// ```
     #[must_use]
     pub fn with_secret(mut self, secret: &[u8]) -> Self {
         self.secret = Some(Arc::new(DecodingKey::from_secret(secret)));
@@ -216,6 +232,11 @@ impl TokenKeys {
 
     /// Also accepts EdDSA (Ed25519) tokens signed by the key whose public half is the PEM
     /// file at `path`.
+    ///
+    /// ```
+    /// let missing = std::path::Path::new("/nonexistent/key.pem");
+    /// assert!(weft_server::TokenKeys::default().with_public_key_file(missing).is_err());
+    /// ```
     ///
     /// # Errors
     /// [`TokenError::Key`] if the file cannot be read or holds no Ed25519 public key.
@@ -230,7 +251,11 @@ impl TokenKeys {
         Ok(self)
     }
 
-    /// Whether any key is configured.
+    /// Whether no key is configured.
+    ///
+    /// ```
+    /// assert!(weft_server::TokenKeys::default().is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.secret.is_none() && self.public_key.is_none()

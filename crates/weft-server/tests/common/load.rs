@@ -73,15 +73,16 @@ struct ClientRun {
     propagation: Vec<Duration>,
 }
 
-/// Runs the load against the server whose sync URL of document `d` is `url_of(d)`; panics
-/// unless every client converges and every edit is in the documents' final states.
-pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> LoadReport {
+/// Runs the load against the servers where client `c` syncs document `d` at `url_of(c, d)`
+/// (the auditors are client 0); panics unless every client converges and every edit is in
+/// the documents' final states.
+pub async fn run(url_of: impl Fn(usize, usize) -> String, options: LoadOptions) -> LoadReport {
     let url_of = Arc::new(url_of);
     let start = Instant::now();
     let mut clients = Vec::new();
     for index in 0..options.clients {
         let document = index % options.documents;
-        let url = url_of(document);
+        let url = url_of(index, document);
         let client = SyncClient::connect(&url, Replica::new(ReplicaId::random()))
             .await
             .expect("a load client connects");
@@ -109,7 +110,7 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
     let mut expected = HashMap::new();
     for document in 0..options.documents {
         let mut auditor = SyncClient::connect(
-            &url_of(document),
+            &url_of(0, document),
             Replica::<Object>::new(ReplicaId::random()),
         )
         .await
