@@ -115,6 +115,14 @@ fn stop(mut child: Child) {
     let _ = child.wait();
 }
 
+/// A percentile of the propagation between servers, or "–" with one server.
+fn cross_server(report: &load::LoadReport, p: f64) -> String {
+    if report.cross_server.is_empty() {
+        return "–".to_string();
+    }
+    format!("{:.1?}", percentile(&report.cross_server, p))
+}
+
 fn main() {
     let arguments = arguments();
     let storage = if arguments.servers > 1 {
@@ -140,6 +148,7 @@ fn main() {
         documents: arguments.documents,
         duration: Duration::from_secs(arguments.seconds),
         pause: Duration::from_millis(arguments.pause_ms),
+        servers: arguments.servers.max(1),
     };
     let url_addresses = addresses.clone();
     let report = runtime.block_on(load::run(
@@ -179,12 +188,15 @@ fn main() {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
-        "| servers | clients | documents | seconds | edits | edits/s | ack p50 | ack p99 | propagation p50 | propagation p99 | converged after | servers' RSS (peak) | database |"
+        "| servers | clients | documents | seconds | edits | edits/s | ack p50 | ack p99 | propagation p50 | propagation p99 | across servers p50 | across servers p99 | converged after | servers' RSS (peak) | database |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let _ = writeln!(
         out,
-        "| {} | {} | {} | {} | {} | {:.0} | {:.1?} | {:.1?} | {:.1?} | {:.1?} | {:.1?} | {:.1} MiB ({:.1} MiB) | {} |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {:.0} | {:.1?} | {:.1?} | {:.1?} | {:.1?} | {} | {} | {:.1?} | {:.1} MiB ({:.1} MiB) | {} |",
         arguments.servers.max(1),
         arguments.clients,
         arguments.documents,
@@ -195,6 +207,8 @@ fn main() {
         percentile(&report.acknowledgement, 99.0),
         percentile(&report.propagation, 50.0),
         percentile(&report.propagation, 99.0),
+        cross_server(&report, 50.0),
+        cross_server(&report, 99.0),
         report.convergence,
         rss as f64 / 1024.0,
         peak as f64 / 1024.0,

@@ -340,18 +340,25 @@ impl DocumentTask {
         };
         // What the other servers are sent (a snapshot too large for the bus they read from
         // the database at their next catch-up).
-        let published = bus
-            .map(|_| match &write {
-                Write::Snapshot { snapshot, .. } => (PieceKind::Snapshot, snapshot.clone()),
-                Write::Append { delta, .. } => (PieceKind::Delta, delta.clone()),
-            })
-            .filter(|(_, bytes)| bytes.len() <= remote::MAX_PUBLISHED_BYTES);
+        let hooks = self.hub.hooks.as_deref();
+        let published = (bus.is_some() || hooks.is_some()).then(|| match &write {
+            Write::Snapshot { snapshot, .. } => (PieceKind::Snapshot, snapshot.clone()),
+            Write::Append { delta, .. } => (PieceKind::Delta, delta.clone()),
+        });
         let ids = self.hub.database.commit(vec![write]).await?;
         let id = *ids.first().ok_or(StoreError::Closed)?;
         stored.version = version;
         stored.known.insert(id);
-        if let (Some(bus), Some((kind, bytes))) = (bus, published) {
-            bus.publish(Piece::new(id, kind, bytes));
+        if let Some((kind, bytes)) = published {
+            let piece = Piece::new(id, kind, bytes);
+            if let Some(hooks) = hooks {
+                hooks.stored(&self.id, &piece);
+            }
+            if let Some(bus) = bus
+                && piece.bytes.len() <= remote::MAX_PUBLISHED_BYTES
+            {
+                bus.publish(piece);
+            }
         }
         Ok(())
     }

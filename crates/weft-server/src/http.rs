@@ -18,6 +18,7 @@ use crate::access::{Grant, Right, TokenKeys};
 use crate::config::Limits;
 use crate::connection::{self, Route};
 use crate::document_id::DocumentId;
+use crate::hooks::{ConnectionRequest, Hooks};
 use crate::hub::Hub;
 
 /// What the handlers share.
@@ -27,6 +28,7 @@ pub(crate) struct AppState {
     pub(crate) limits: Arc<Limits>,
     pub(crate) token: Option<Arc<str>>,
     pub(crate) keys: TokenKeys,
+    pub(crate) hooks: Option<Arc<dyn Hooks>>,
     pub(crate) connections: Arc<Semaphore>,
 }
 
@@ -65,7 +67,7 @@ async fn sync_document(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     match DocumentId::parse(&document) {
-        Ok(document) => accept(state, Route::Single(document), &query, &headers, upgrade),
+        Ok(document) => accept(state, Route::Single(document), &query, &headers, upgrade).await,
         Err(error) => (StatusCode::BAD_REQUEST, format!("{error}\n")).into_response(),
     }
 }
@@ -76,11 +78,11 @@ async fn sync_multiplexed(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    accept(state, Route::Multiplexed, &query, &headers, upgrade)
+    accept(state, Route::Multiplexed, &query, &headers, upgrade).await
 }
 
-/// Checks the token and the connection limit, then upgrades.
-fn accept(
+/// Checks the token, asks the hooks, checks the connection limit, then upgrades.
+async fn accept(
     state: AppState,
     route: Route,
     query: &TokenQuery,
@@ -95,7 +97,25 @@ fn accept(
         )
             .into_response();
     };
-    if let Route::Single(document) = &route
+    let document = match &route {
+        Route::Single(document) => Some(document),
+        Route::Multiplexed => None,
+    };
+    let grant = match &state.hooks {
+        Some(hooks) => {
+            let request = ConnectionRequest {
+                document,
+                token: presented_tokens(query, headers).next(),
+                headers,
+            };
+            hooks.authorize(request, grant).await
+        }
+        None => Some(grant),
+    };
+    let Some(grant) = grant else {
+        return (StatusCode::FORBIDDEN, "the connection is not authorized\n").into_response();
+    };
+    if let Some(document) = document
         && grant.right_on(document).is_none()
     {
         return (

@@ -14,6 +14,7 @@ use crate::access::Right;
 use crate::bus::Bus;
 use crate::document::DocumentTask;
 use crate::document_id::DocumentId;
+use crate::hooks::Hooks;
 use crate::store::Database;
 
 /// Numbers the sessions of the whole server.
@@ -114,22 +115,35 @@ pub(crate) struct DocumentSettings {
 const INCOMING_CAPACITY: usize = 1024;
 
 /// The loaded documents and what their tasks share.
-#[derive(Debug)]
 pub(crate) struct Hub {
     documents: Mutex<HashMap<DocumentId, DocumentHandle>>,
     pub(crate) database: Database,
     /// The fan-out between servers, if there are several.
     pub(crate) bus: Option<Bus>,
+    /// The application's hooks, if any.
+    pub(crate) hooks: Option<Arc<dyn Hooks>>,
     pub(crate) settings: DocumentSettings,
     pub(crate) shutdown: CancellationToken,
     pub(crate) tracker: TaskTracker,
     next_session: AtomicU64,
 }
 
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Hub")
+            .field("loaded_documents", &self.loaded_documents())
+            .field("bus", &self.bus.is_some())
+            .field("hooks", &self.hooks.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Hub {
     pub(crate) fn new(
         database: Database,
         bus: Option<Bus>,
+        hooks: Option<Arc<dyn Hooks>>,
         settings: DocumentSettings,
         shutdown: CancellationToken,
         tracker: TaskTracker,
@@ -138,6 +152,7 @@ impl Hub {
             documents: Mutex::new(HashMap::new()),
             database,
             bus,
+            hooks,
             settings,
             shutdown,
             tracker,

@@ -114,6 +114,7 @@ mod error;
 #[cfg(feature = "fault-injection")]
 mod fault;
 mod guard;
+mod hooks;
 mod http;
 mod hub;
 mod rate;
@@ -128,6 +129,7 @@ pub use document_id::{DocumentId, MAX_DOCUMENT_ID_LENGTH};
 pub use error::{EnvelopeError, InvalidDocumentId, ServerError, StoreError};
 #[cfg(feature = "fault-injection")]
 pub use fault::Fault;
+pub use hooks::{ConnectionRequest, HookFuture, Hooks};
 pub use server::Server;
 pub use store::{
     DATABASE_FILE, Database, DocumentStore, MemoryStore, Piece, PieceId, PieceKind, PostgresStore,

@@ -16,6 +16,7 @@ use crate::access::TokenKeys;
 use crate::bus::Bus;
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::hooks::Hooks;
 use crate::http::{self, AppState};
 use crate::hub::{DocumentSettings, Hub};
 use crate::store::{Database, DocumentStore, PostgresStore, SqliteStore};
@@ -49,14 +50,45 @@ impl Server {
     /// [`ServerError::Store`] if the database cannot be opened, and the errors of
     /// [`Server::start_with_store`].
     pub async fn start(config: Config) -> Result<Self, ServerError> {
+        Self::open_and_start(config, None).await
+    }
+
+    /// As [`Server::start`], with the application's [`Hooks`]: they authorize every
+    /// connection and observe every stored change.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// struct Allow;
+    /// impl weft_server::Hooks for Allow {}
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let config = weft_server::Config::new("127.0.0.1:0".parse()?, "weft-data".into());
+    /// let server = weft_server::Server::start_with_hooks(config, Arc::new(Allow)).await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Server::start`].
+    pub async fn start_with_hooks(
+        config: Config,
+        hooks: Arc<dyn Hooks>,
+    ) -> Result<Self, ServerError> {
+        Self::open_and_start(config, Some(hooks)).await
+    }
+
+    async fn open_and_start(
+        config: Config,
+        hooks: Option<Arc<dyn Hooks>>,
+    ) -> Result<Self, ServerError> {
         if let Some(url) = config.database.clone() {
             let store = tokio::task::spawn_blocking(move || PostgresStore::connect(&url))
                 .await
                 .map_err(|_| ServerError::Store(crate::StoreError::Closed))??;
-            return Self::start_with_store(config, store).await;
+            return Self::launch(config, store, hooks).await;
         }
         let store = SqliteStore::open(&config.data_dir)?;
-        Self::start_with_store(config, store).await
+        Self::launch(config, store, hooks).await
     }
 
     /// As [`Server::start`], over any [`DocumentStore`] (`config.data_dir` and
@@ -69,6 +101,14 @@ impl Server {
     pub async fn start_with_store(
         config: Config,
         store: impl DocumentStore,
+    ) -> Result<Self, ServerError> {
+        Self::launch(config, store, None).await
+    }
+
+    async fn launch(
+        config: Config,
+        store: impl DocumentStore,
+        hooks: Option<Arc<dyn Hooks>>,
     ) -> Result<Self, ServerError> {
         let mut keys = TokenKeys::default();
         if let Some(secret) = config
@@ -110,6 +150,7 @@ impl Server {
         let hub = Hub::new(
             Database::start(store),
             bus,
+            hooks.clone(),
             settings,
             shutdown.clone(),
             tracker,
@@ -124,6 +165,7 @@ impl Server {
                 .filter(|token| !token.is_empty())
                 .map(Arc::from),
             keys,
+            hooks,
         };
         let router = http::router(state, config.demo_dir.as_deref());
         let stop = shutdown.clone();

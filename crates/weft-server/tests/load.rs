@@ -24,6 +24,7 @@ async fn fifty_clients_for_five_seconds_converge_and_lose_nothing() {
         documents: 10,
         duration: Duration::from_secs(5),
         pause: Duration::from_millis(5),
+        servers: 1,
     };
     let report = load::run(url_of, options).await;
     assert!(report.edits > 0);

@@ -1,7 +1,8 @@
 //! Signed per-document tokens (JWT, HS256 and EdDSA): a read-only client receives changes
 //! but every change it sends is refused (4403) and never stored; a token for another
 //! document gets 403; missing, expired and tampered tokens get 401; a token that expires
-//! on an open connection closes it (4401).
+//! on an open connection closes it (4401). The application hook authorizes connections and
+//! observes stored changes.
 
 mod common;
 
@@ -179,5 +180,75 @@ async fn a_token_that_expires_closes_its_connection() {
     let started = tokio::time::Instant::now();
     assert_eq!(close_code(&mut client).await, 4401);
     assert!(started.elapsed() < Duration::from_secs(4));
+    server.shutdown().await.expect("a clean shutdown");
+}
+
+/// An application hook that refuses the document `closed`, makes `archive-*` read only
+/// whatever the token says, and records the documents of stored changes.
+#[derive(Default)]
+struct App {
+    stored: std::sync::Mutex<Vec<String>>,
+}
+
+impl weft_server::Hooks for App {
+    fn authorize<'a>(
+        &'a self,
+        request: weft_server::ConnectionRequest<'a>,
+        grant: weft_server::Grant,
+    ) -> weft_server::HookFuture<'a, Option<weft_server::Grant>> {
+        let document = request
+            .document
+            .map(|document| document.as_str().to_string());
+        Box::pin(async move {
+            match document.as_deref() {
+                Some("closed") => None,
+                Some(name) if name.starts_with("archive-") => Some(weft_server::Grant::named(
+                    [name],
+                    weft_server::Right::Read,
+                    grant.expires(),
+                )),
+                _ => Some(grant),
+            }
+        })
+    }
+
+    fn stored(&self, document: &weft_server::DocumentId, _piece: &weft_server::Piece) {
+        self.stored
+            .lock()
+            .expect("the list")
+            .push(document.as_str().to_string());
+    }
+}
+
+#[tokio::test]
+async fn the_application_hook_authorizes_and_observes() {
+    let directory = tempfile::tempdir().expect("a directory");
+    let config = Config::new(
+        "127.0.0.1:0".parse().expect("an address"),
+        directory.path().to_path_buf(),
+    );
+    let app = std::sync::Arc::new(App::default());
+    let server = Server::start_with_hooks(config, app.clone())
+        .await
+        .expect("the server starts");
+    assert_eq!(refused_status(&server.sync_url("closed")).await, Some(403));
+
+    let mut writer = common::connect(&server.sync_url("board")).await;
+    edit_board(&mut writer, "writer").await.expect("sent");
+    writer.settle().await.expect("acknowledged");
+    assert_eq!(
+        *app.stored.lock().expect("the list"),
+        vec!["board".to_string()]
+    );
+
+    let mut archived = common::connect(&server.sync_url("archive-2025")).await;
+    archived.settle().await.expect("settled");
+    edit_board(&mut archived, "late").await.expect("sent");
+    assert_eq!(close_code(&mut archived).await, 4403);
+    assert_eq!(
+        app.stored.lock().expect("the list").len(),
+        1,
+        "nothing stored"
+    );
     server.shutdown().await.expect("a clean shutdown");
 }
