@@ -107,6 +107,18 @@ fn memory_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Server processes, killed if the benchmark panics before stopping them.
+struct Servers(Vec<Child>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 fn stop(mut child: Child) {
     // SIGTERM: a graceful shutdown.
     let _ = Command::new("kill")
@@ -136,10 +148,10 @@ fn main() {
     };
     // Names no earlier run used (a shared database keeps them).
     let run = std::process::id();
-    let (mut servers, mut addresses) = (Vec::new(), Vec::new());
+    let (mut servers, mut addresses) = (Servers(Vec::new()), Vec::new());
     for _ in 0..arguments.servers.max(1) {
         let (server, address) = spawn_server(&storage);
-        servers.push(server);
+        servers.0.push(server);
         addresses.push(address);
     }
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
@@ -159,14 +171,16 @@ fn main() {
         options,
     ));
     let rss: u64 = servers
+        .0
         .iter()
         .map(|server| memory_kib(server.id(), "VmRSS"))
         .sum();
     let peak: u64 = servers
+        .0
         .iter()
         .map(|server| memory_kib(server.id(), "VmHWM"))
         .sum();
-    for server in servers {
+    for server in std::mem::take(&mut servers.0) {
         stop(server);
     }
     let database = match &storage {
@@ -179,11 +193,14 @@ fn main() {
     };
 
     let (server, address) = spawn_server(&storage);
+    let mut restarted = Servers(vec![server]);
     runtime.block_on(load::verify(
         move |document| format!("ws://{address}/sync/load-{run}-{document}"),
         &report,
     ));
-    stop(server);
+    for server in std::mem::take(&mut restarted.0) {
+        stop(server);
+    }
 
     let mut out = std::io::stdout().lock();
     let _ = writeln!(

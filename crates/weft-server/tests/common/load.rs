@@ -113,8 +113,14 @@ pub async fn run(url_of: impl Fn(usize, usize) -> String, options: LoadOptions) 
     }
     let elapsed = editing.elapsed();
 
-    // Every edit is acknowledged (durable); now every client must reach the server's state.
+    // Every edit is acknowledged (durable). An auditor of each document waits until its
+    // server holds every edit made to it (with several servers, the auditor's may still be
+    // receiving the others' last ones); then every client must reach that state.
     let converging = Instant::now();
+    let mut made: HashMap<usize, u64> = HashMap::new();
+    for run in &runs {
+        *made.entry(run.document).or_default() += run.edits;
+    }
     let mut expected = HashMap::new();
     for document in 0..options.documents {
         let mut auditor = SyncClient::connect(
@@ -124,6 +130,18 @@ pub async fn run(url_of: impl Fn(usize, usize) -> String, options: LoadOptions) 
         .await
         .expect("an auditor connects");
         auditor.settle().await.expect("the auditor settles");
+        let all = made.get(&document).copied().unwrap_or(0);
+        let give_up = Instant::now() + Duration::from_secs(60);
+        while (likes(auditor.replica()) as u64) < all {
+            assert!(
+                Instant::now() < give_up,
+                "document {document}: edits missing"
+            );
+            auditor
+                .receive_for(Duration::from_millis(50))
+                .await
+                .expect("the auditor receives");
+        }
         let state = (auditor.replica().digest(), likes(auditor.replica()));
         expected.insert(document, state);
     }
