@@ -174,7 +174,8 @@ pub struct StorageSettings {
 
     /// With `--database` or `--redis` (other servers write the documents too): milliseconds
     /// between two reads of what other servers stored, per loaded document. The bus brings
-    /// changes sooner; this bounds the delay of one it dropped.
+    /// changes sooner; this bounds the delay of one it dropped. 0: only after a gap the bus
+    /// shows (a change waiting for one that never came) and after a reconnection to Redis.
     #[arg(long, env = "WEFT_CATCH_UP_MS", default_value_t = DEFAULT_CATCH_UP_MS)]
     pub catch_up_ms: u64,
 }

@@ -162,7 +162,8 @@ impl DocumentTask {
         let (mut replica, mut stored) = self.load().await.map_err(Failure::Load)?;
         let shutdown = self.hub.shutdown.clone();
         let catch_up_every = self.hub.settings.catch_up_every;
-        let mut next_catch_up = Instant::now() + catch_up_every.unwrap_or_default();
+        // When to read what other servers stored next (periodically, or soon after a gap).
+        let mut next_catch_up = catch_up_every.map(|every| Instant::now() + every);
         loop {
             let idle = self.sessions.is_empty();
             tokio::select! {
@@ -172,6 +173,12 @@ impl DocumentTask {
                     return Ok(());
                 }
                 Some(control) = self.control.recv() => self.on_control(control, &mut replica),
+                () = tokio::time::sleep_until(next_catch_up.unwrap_or_else(Instant::now)),
+                    if next_catch_up.is_some() =>
+                {
+                    self.catch_up(&mut replica, &mut stored, bus.as_ref()).await?;
+                    next_catch_up = catch_up_every.map(|every| Instant::now() + every);
+                }
                 Some(first) = next_remote(bus.as_mut()) => {
                     let mut batch = vec![first];
                     while let Some(next) = bus.as_mut().and_then(|bus| bus.remote.try_recv().ok()) {
@@ -182,7 +189,8 @@ impl DocumentTask {
                     }
                     let gap = self.take_remote(batch, &mut replica, &mut stored, bus.as_ref()).await?;
                     if gap {
-                        next_catch_up = next_catch_up.min(Instant::now() + remote::GAP_WAIT);
+                        let soon = Instant::now() + remote::GAP_WAIT;
+                        next_catch_up = Some(next_catch_up.map_or(soon, |next| next.min(soon)));
                     }
                 }
                 Some(first) = self.incoming.recv() => {
@@ -194,10 +202,6 @@ impl DocumentTask {
                         }
                     }
                     self.process(batch, &mut replica, &mut stored, bus.as_ref()).await?;
-                }
-                () = tokio::time::sleep_until(next_catch_up), if catch_up_every.is_some() => {
-                    self.catch_up(&mut replica, &mut stored, bus.as_ref()).await?;
-                    next_catch_up = Instant::now() + catch_up_every.unwrap_or_default();
                 }
                 () = tokio::time::sleep(self.hub.settings.unload_after), if idle => {
                     if self.retire() {
