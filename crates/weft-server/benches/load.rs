@@ -5,6 +5,15 @@
 //! ```text
 //! cargo bench -p weft-server --bench load -- --clients 200 --documents 20 --seconds 30
 //! ```
+//!
+//! With `--servers N` the clients are spread over N server processes on the PostgreSQL and
+//! Redis of `WEFT_TEST_POSTGRES` and `WEFT_TEST_REDIS` (`eval "$(scripts/services start)"`),
+//! client `i` on server `i % N`: the propagation figures then include the fan-out from a
+//! write on one server to clients of the others.
+//!
+//! ```text
+//! cargo bench -p weft-server --bench load -- --servers 3 --clients 200 --documents 20 --seconds 30
+//! ```
 
 #[path = "../tests/common/load.rs"]
 mod load;
@@ -20,6 +29,7 @@ struct Arguments {
     documents: usize,
     seconds: u64,
     pause_ms: u64,
+    servers: usize,
 }
 
 fn arguments() -> Arguments {
@@ -28,6 +38,7 @@ fn arguments() -> Arguments {
         documents: 20,
         seconds: 30,
         pause_ms: 5,
+        servers: 1,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -42,23 +53,32 @@ fn arguments() -> Arguments {
             "--documents" => parsed.documents = value() as usize,
             "--seconds" => parsed.seconds = value(),
             "--pause-ms" => parsed.pause_ms = value(),
+            "--servers" => parsed.servers = value() as usize,
             _ => {} // `cargo bench` passes `--bench`
         }
     }
     parsed
 }
 
+/// Where the servers keep the documents: SQLite in a directory, or PostgreSQL and Redis.
+enum Storage {
+    Sqlite(tempfile::TempDir),
+    Shared { postgres: String, redis: String },
+}
+
 /// The server binary on a free loopback port; returns it and its address.
-fn spawn_server(data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_weft-server"))
-        .args([
-            "--address",
-            "127.0.0.1:0",
-            "--messages-per-second",
-            "0",
-            "--data-dir",
-        ])
-        .arg(data_dir)
+fn spawn_server(storage: &Storage) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_weft-server"));
+    command.args(["--address", "127.0.0.1:0", "--messages-per-second", "0"]);
+    match storage {
+        Storage::Sqlite(directory) => {
+            command.arg("--data-dir").arg(directory.path());
+        }
+        Storage::Shared { postgres, redis } => {
+            command.args(["--database", postgres, "--redis", redis]);
+        }
+    }
+    let mut child = command
         .env_remove("WEFT_TOKEN")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -87,6 +107,18 @@ fn memory_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Server processes, killed if the benchmark panics before stopping them.
+struct Servers(Vec<Child>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 fn stop(mut child: Child) {
     // SIGTERM: a graceful shutdown.
     let _ = Command::new("kill")
@@ -95,46 +127,94 @@ fn stop(mut child: Child) {
     let _ = child.wait();
 }
 
+/// A percentile of the propagation between servers, or "–" with one server.
+fn cross_server(report: &load::LoadReport, p: f64) -> String {
+    if report.cross_server.is_empty() {
+        return "–".to_string();
+    }
+    format!("{:.1?}", percentile(&report.cross_server, p))
+}
+
 fn main() {
     let arguments = arguments();
-    let directory = tempfile::tempdir().expect("a directory");
-    let (server, address) = spawn_server(directory.path());
-    let pid = server.id();
+    let storage = if arguments.servers > 1 {
+        Storage::Shared {
+            postgres: std::env::var("WEFT_TEST_POSTGRES")
+                .expect("WEFT_TEST_POSTGRES for --servers"),
+            redis: std::env::var("WEFT_TEST_REDIS").expect("WEFT_TEST_REDIS for --servers"),
+        }
+    } else {
+        Storage::Sqlite(tempfile::tempdir().expect("a directory"))
+    };
+    // Names no earlier run used (a shared database keeps them).
+    let run = std::process::id();
+    let (mut servers, mut addresses) = (Servers(Vec::new()), Vec::new());
+    for _ in 0..arguments.servers.max(1) {
+        let (server, address) = spawn_server(&storage);
+        servers.0.push(server);
+        addresses.push(address);
+    }
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let options = LoadOptions {
         clients: arguments.clients,
         documents: arguments.documents,
         duration: Duration::from_secs(arguments.seconds),
         pause: Duration::from_millis(arguments.pause_ms),
+        servers: arguments.servers.max(1),
     };
-    let url_address = address.clone();
+    let url_addresses = addresses.clone();
     let report = runtime.block_on(load::run(
-        move |document| format!("ws://{url_address}/sync/load-{document}"),
+        move |client, document| {
+            let address = &url_addresses[client % url_addresses.len()];
+            format!("ws://{address}/sync/load-{run}-{document}")
+        },
         options,
     ));
-    let rss = memory_kib(pid, "VmRSS");
-    let peak = memory_kib(pid, "VmHWM");
-    stop(server);
-    let database = std::fs::metadata(directory.path().join(weft_server::DATABASE_FILE))
-        .map(|metadata| metadata.len())
-        .unwrap_or(0);
+    let rss: u64 = servers
+        .0
+        .iter()
+        .map(|server| memory_kib(server.id(), "VmRSS"))
+        .sum();
+    let peak: u64 = servers
+        .0
+        .iter()
+        .map(|server| memory_kib(server.id(), "VmHWM"))
+        .sum();
+    for server in std::mem::take(&mut servers.0) {
+        stop(server);
+    }
+    let database = match &storage {
+        Storage::Sqlite(directory) => {
+            std::fs::metadata(directory.path().join(weft_server::DATABASE_FILE))
+                .map(|metadata| metadata.len())
+                .unwrap_or(0)
+        }
+        Storage::Shared { .. } => 0,
+    };
 
-    let (server, address) = spawn_server(directory.path());
+    let (server, address) = spawn_server(&storage);
+    let mut restarted = Servers(vec![server]);
     runtime.block_on(load::verify(
-        move |document| format!("ws://{address}/sync/load-{document}"),
+        move |document| format!("ws://{address}/sync/load-{run}-{document}"),
         &report,
     ));
-    stop(server);
+    for server in std::mem::take(&mut restarted.0) {
+        stop(server);
+    }
 
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
-        "| clients | documents | seconds | edits | edits/s | ack p50 | ack p99 | propagation p50 | propagation p99 | converged after | server RSS (peak) | database |"
+        "| servers | clients | documents | seconds | edits | edits/s | ack p50 | ack p99 | propagation p50 | propagation p99 | across servers p50 | across servers p99 | converged after | servers' RSS (peak) | database |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     let _ = writeln!(
         out,
-        "| {} | {} | {} | {} | {:.0} | {:.1?} | {:.1?} | {:.1?} | {:.1?} | {:.1?} | {:.1} MiB ({:.1} MiB) | {:.1} MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {:.0} | {:.1?} | {:.1?} | {:.1?} | {:.1?} | {} | {} | {:.1?} | {:.1} MiB ({:.1} MiB) | {} |",
+        arguments.servers.max(1),
         arguments.clients,
         arguments.documents,
         arguments.seconds,
@@ -144,10 +224,15 @@ fn main() {
         percentile(&report.acknowledgement, 99.0),
         percentile(&report.propagation, 50.0),
         percentile(&report.propagation, 99.0),
+        cross_server(&report, 50.0),
+        cross_server(&report, 99.0),
         report.convergence,
         rss as f64 / 1024.0,
         peak as f64 / 1024.0,
-        database as f64 / (1024.0 * 1024.0),
+        match storage {
+            Storage::Sqlite(_) => format!("SQLite {:.1} MiB", database as f64 / (1024.0 * 1024.0)),
+            Storage::Shared { .. } => "PostgreSQL + Redis".to_string(),
+        },
     );
     let _ = writeln!(
         out,

@@ -15,6 +15,7 @@ const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 const DEFAULT_COMPACT_AFTER_BYTES: u64 = 256 << 10;
 const DEFAULT_UNLOAD_AFTER_SECONDS: u64 = 30;
 const DEFAULT_MAX_QUEUED_MESSAGES: usize = 4096;
+const DEFAULT_CATCH_UP_MS: u64 = 2000;
 
 /// How the server runs. Every flag has an environment fallback (`WEFT_*`).
 ///
@@ -42,9 +43,24 @@ pub struct Config {
     #[arg(long, env = "WEFT_DEMO_DIR")]
     pub demo_dir: Option<PathBuf>,
 
-    /// Shared secret the sync endpoints require, as `?token=` or `Authorization: Bearer`.
+    /// PostgreSQL database shared by several servers (`postgres://user:password@host/db`),
+    /// instead of SQLite in `--data-dir`. The server creates and migrates its schema.
+    #[arg(long, env = "WEFT_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
+
+    /// Redis server of the fan-out between servers (`redis://host:port`): each committed
+    /// change is published there for the other servers holding the document.
+    #[arg(long, env = "WEFT_REDIS", hide_env_values = true)]
+    pub redis: Option<String>,
+
+    /// Shared secret the sync endpoints require, as `?token=` or `Authorization: Bearer`:
+    /// it grants every document, read and write.
     #[arg(long, env = "WEFT_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+
+    /// Signed per-document tokens.
+    #[command(flatten)]
+    pub access: AccessSettings,
 
     /// Limits on clients.
     #[command(flatten)]
@@ -70,11 +86,28 @@ impl Config {
             address,
             data_dir,
             demo_dir: None,
+            database: None,
+            redis: None,
             token: None,
+            access: AccessSettings::default(),
             limits: Limits::default(),
             storage: StorageSettings::default(),
         }
     }
+}
+
+/// Keys of signed tokens (JWT): a token presented as `?token=` or `Authorization: Bearer`
+/// and signed with one of them grants what its claims say (see [`TokenKeys`](crate::TokenKeys)).
+#[derive(Clone, Debug, Default, Args)]
+#[non_exhaustive]
+pub struct AccessSettings {
+    /// Secret of HS256 tokens.
+    #[arg(long, env = "WEFT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// File of the Ed25519 public key (PEM) of EdDSA tokens.
+    #[arg(long, env = "WEFT_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
 }
 
 /// Limits on what one client may do.
@@ -138,6 +171,13 @@ pub struct StorageSettings {
     /// Seconds a document stays in memory after its last session closed.
     #[arg(long, env = "WEFT_UNLOAD_AFTER_SECONDS", default_value_t = DEFAULT_UNLOAD_AFTER_SECONDS)]
     pub unload_after_seconds: u64,
+
+    /// With `--database` or `--redis` (other servers write the documents too): milliseconds
+    /// between two reads of what other servers stored, per loaded document. The bus brings
+    /// changes sooner; this bounds the delay of one it dropped. 0: only after a gap the bus
+    /// shows (a change waiting for one that never came) and after a reconnection to Redis.
+    #[arg(long, env = "WEFT_CATCH_UP_MS", default_value_t = DEFAULT_CATCH_UP_MS)]
+    pub catch_up_ms: u64,
 }
 
 impl Default for StorageSettings {
@@ -145,6 +185,7 @@ impl Default for StorageSettings {
         Self {
             compact_after_bytes: DEFAULT_COMPACT_AFTER_BYTES,
             unload_after_seconds: DEFAULT_UNLOAD_AFTER_SECONDS,
+            catch_up_ms: DEFAULT_CATCH_UP_MS,
         }
     }
 }

@@ -13,6 +13,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use weft_sync::Message;
 
+use crate::access::Grant;
 use crate::config::Limits;
 use crate::document::{close_code, truncate_reason};
 use crate::document_id::DocumentId;
@@ -40,7 +41,13 @@ enum Ending {
 }
 
 /// Serves one upgraded connection until either side closes it.
-pub(crate) async fn serve(socket: WebSocket, route: Route, hub: Arc<Hub>, limits: Arc<Limits>) {
+pub(crate) async fn serve(
+    socket: WebSocket,
+    route: Route,
+    grant: Grant,
+    hub: Arc<Hub>,
+    limits: Arc<Limits>,
+) {
     let (sink, stream) = socket.split();
     let (outbox, outbox_receiver) = mpsc::channel(limits.max_queued_messages.max(1));
     let connection = CancellationToken::new();
@@ -57,6 +64,7 @@ pub(crate) async fn serve(socket: WebSocket, route: Route, hub: Arc<Hub>, limits
     ));
     let mut reader = Reader {
         route,
+        grant,
         hub,
         limits,
         peer,
@@ -75,6 +83,7 @@ pub(crate) async fn serve(socket: WebSocket, route: Route, hub: Arc<Hub>, limits
 
 struct Reader {
     route: Route,
+    grant: Grant,
     hub: Arc<Hub>,
     limits: Arc<Limits>,
     peer: Peer,
@@ -90,10 +99,21 @@ impl Reader {
         let shutdown = self.hub.shutdown.clone();
         if let Route::Single(document) = &self.route {
             let document = document.clone();
-            if self.join(&document).is_none() {
-                return Ending::Shutdown;
+            match self.join(&document) {
+                Joined::Open(_) => {}
+                Joined::Refused => return Ending::Closed,
+                Joined::ShuttingDown => return Ending::Shutdown,
             }
         }
+        // The grant's end: the connection closes then (4401), its client gets a new token.
+        let expiry = self.grant.remaining().map(|left| Instant::now() + left);
+        let expired = async move {
+            match expiry {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(expired);
         let mut bucket = TokenBucket::new(
             self.limits.messages_per_second,
             self.limits.message_burst,
@@ -104,6 +124,10 @@ impl Reader {
                 biased;
                 () = connection.cancelled() => return Ending::Closed,
                 () = shutdown.cancelled() => return Ending::Shutdown,
+                () = &mut expired => {
+                    self.close(close_code::TOKEN_EXPIRED, "the token has expired");
+                    return Ending::Closed;
+                }
                 next = stream.next() => next,
             };
             let bytes = match next {
@@ -184,7 +208,11 @@ impl Reader {
                     );
                     return Some(Ending::Closed);
                 }
-                self.join(&document)?
+                match self.join(&document) {
+                    Joined::Open(open) => open,
+                    Joined::Refused => return Some(Ending::Closed),
+                    Joined::ShuttingDown => return Some(Ending::Shutdown),
+                }
             }
         };
         let shutdown = self.hub.shutdown.clone();
@@ -197,11 +225,21 @@ impl Reader {
         }
     }
 
-    /// Opens a session of `document`; `None` if the server is shutting down.
-    fn join(&mut self, document: &DocumentId) -> Option<(SessionId, DocumentHandle)> {
-        let joined = self.hub.join(document, self.peer.clone())?;
+    /// Opens a session of `document` with the grant's right on it; refused (the
+    /// connection closes with 4403) if the grant does not name it.
+    fn join(&mut self, document: &DocumentId) -> Joined {
+        let Some(right) = self.grant.right_on(document) else {
+            self.close(
+                close_code::READ_ONLY,
+                &format!("the token does not grant document {document}"),
+            );
+            return Joined::Refused;
+        };
+        let Some(joined) = self.hub.join(document, self.peer.clone(), right) else {
+            return Joined::ShuttingDown;
+        };
         self.sessions.insert(document.clone(), joined.clone());
-        Some(joined)
+        Joined::Open(joined)
     }
 
     fn close(&self, code: u16, reason: &str) {
@@ -210,6 +248,14 @@ impl Reader {
             reason: truncate_reason(reason),
         });
     }
+}
+
+/// What [`Reader::join`] did.
+enum Joined {
+    Open((SessionId, DocumentHandle)),
+    /// The grant does not name the document: the connection closes.
+    Refused,
+    ShuttingDown,
 }
 
 /// Whether the WebSocket refused a message larger than the limit.

@@ -15,21 +15,28 @@
 //! 1011 and leaves the hub: the next session loads the document afresh from the database,
 //! which holds everything that was acknowledged.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 use thiserror::Error;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use weft::{Object, Replica, ReplicaId, Replicated, VersionVector};
-use weft_sync::{SyncState, generate, receive};
+use weft_sync::{Message, SyncState, generate, receive};
 
+use crate::access::Right;
+use crate::bus::DocumentBus;
 use crate::document_id::DocumentId;
 use crate::error::StoreError;
 use crate::guard::GuardedReplica;
 use crate::hub::{Control, Hub, Incoming, Outgoing, Peer, SessionId};
-use crate::store::Write;
+use crate::store::{Piece, PieceId, PieceKind, StoredDocument, Write};
 use crate::unwind;
+
+mod remote;
+
+use remote::next_remote;
 
 /// WebSocket close codes the server uses.
 pub(crate) mod close_code {
@@ -47,6 +54,10 @@ pub(crate) mod close_code {
     pub(crate) const MESSAGE_TOO_BIG: u16 = 1009;
     /// The server failed (its database).
     pub(crate) const INTERNAL_ERROR: u16 = 1011;
+    /// The connection's token has expired: get a new one and reconnect.
+    pub(crate) const TOKEN_EXPIRED: u16 = 4401;
+    /// The connection's token does not allow changes (read only): they are refused.
+    pub(crate) const READ_ONLY: u16 = 4403;
 }
 
 /// The most messages handled in one batch (one commit).
@@ -80,14 +91,19 @@ impl Failure {
 struct Session {
     state: SyncState,
     peer: Peer,
+    right: Right,
 }
 
 /// What the database holds for the document.
 #[derive(Default)]
 struct Stored {
-    /// Whether the document has a snapshot in the database.
-    exists: bool,
-    /// The version the stored snapshot and deltas cover.
+    /// The pieces of the database the replica holds (loaded, written or caught up on);
+    /// a compaction replaces exactly these.
+    known: BTreeSet<PieceId>,
+    /// Pieces another server stored that the checks refused here: not read again, and not
+    /// replaced by this server's compactions (its snapshots do not cover them).
+    refused: BTreeSet<PieceId>,
+    /// The version the stored pieces cover (as far as this server wrote or read them).
     version: VersionVector,
     snapshot_bytes: u64,
     delta_bytes: u64,
@@ -138,17 +154,45 @@ impl DocumentTask {
     }
 
     async fn serve(&mut self) -> Result<(), Failure> {
+        // Subscribed before loading: a piece published meanwhile is not missed.
+        let mut bus = match &self.hub.bus {
+            Some(bus) => Some(bus.subscribe(&self.id).await),
+            None => None,
+        };
         let (mut replica, mut stored) = self.load().await.map_err(Failure::Load)?;
         let shutdown = self.hub.shutdown.clone();
+        let catch_up_every = self.hub.settings.catch_up_every;
+        // When to read what other servers stored next (periodically, or soon after a gap).
+        let mut next_catch_up = catch_up_every.map(|every| Instant::now() + every);
         loop {
             let idle = self.sessions.is_empty();
             tokio::select! {
                 biased;
                 () = shutdown.cancelled() => {
-                    self.drain(&mut replica, &mut stored).await;
+                    self.drain(&mut replica, &mut stored, bus.as_ref()).await;
                     return Ok(());
                 }
                 Some(control) = self.control.recv() => self.on_control(control, &mut replica),
+                () = tokio::time::sleep_until(next_catch_up.unwrap_or_else(Instant::now)),
+                    if next_catch_up.is_some() =>
+                {
+                    self.catch_up(&mut replica, &mut stored, bus.as_ref()).await?;
+                    next_catch_up = catch_up_every.map(|every| Instant::now() + every);
+                }
+                Some(first) = next_remote(bus.as_mut()) => {
+                    let mut batch = vec![first];
+                    while let Some(next) = bus.as_mut().and_then(|bus| bus.remote.try_recv().ok()) {
+                        batch.push(next);
+                        if batch.len() >= MAX_BATCH {
+                            break;
+                        }
+                    }
+                    let gap = self.take_remote(batch, &mut replica, &mut stored, bus.as_ref()).await?;
+                    if gap {
+                        let soon = Instant::now() + remote::GAP_WAIT;
+                        next_catch_up = Some(next_catch_up.map_or(soon, |next| next.min(soon)));
+                    }
+                }
                 Some(first) = self.incoming.recv() => {
                     let mut batch = vec![first];
                     while batch.len() < MAX_BATCH {
@@ -157,7 +201,7 @@ impl DocumentTask {
                             Err(_) => break,
                         }
                     }
-                    self.process(batch, &mut replica, &mut stored).await?;
+                    self.process(batch, &mut replica, &mut stored, bus.as_ref()).await?;
                 }
                 () = tokio::time::sleep(self.hub.settings.unload_after), if idle => {
                     if self.retire() {
@@ -169,36 +213,32 @@ impl DocumentTask {
         }
     }
 
-    /// The document from the database, or a new one.
+    /// The document from the database (the join of its pieces), or a new one.
     async fn load(&self) -> Result<(GuardedReplica, Stored), StoreError> {
-        let Some(document) = self.hub.database.load(&self.id).await? else {
-            let replica = Replica::new(ReplicaId::random());
-            return Ok((GuardedReplica::new(replica), Stored::default()));
-        };
-        let corrupt = |source| StoreError::Corrupt {
-            document: self.id.to_string(),
-            source,
-        };
-        let mut replica = Replica::<Object>::load(&document.snapshot).map_err(corrupt)?;
-        for delta in &document.deltas {
-            replica.apply_encoded(delta).map_err(corrupt)?;
-        }
+        let document = self.hub.database.read(&self.id, BTreeSet::new()).await?;
+        let replica = join_pieces(&self.id, &document)?;
         let (snapshot_bytes, delta_bytes) = document.byte_size();
         let stored = Stored {
-            exists: true,
+            known: document.ids.iter().copied().collect(),
+            refused: BTreeSet::new(),
             version: replica.version(),
             snapshot_bytes,
             delta_bytes,
         };
-        tracing::debug!(document = %self.id, deltas = document.deltas.len(), "loaded");
+        tracing::debug!(document = %self.id, pieces = document.ids.len(), "loaded");
         Ok((GuardedReplica::new(replica), stored))
     }
 
     fn on_control(&mut self, control: Control, replica: &mut GuardedReplica) {
         match control {
-            Control::Join { session, peer } => {
+            Control::Join {
+                session,
+                peer,
+                right,
+            } => {
                 let state = SyncState::with_config(self.hub.settings.sync, random_session());
-                self.sessions.insert(session, Session { state, peer });
+                self.sessions
+                    .insert(session, Session { state, peer, right });
                 self.flush(session, replica);
             }
             Control::Leave { session } => {
@@ -218,12 +258,23 @@ impl DocumentTask {
         batch: Vec<Incoming>,
         replica: &mut GuardedReplica,
         stored: &mut Stored,
+        bus: Option<&DocumentBus>,
     ) -> Result<(), Failure> {
         let mut changed = false;
         let mut repaired = false;
         for Incoming { session, message } in batch {
             let Some(entry) = self.sessions.get_mut(&session) else {
                 continue; // it left; its client sends again what was not acknowledged
+            };
+            let Some(message) = admit(entry.right, message, replica) else {
+                tracing::info!(document = %self.id, "closing a read-only session that sent a change");
+                if let Some(entry) = self.sessions.remove(&session) {
+                    entry.peer.send(Outgoing::Close {
+                        code: close_code::READ_ONLY,
+                        reason: "read only: this token does not allow changes".to_string(),
+                    });
+                }
+                continue;
             };
             let refused = match unwind::catch(|| receive(&mut entry.state, replica, message)) {
                 Ok(Ok(received)) => {
@@ -260,33 +311,59 @@ impl DocumentTask {
             }
         }
         if changed {
-            self.persist(replica, stored, repaired)
+            self.persist(replica, stored, repaired, bus)
                 .await
                 .map_err(Failure::Store)?;
         }
+        self.flush_all(replica);
+        Ok(())
+    }
+
+    /// Sends every session what is due.
+    fn flush_all(&mut self, replica: &GuardedReplica) {
         let sessions: Vec<SessionId> = self.sessions.keys().copied().collect();
         for session in sessions {
             self.flush(session, replica);
         }
-        Ok(())
     }
 
     /// Commits what the database lacks: a delta, or a snapshot when the document is new,
-    /// was repaired (its state changed under the same version) or has enough deltas.
+    /// was repaired (its state changed under the same version) or has enough deltas; then
+    /// publishes it to the other servers.
     async fn persist(
         &self,
         replica: &mut GuardedReplica,
         stored: &mut Stored,
         repaired: bool,
+        bus: Option<&DocumentBus>,
     ) -> Result<(), StoreError> {
         // Prepared before the await: a `&Replica` may not be held across it (the replica
         // is `Send` but not `Sync`).
         let Some((write, version)) = self.prepare(replica, stored, repaired) else {
             return Ok(());
         };
-        self.hub.database.commit(vec![write]).await?;
-        stored.exists = true;
+        // What the other servers are sent (a snapshot too large for the bus they read from
+        // the database at their next catch-up).
+        let hooks = self.hub.hooks.as_deref();
+        let published = (bus.is_some() || hooks.is_some()).then(|| match &write {
+            Write::Snapshot { snapshot, .. } => (PieceKind::Snapshot, snapshot.clone()),
+            Write::Append { delta, .. } => (PieceKind::Delta, delta.clone()),
+        });
+        let ids = self.hub.database.commit(vec![write]).await?;
+        let id = *ids.first().ok_or(StoreError::Closed)?;
         stored.version = version;
+        stored.known.insert(id);
+        if let Some((kind, bytes)) = published {
+            let piece = Piece::new(id, kind, bytes);
+            if let Some(hooks) = hooks {
+                hooks.stored(&self.id, &piece);
+            }
+            if let Some(bus) = bus
+                && piece.bytes.len() <= remote::MAX_PUBLISHED_BYTES
+            {
+                bus.publish(piece);
+            }
+        }
         Ok(())
     }
 
@@ -301,13 +378,16 @@ impl DocumentTask {
             > stored
                 .snapshot_bytes
                 .max(self.hub.settings.compact_after_bytes);
-        let write = if !stored.exists || repaired || compact {
+        let write = if stored.known.is_empty() || repaired || compact {
             let snapshot = replica.save();
             stored.snapshot_bytes = snapshot.len() as u64;
             stored.delta_bytes = 0;
+            // The snapshot covers every piece the replica holds: those go with it.
+            let replaces = std::mem::take(&mut stored.known).into_iter().collect();
             Write::Snapshot {
                 document: self.id.clone(),
                 snapshot,
+                replaces,
             }
         } else if version <= stored.version {
             return None; // only pending deltas arrived: nothing to acknowledge yet
@@ -341,7 +421,12 @@ impl DocumentTask {
 
     /// At shutdown: takes in the joins and messages already queued, makes them durable,
     /// answers, and lets the sessions go (their connections close once their queues drain).
-    async fn drain(&mut self, replica: &mut GuardedReplica, stored: &mut Stored) {
+    async fn drain(
+        &mut self,
+        replica: &mut GuardedReplica,
+        stored: &mut Stored,
+        bus: Option<&DocumentBus>,
+    ) {
         while let Ok(control) = self.control.try_recv() {
             self.on_control(control, replica);
         }
@@ -349,7 +434,7 @@ impl DocumentTask {
         while let Ok(incoming) = self.incoming.try_recv() {
             batch.push(incoming);
         }
-        if let Err(error) = self.process(batch, replica, stored).await {
+        if let Err(error) = self.process(batch, replica, stored, bus).await {
             tracing::error!(document = %self.id, %error, "cannot store the last changes");
         }
         for (_, entry) in self.sessions.drain() {
@@ -375,12 +460,18 @@ impl DocumentTask {
     fn fail(&mut self, reason: &str) {
         self.hub.documents().remove(&self.id);
         while let Ok(control) = self.control.try_recv() {
-            if let Control::Join { session, peer } = control {
+            if let Control::Join {
+                session,
+                peer,
+                right,
+            } = control
+            {
                 self.sessions.insert(
                     session,
                     Session {
                         state: SyncState::new(),
                         peer,
+                        right,
                     },
                 );
             }
@@ -391,6 +482,58 @@ impl DocumentTask {
                 reason: reason.to_string(),
             });
         }
+    }
+}
+
+/// The replica the pieces of `document` join to: the first snapshot as saved (with its
+/// replica id), the others merged, the deltas applied (in id order; one that depends on a
+/// later one waits for it).
+fn join_pieces(id: &DocumentId, document: &StoredDocument) -> Result<Replica<Object>, StoreError> {
+    let corrupt = |source| StoreError::Corrupt {
+        document: id.to_string(),
+        source,
+    };
+    let mut replica: Option<Replica<Object>> = None;
+    for piece in &document.pieces {
+        match (piece.kind, replica.as_mut()) {
+            (PieceKind::Snapshot, None) => {
+                replica = Some(Replica::load(&piece.bytes).map_err(corrupt)?);
+            }
+            (PieceKind::Snapshot, Some(replica)) => {
+                replica.merge(&Replica::load(&piece.bytes).map_err(corrupt)?);
+            }
+            (PieceKind::Delta, _) => {
+                replica
+                    .get_or_insert_with(|| Replica::new(ReplicaId::random()))
+                    .apply_encoded(&piece.bytes)
+                    .map_err(corrupt)?;
+            }
+        }
+    }
+    Ok(replica.unwrap_or_else(|| Replica::new(ReplicaId::random())))
+}
+
+/// What of `message` a session with `right` may hand to the document: all of it with the
+/// right to write; without it, no change — a `Changes` whose delta holds nothing beyond the
+/// server's version passes without its delta, anything else that carries a change (a
+/// `Changes` beyond it, a `Repair`, a chunk of either) refuses the session (`None`).
+fn admit(right: Right, message: Message, replica: &GuardedReplica) -> Option<Message> {
+    if right == Right::Write {
+        return Some(message);
+    }
+    match message {
+        Message::Changes(mut changes) => {
+            if changes.delta.is_empty() {
+                return Some(Message::Changes(changes));
+            }
+            if changes.version <= replica.version() {
+                changes.delta = Vec::new();
+                return Some(Message::Changes(changes));
+            }
+            None
+        }
+        Message::Repair(_) | Message::Chunk(_) => None,
+        other => Some(other),
     }
 }
 

@@ -33,6 +33,9 @@ pub enum StoreError {
     /// SQLite refused or failed an operation.
     #[error("database error: {0}")]
     Database(#[source] Arc<rusqlite::Error>),
+    /// PostgreSQL refused or failed an operation, or cannot be reached.
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[source] Arc<postgres::Error>),
     /// Creating the data directory failed.
     #[error("cannot create the data directory: {0}")]
     Directory(#[source] Arc<std::io::Error>),
@@ -55,6 +58,12 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+impl From<postgres::Error> for StoreError {
+    fn from(error: postgres::Error) -> Self {
+        Self::Postgres(Arc::new(error))
+    }
+}
+
 /// Why the server could not start or stopped with an error.
 ///
 /// ```
@@ -71,6 +80,12 @@ pub enum ServerError {
     /// Opening the document store failed.
     #[error("cannot open the document store: {0}")]
     Store(#[from] StoreError),
+    /// The Redis URL is not one.
+    #[error("cannot use the Redis URL: {0}")]
+    Redis(#[source] redis::RedisError),
+    /// A token key cannot be used.
+    #[error(transparent)]
+    Token(#[from] crate::access::TokenError),
     /// The HTTP server failed.
     #[error("the HTTP server failed: {0}")]
     Serve(#[source] std::io::Error),

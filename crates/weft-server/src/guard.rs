@@ -68,10 +68,37 @@ impl Refusal {
 /// How a delta is merged.
 #[derive(Clone, Copy)]
 enum Merge {
-    /// [`Replica::apply`] (a `Changes`).
+    /// [`Replica::apply`] (a `Changes`, or a delta another server stored).
     Apply,
     /// [`Replica::repair`] (a `Repair`: a whole state).
     Repair,
+}
+
+/// What is merged: a delta, or a whole replica (a snapshot another server stored).
+enum Change<'a> {
+    Delta(&'a Delta<Object>, Merge),
+    Snapshot(&'a Replica<Object>),
+}
+
+impl Change<'_> {
+    fn merge_into(&self, replica: &mut Replica<Object>) -> Outcome {
+        match self {
+            Self::Delta(delta, Merge::Apply) => replica.apply(delta),
+            Self::Delta(delta, Merge::Repair) => {
+                replica.repair(delta);
+                Outcome::Applied
+            }
+            Self::Snapshot(other) => replica.merge(other),
+        }
+    }
+
+    /// How what the next commit stores after it is checked.
+    fn stored_as(&self) -> Merge {
+        match self {
+            Self::Delta(_, merge) => *merge,
+            Self::Snapshot(_) => Merge::Apply,
+        }
+    }
 }
 
 /// A document's replica behind the checks above (see the module docs).
@@ -127,11 +154,38 @@ impl GuardedReplica {
         }
     }
 
+    /// Merges a snapshot another server stored (its compaction), after the checks a
+    /// client's change passes: it decodes, and merges into the shadow leaving an encoding
+    /// that decodes.
+    ///
+    /// # Errors
+    /// The [`Refusal`]; nothing changed then.
+    pub(crate) fn merge_snapshot(&mut self, bytes: &[u8]) -> Result<Outcome, Refusal> {
+        let other = catch(|| Replica::<Object>::load(bytes))
+            .map_err(|message| Refusal::Panicked {
+                stage: "decoding a stored snapshot",
+                message,
+            })?
+            .map_err(Refusal::Decode)?;
+        self.rehearse(&Change::Snapshot(&other))?;
+        Ok(self.mutate(|replica| replica.merge(&other)))
+    }
+
+    /// Applies a delta another server stored, after the checks a client's change passes.
+    ///
+    /// # Errors
+    /// The [`Refusal`]; nothing changed then.
+    pub(crate) fn apply_stored(&mut self, bytes: &[u8]) -> Result<Outcome, Refusal> {
+        let delta = round_trip(bytes)?;
+        self.rehearse(&Change::Delta(&delta, Merge::Apply))?;
+        Ok(self.mutate(|replica| replica.apply(&delta)))
+    }
+
     /// Runs the checks on `bytes` and rehearses the merge on the shadow; the delta, or the
     /// error `receive` passes on (the refusal itself is kept for [`Self::take_refusal`]).
     fn admit(&mut self, bytes: &[u8], merge: Merge) -> Result<Delta<Object>, DecodeError> {
-        let checked =
-            round_trip(bytes).and_then(|delta| self.rehearse(&delta, merge).map(|()| delta));
+        let checked = round_trip(bytes)
+            .and_then(|delta| self.rehearse(&Change::Delta(&delta, merge)).map(|()| delta));
         checked.map_err(|refusal| {
             let error = match &refusal {
                 Refusal::Decode(error) => error.clone(),
@@ -145,16 +199,14 @@ impl GuardedReplica {
         })
     }
 
-    /// Merges `delta` into the shadow and encodes the result as the next commit would; a
+    /// Merges `change` into the shadow and encodes the result as the next commit would; a
     /// panic discards the shadow (it may be half changed) and refuses the change.
-    fn rehearse(&mut self, delta: &Delta<Object>, merge: Merge) -> Result<(), Refusal> {
+    fn rehearse(&mut self, change: &Change<'_>) -> Result<(), Refusal> {
         let shadow = self.shadow.get_or_insert_with(|| self.replica.clone());
         let before = shadow.version();
-        let merged = catch(|| match merge {
-            Merge::Apply => {
-                shadow.apply(delta);
-            }
-            Merge::Repair => shadow.repair(delta),
+        let merge = change.stored_as();
+        let merged = catch(|| {
+            change.merge_into(shadow);
         });
         let result = merged
             .map_err(|message| Refusal::Panicked {

@@ -14,9 +14,11 @@ use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tower_http::services::ServeDir;
 
+use crate::access::{Grant, Right, TokenKeys};
 use crate::config::Limits;
 use crate::connection::{self, Route};
 use crate::document_id::DocumentId;
+use crate::hooks::{ConnectionRequest, Hooks};
 use crate::hub::Hub;
 
 /// What the handlers share.
@@ -25,6 +27,8 @@ pub(crate) struct AppState {
     pub(crate) hub: Arc<Hub>,
     pub(crate) limits: Arc<Limits>,
     pub(crate) token: Option<Arc<str>>,
+    pub(crate) keys: TokenKeys,
+    pub(crate) hooks: Option<Arc<dyn Hooks>>,
     pub(crate) connections: Arc<Semaphore>,
 }
 
@@ -63,7 +67,7 @@ async fn sync_document(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     match DocumentId::parse(&document) {
-        Ok(document) => accept(state, Route::Single(document), &query, &headers, upgrade),
+        Ok(document) => accept(state, Route::Single(document), &query, &headers, upgrade).await,
         Err(error) => (StatusCode::BAD_REQUEST, format!("{error}\n")).into_response(),
     }
 }
@@ -74,24 +78,49 @@ async fn sync_multiplexed(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    accept(state, Route::Multiplexed, &query, &headers, upgrade)
+    accept(state, Route::Multiplexed, &query, &headers, upgrade).await
 }
 
-/// Checks the token and the connection limit, then upgrades.
-fn accept(
+/// Checks the token, asks the hooks, checks the connection limit, then upgrades.
+async fn accept(
     state: AppState,
     route: Route,
     query: &TokenQuery,
     headers: &HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if let Some(expected) = &state.token
-        && !presents_token(expected, query, headers)
-    {
+    let Some(grant) = authenticate(&state, query, headers) else {
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))],
             "a valid token is required\n",
+        )
+            .into_response();
+    };
+    let document = match &route {
+        Route::Single(document) => Some(document),
+        Route::Multiplexed => None,
+    };
+    let grant = match &state.hooks {
+        Some(hooks) => {
+            let request = ConnectionRequest {
+                document,
+                token: presented_tokens(query, headers).next(),
+                headers,
+            };
+            hooks.authorize(request, grant).await
+        }
+        None => Some(grant),
+    };
+    let Some(grant) = grant else {
+        return (StatusCode::FORBIDDEN, "the connection is not authorized\n").into_response();
+    };
+    if let Some(document) = document
+        && grant.right_on(document).is_none()
+    {
+        return (
+            StatusCode::FORBIDDEN,
+            "the token does not grant this document\n",
         )
             .into_response();
     }
@@ -105,22 +134,51 @@ fn accept(
         .max_frame_size(size)
         .on_upgrade(move |socket| {
             tracker.track_future(async move {
-                connection::serve(socket, route, state.hub, state.limits).await;
+                connection::serve(socket, route, grant, state.hub, state.limits).await;
                 drop(permit);
             })
         })
 }
 
-/// Whether the request carries `expected` as `?token=` or `Authorization: Bearer`.
-fn presents_token(expected: &str, query: &TokenQuery, headers: &HeaderMap) -> bool {
+/// What the request may do: everything without any token configured or with the shared
+/// token, else what its signed token grants; `None` (401) without a valid token.
+fn authenticate(state: &AppState, query: &TokenQuery, headers: &HeaderMap) -> Option<Grant> {
+    if state.token.is_none() && state.keys.is_empty() {
+        return Some(Grant::everything(Right::Write));
+    }
+    if let Some(expected) = &state.token
+        && presents_token(expected, query, headers)
+    {
+        return Some(Grant::everything(Right::Write));
+    }
+    if state.keys.is_empty() {
+        return None;
+    }
+    let presented = presented_tokens(query, headers).next()?;
+    match state.keys.verify(presented) {
+        Ok(grant) => Some(grant),
+        Err(error) => {
+            tracing::info!(%error, "refusing an upgrade: bad token");
+            None
+        }
+    }
+}
+
+/// The tokens the request carries: `?token=`, then `Authorization: Bearer`.
+fn presented_tokens<'a>(
+    query: &'a TokenQuery,
+    headers: &'a HeaderMap,
+) -> impl Iterator<Item = &'a str> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
-    [query.token.as_deref(), bearer]
-        .into_iter()
-        .flatten()
-        .any(|given| same_secret(given.as_bytes(), expected.as_bytes()))
+    [query.token.as_deref(), bearer].into_iter().flatten()
+}
+
+/// Whether the request carries `expected` as `?token=` or `Authorization: Bearer`.
+fn presents_token(expected: &str, query: &TokenQuery, headers: &HeaderMap) -> bool {
+    presented_tokens(query, headers).any(|given| same_secret(given.as_bytes(), expected.as_bytes()))
 }
 
 /// Compares secrets in time independent of where they differ.

@@ -10,8 +10,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use weft_sync::{Message, SyncConfig};
 
+use crate::access::Right;
+use crate::bus::Bus;
 use crate::document::DocumentTask;
 use crate::document_id::DocumentId;
+use crate::hooks::Hooks;
 use crate::store::Database;
 
 /// Numbers the sessions of the whole server.
@@ -58,6 +61,7 @@ pub(crate) enum Control {
     Join {
         session: SessionId,
         peer: Peer,
+        right: Right,
     },
     Leave {
         session: SessionId,
@@ -102,25 +106,44 @@ pub(crate) struct DocumentSettings {
     pub(crate) sync: SyncConfig,
     pub(crate) compact_after_bytes: u64,
     pub(crate) unload_after: Duration,
+    /// How often a document reads what other servers stored (`None`: no other server
+    /// writes to this database).
+    pub(crate) catch_up_every: Option<Duration>,
 }
 
 /// Messages queued for one document before connections wait.
 const INCOMING_CAPACITY: usize = 1024;
 
 /// The loaded documents and what their tasks share.
-#[derive(Debug)]
 pub(crate) struct Hub {
     documents: Mutex<HashMap<DocumentId, DocumentHandle>>,
     pub(crate) database: Database,
+    /// The fan-out between servers, if there are several.
+    pub(crate) bus: Option<Bus>,
+    /// The application's hooks, if any.
+    pub(crate) hooks: Option<Arc<dyn Hooks>>,
     pub(crate) settings: DocumentSettings,
     pub(crate) shutdown: CancellationToken,
     pub(crate) tracker: TaskTracker,
     next_session: AtomicU64,
 }
 
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Hub")
+            .field("loaded_documents", &self.loaded_documents())
+            .field("bus", &self.bus.is_some())
+            .field("hooks", &self.hooks.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Hub {
     pub(crate) fn new(
         database: Database,
+        bus: Option<Bus>,
+        hooks: Option<Arc<dyn Hooks>>,
         settings: DocumentSettings,
         shutdown: CancellationToken,
         tracker: TaskTracker,
@@ -128,6 +151,8 @@ impl Hub {
         Arc::new(Self {
             documents: Mutex::new(HashMap::new()),
             database,
+            bus,
+            hooks,
             settings,
             shutdown,
             tracker,
@@ -135,12 +160,13 @@ impl Hub {
         })
     }
 
-    /// Opens a session of `document` for `peer`, loading the document if needed. `None`
-    /// when the server is shutting down.
+    /// Opens a session of `document` for `peer` with `right`, loading the document if
+    /// needed. `None` when the server is shutting down.
     pub(crate) fn join(
         self: &Arc<Self>,
         document: &DocumentId,
         peer: Peer,
+        right: Right,
     ) -> Option<(SessionId, DocumentHandle)> {
         if self.shutdown.is_cancelled() {
             return None;
@@ -152,7 +178,14 @@ impl Hub {
             .or_insert_with(|| self.spawn_document(document.clone()))
             .clone();
         // Sent under the lock: a task retires only under the lock with no join queued.
-        handle.control.send(Control::Join { session, peer }).ok()?;
+        handle
+            .control
+            .send(Control::Join {
+                session,
+                peer,
+                right,
+            })
+            .ok()?;
         Some((session, handle))
     }
 

@@ -1,5 +1,6 @@
 //! The Weft sync server: WebSocket sessions of the weft-sync protocol for many documents,
-//! stored in SQLite, and the demo app's static files.
+//! stored in SQLite (or PostgreSQL, shared by several servers fanned out over Redis), and the
+//! demo app's static files.
 //!
 //! # What it does
 //! - `ws://HOST/sync/<document>`: one document per connection; each binary WebSocket message
@@ -32,13 +33,35 @@
 //! it (`?token=` or `Authorization: Bearer`) get 401.
 //!
 //! # Storage
-//! Per document a snapshot plus a log of deltas ([`SqliteStore`]): each batch of changes
-//! appends one delta (`encoded_delta_since` what is stored); once the deltas outweigh the
-//! snapshot (and [`StorageSettings::compact_after_bytes`]) the next commit writes a new
-//! snapshot and drops the deltas, in one transaction. Commits of all documents go through one
+//! Per document a set of pieces, snapshots and deltas ([`DocumentStore`]), in SQLite
+//! ([`SqliteStore`], the default) or PostgreSQL ([`PostgresStore`], `--database`, shared by
+//! several servers): each batch of changes appends one delta (`encoded_delta_since` what is
+//! stored); once the deltas outweigh the snapshot (and
+//! [`StorageSettings::compact_after_bytes`]) the next commit writes a new snapshot and drops
+//! the pieces it covers, in one transaction. Commits of all documents go through one
 //! database thread that groups whatever is waiting into one transaction ([`Database`]).
 //!
+//! # Several servers
+//! With `--redis`, a server publishes every piece it commits on the document's Redis
+//! channel; the other servers holding the document apply it (through the same checks as a
+//! client's change) and push it to their clients, and catch up from the database when the
+//! bus drops a message, periodically, and after Redis comes back (`docs/SCALING.md`).
+//!
+//! # Access
+//! Without a token configured every client may read and write. `--token` is one shared
+//! secret that grants everything; `--jwt-secret` (HS256) and `--jwt-public-key` (EdDSA)
+//! accept signed tokens whose claims name documents and a right ([`TokenKeys`], [`Grant`]).
+//! A bad, expired or tampered token gets 401, a token for another document 403; a read-only
+//! session's change closes it with 4403; an expiring token closes its connection with 4401.
+//!
 //! # Choices
+//! - **postgres** (the blocking face of tokio-postgres, one project, well kept) for
+//!   PostgreSQL: the store runs on the database thread that groups commits, where a
+//!   blocking client is the simple fit; sqlx would add a macro layer and a pool this
+//!   single connection does not need.
+//! - **redis** (redis-rs, tokio) for the bus: pub/sub with split sink and stream, so
+//!   subscriptions change while messages are read.
+//! - **jsonwebtoken** (`rust_crypto`: pure Rust, no C toolchain) for HS256 and EdDSA tokens.
 //! - **axum** (with `ws`) over hyper and tokio-tungstenite: routing, extractors, the upgrade
 //!   and static files (tower-http) from the tokio project's own stack, maintained alongside
 //!   tokio and hyper; raw tokio-tungstenite + hyper would mean writing the HTTP routing,
@@ -78,6 +101,8 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
+mod bus;
 pub mod client;
 mod config;
 mod connection;
@@ -88,6 +113,7 @@ mod error;
 #[cfg(feature = "fault-injection")]
 mod fault;
 mod guard;
+mod hooks;
 mod http;
 mod hub;
 mod rate;
@@ -95,13 +121,16 @@ mod server;
 mod store;
 mod unwind;
 
+pub use access::{Grant, Right, TokenError, TokenKeys};
 pub use client::{ClientError, SyncClient};
-pub use config::{Config, Limits, StorageSettings};
+pub use config::{AccessSettings, Config, Limits, StorageSettings};
 pub use document_id::{DocumentId, MAX_DOCUMENT_ID_LENGTH};
 pub use error::{EnvelopeError, InvalidDocumentId, ServerError, StoreError};
 #[cfg(feature = "fault-injection")]
 pub use fault::Fault;
+pub use hooks::{ConnectionRequest, HookFuture, Hooks};
 pub use server::Server;
 pub use store::{
-    DATABASE_FILE, Database, DocumentStore, MemoryStore, SqliteStore, StoredDocument, Write,
+    DATABASE_FILE, Database, DocumentStore, MemoryStore, Piece, PieceId, PieceKind, PostgresStore,
+    SqliteStore, StoredDocument, Write,
 };

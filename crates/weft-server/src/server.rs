@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -11,11 +12,14 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use weft_sync::SyncConfig;
 
+use crate::access::TokenKeys;
+use crate::bus::Bus;
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::hooks::Hooks;
 use crate::http::{self, AppState};
 use crate::hub::{DocumentSettings, Hub};
-use crate::store::{Database, DocumentStore, SqliteStore};
+use crate::store::{Database, DocumentStore, PostgresStore, SqliteStore};
 
 /// A running sync server.
 ///
@@ -39,25 +43,85 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the SQLite database in `config.data_dir`, binds `config.address` and starts
-    /// serving.
+    /// Opens the database (PostgreSQL at `config.database`, else SQLite in
+    /// `config.data_dir`), binds `config.address` and starts serving.
     ///
     /// # Errors
-    /// [`ServerError::Store`] if the database cannot be opened, [`ServerError::Bind`] if the
-    /// address cannot be bound.
+    /// [`ServerError::Store`] if the database cannot be opened, and the errors of
+    /// [`Server::start_with_store`].
     pub async fn start(config: Config) -> Result<Self, ServerError> {
-        let store = SqliteStore::open(&config.data_dir)?;
-        Self::start_with_store(config, store).await
+        Self::open_and_start(config, None).await
     }
 
-    /// As [`Server::start`], over any [`DocumentStore`] (`config.data_dir` is not used).
+    /// As [`Server::start`], with the application's [`Hooks`]: they authorize every
+    /// connection and observe every stored change.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// struct Allow;
+    /// impl weft_server::Hooks for Allow {}
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let config = weft_server::Config::new("127.0.0.1:0".parse()?, "weft-data".into());
+    /// let server = weft_server::Server::start_with_hooks(config, Arc::new(Allow)).await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
-    /// [`ServerError::Bind`] if the address cannot be bound.
+    /// As [`Server::start`].
+    pub async fn start_with_hooks(
+        config: Config,
+        hooks: Arc<dyn Hooks>,
+    ) -> Result<Self, ServerError> {
+        Self::open_and_start(config, Some(hooks)).await
+    }
+
+    async fn open_and_start(
+        config: Config,
+        hooks: Option<Arc<dyn Hooks>>,
+    ) -> Result<Self, ServerError> {
+        if let Some(url) = config.database.clone() {
+            let store = tokio::task::spawn_blocking(move || PostgresStore::connect(&url))
+                .await
+                .map_err(|_| ServerError::Store(crate::StoreError::Closed))??;
+            return Self::launch(config, store, hooks).await;
+        }
+        let store = SqliteStore::open(&config.data_dir)?;
+        Self::launch(config, store, hooks).await
+    }
+
+    /// As [`Server::start`], over any [`DocumentStore`] (`config.data_dir` and
+    /// `config.database` are not used).
+    ///
+    /// # Errors
+    /// [`ServerError::Bind`] if the address cannot be bound, [`ServerError::Redis`] if
+    /// `config.redis` is not a Redis URL, [`ServerError::Token`] if the token key file cannot
+    /// be used.
     pub async fn start_with_store(
         config: Config,
         store: impl DocumentStore,
     ) -> Result<Self, ServerError> {
+        Self::launch(config, store, None).await
+    }
+
+    async fn launch(
+        config: Config,
+        store: impl DocumentStore,
+        hooks: Option<Arc<dyn Hooks>>,
+    ) -> Result<Self, ServerError> {
+        let mut keys = TokenKeys::default();
+        if let Some(secret) = config
+            .access
+            .jwt_secret
+            .as_deref()
+            .filter(|secret| !secret.is_empty())
+        {
+            keys = keys.with_secret(secret.as_bytes());
+        }
+        if let Some(path) = &config.access.jwt_public_key {
+            keys = keys.with_public_key_file(path)?;
+        }
         let listener = TcpListener::bind(config.address)
             .await
             .map_err(ServerError::Bind)?;
@@ -68,16 +132,28 @@ impl Server {
             .with_max_frame_size(limits.max_message_bytes)
             .with_max_message_size(limits.max_document_bytes)
             .with_reassembly_limits(limits.max_document_bytes, 65_536, 4);
+        let shared = config.database.is_some() || config.redis.is_some();
         let settings = DocumentSettings {
             sync,
             compact_after_bytes: config.storage.compact_after_bytes,
             unload_after: config.storage.unload_after(),
+            catch_up_every: (shared && config.storage.catch_up_ms > 0)
+                .then(|| Duration::from_millis(config.storage.catch_up_ms)),
+        };
+        let tracker = TaskTracker::new();
+        let bus = match &config.redis {
+            Some(url) => {
+                Some(Bus::start(url, shutdown.clone(), &tracker).map_err(ServerError::Redis)?)
+            }
+            None => None,
         };
         let hub = Hub::new(
             Database::start(store),
+            bus,
+            hooks.clone(),
             settings,
             shutdown.clone(),
-            TaskTracker::new(),
+            tracker,
         );
         let state = AppState {
             hub: Arc::clone(&hub),
@@ -88,6 +164,8 @@ impl Server {
                 .token
                 .filter(|token| !token.is_empty())
                 .map(Arc::from),
+            keys,
+            hooks,
         };
         let router = http::router(state, config.demo_dir.as_deref());
         let stop = shutdown.clone();
@@ -143,6 +221,25 @@ impl Server {
     #[must_use]
     pub fn inject_fault(&self, document: &crate::DocumentId, fault: crate::Fault) -> bool {
         self.hub.inject_fault(document, fault)
+    }
+
+    /// Test-only (feature `fault-injection`): drops `percent` of the messages this server
+    /// receives from the bus (they are caught up from the database). Returns whether the
+    /// server has a bus.
+    ///
+    /// ```no_run
+    /// # fn f(server: weft_server::Server) {
+    /// assert!(server.drop_bus_messages(30));
+    /// # }
+    /// ```
+    #[cfg(feature = "fault-injection")]
+    #[must_use]
+    pub fn drop_bus_messages(&self, percent: u64) -> bool {
+        self.hub
+            .bus
+            .as_ref()
+            .map(|bus| bus.drop_messages(percent))
+            .is_some()
     }
 
     /// Serves until `signal` completes, then shuts down gracefully.

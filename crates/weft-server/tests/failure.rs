@@ -9,13 +9,14 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use common::{Client, converge, edit_board, likes, replica};
 use weft_server::{
-    ClientError, Config, DocumentId, DocumentStore, Fault, MemoryStore, Server, StoreError,
-    StoredDocument, SyncClient, Write,
+    ClientError, Config, DocumentId, DocumentStore, Fault, MemoryStore, PieceId, Server,
+    StoreError, StoredDocument, SyncClient, Write,
 };
 
 /// Everything the server logs in this test binary (each test uses its own document).
@@ -66,11 +67,15 @@ struct FlakyStore {
 }
 
 impl DocumentStore for FlakyStore {
-    fn load(&mut self, document: &DocumentId) -> Result<Option<StoredDocument>, StoreError> {
-        self.inner.load(document)
+    fn read(
+        &mut self,
+        document: &DocumentId,
+        known: &BTreeSet<PieceId>,
+    ) -> Result<StoredDocument, StoreError> {
+        self.inner.read(document, known)
     }
 
-    fn commit(&mut self, writes: &[Write]) -> Result<(), StoreError> {
+    fn commit(&mut self, writes: &[Write]) -> Result<Vec<PieceId>, StoreError> {
         if self.failing.load(Ordering::SeqCst) {
             return Err(rusqlite::Error::InvalidQuery.into());
         }

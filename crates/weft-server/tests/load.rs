@@ -17,12 +17,14 @@ async fn fifty_clients_for_five_seconds_converge_and_lose_nothing() {
     let loosen = |config: &mut weft_server::Config| config.limits.messages_per_second = 0;
     let server = common::start_in(&directory, loosen).await;
     let address = server.local_addr();
-    let url_of = move |document: usize| format!("ws://{address}/sync/load-{document}");
+    let url_of =
+        move |_client: usize, document: usize| format!("ws://{address}/sync/load-{document}");
     let options = LoadOptions {
         clients: 50,
         documents: 10,
         duration: Duration::from_secs(5),
         pause: Duration::from_millis(5),
+        servers: 1,
     };
     let report = load::run(url_of, options).await;
     assert!(report.edits > 0);

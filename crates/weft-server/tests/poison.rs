@@ -12,7 +12,7 @@ use common::{
     send_binary, start_in,
 };
 use weft::{Object, Replica, Replicated as _, VersionVector};
-use weft_server::{Config, DocumentId, DocumentStore as _, SqliteStore, SyncClient};
+use weft_server::{Config, DocumentId, DocumentStore as _, PieceKind, SqliteStore, SyncClient};
 use weft_sync::{Changes, Chunk, Message, Repair, SyncState, generate};
 
 /// The issue's `Doc` delta: it decoded, and encoding it (or a replica holding it) panicked.
@@ -65,16 +65,30 @@ async fn poison(url: &str) -> (u16, String) {
 fn stored(directory: &tempfile::TempDir, document: &str) -> Replica<Object> {
     let mut store = SqliteStore::open(directory.path()).expect("the database opens");
     let stored = store
-        .load(&DocumentId::parse(document).expect("an id"))
-        .expect("loads")
-        .expect("the document is stored");
-    let mut replica = Replica::<Object>::load(&stored.snapshot).expect("the snapshot decodes");
-    for delta in &stored.deltas {
-        replica
-            .apply_encoded(delta)
-            .expect("a stored delta decodes");
+        .read(
+            &DocumentId::parse(document).expect("an id"),
+            &std::collections::BTreeSet::new(),
+        )
+        .expect("reads");
+    assert!(stored.exists(), "the document is stored");
+    let mut replica: Option<Replica<Object>> = None;
+    for piece in &stored.pieces {
+        match (piece.kind, replica.as_mut()) {
+            (PieceKind::Snapshot, None) => {
+                replica = Some(Replica::load(&piece.bytes).expect("the snapshot decodes"));
+            }
+            (PieceKind::Snapshot, Some(replica)) => {
+                replica.merge(&Replica::load(&piece.bytes).expect("the snapshot decodes"));
+            }
+            (PieceKind::Delta, _) => {
+                replica
+                    .get_or_insert_with(common::replica)
+                    .apply_encoded(&piece.bytes)
+                    .expect("a stored delta decodes");
+            }
+        }
     }
-    replica
+    replica.expect("the document has pieces")
 }
 
 async fn a_poisonous_change_ends_only_its_sender(token: Option<&str>) {

@@ -92,3 +92,30 @@ fn a_refusal_after_a_panic_on_the_shadow_discards_it() {
         assert_eq!(shadow.digest(), guarded.digest());
     }
 }
+
+#[test]
+fn pieces_from_other_servers_pass_the_same_checks() {
+    let (writer, bytes) = board();
+    let mut guarded = GuardedReplica::new(Replica::new(ReplicaId::from_u128(2)));
+    assert_eq!(guarded.apply_stored(&bytes), Ok(Outcome::Applied));
+    assert_eq!(guarded.digest(), writer.digest());
+    // A snapshot another server stored merges; the same state again changes nothing.
+    let mut other = writer.clone();
+    other.update(|root| Object::edit(root, |root| root.counter("likes").increment(1)));
+    assert_eq!(guarded.merge_snapshot(&other.save()), Ok(Outcome::Applied));
+    assert_eq!(guarded.digest(), other.digest());
+    assert_eq!(
+        guarded.merge_snapshot(&other.save()),
+        Ok(Outcome::Redundant)
+    );
+    // Poison and garbage are refused and change nothing.
+    let before = guarded.digest();
+    assert!(guarded.apply_stored(&hex(POISONOUS_DOC_DELTA)).is_err());
+    assert!(matches!(
+        guarded.merge_snapshot(&[1, 2, 3]),
+        Err(Refusal::Decode(_))
+    ));
+    assert!(matches!(guarded.apply_stored(&[]), Err(Refusal::Decode(_))));
+    assert_eq!(guarded.digest(), before);
+    assert!(guarded.is_intact());
+}

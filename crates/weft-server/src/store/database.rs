@@ -2,6 +2,7 @@
 //! arrive while a transaction commits are batched into the next one (group commit), so many
 //! documents' changes cost one `fsync`.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
@@ -9,19 +10,20 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::document_id::DocumentId;
 use crate::error::StoreError;
-use crate::store::{DocumentStore, StoredDocument, Write};
+use crate::store::{DocumentStore, PieceId, StoredDocument, Write};
 
 /// The most writes committed in one transaction.
 const MAX_BATCH: usize = 1024;
 
-type LoadReply = oneshot::Sender<Result<Option<StoredDocument>, StoreError>>;
-type CommitReply = oneshot::Sender<Result<(), StoreError>>;
+type ReadReply = oneshot::Sender<Result<StoredDocument, StoreError>>;
+type CommitReply = oneshot::Sender<Result<Vec<PieceId>, StoreError>>;
 type DatabaseThread = JoinHandle<Result<(), StoreError>>;
 
 enum Request {
-    Load {
+    Read {
         document: DocumentId,
-        reply: LoadReply,
+        known: BTreeSet<PieceId>,
+        reply: ReadReply,
     },
     Commit {
         writes: Vec<Write>,
@@ -35,12 +37,15 @@ enum Request {
 /// [`Database::close`] is called (or every handle is dropped).
 ///
 /// ```
+/// use std::collections::BTreeSet;
 /// use weft_server::{Database, DocumentId, MemoryStore, Write};
 /// # tokio::runtime::Runtime::new()?.block_on(async {
 /// let database = Database::start(MemoryStore::default());
 /// let document = DocumentId::parse("d")?;
-/// database.commit(vec![Write::Snapshot { document: document.clone(), snapshot: vec![7] }]).await?;
-/// assert_eq!(database.load(&document).await?.unwrap().snapshot, vec![7]);
+/// let snapshot = Write::Snapshot { document: document.clone(), snapshot: vec![7], replaces: vec![] };
+/// let ids = database.commit(vec![snapshot]).await?;
+/// let stored = database.read(&document, BTreeSet::new()).await?;
+/// assert_eq!((stored.ids, stored.pieces[0].bytes.clone()), (ids, vec![7]));
 /// database.close()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # })?;
@@ -67,15 +72,21 @@ impl Database {
         }
     }
 
-    /// The stored snapshot and deltas of `document` (`None` if it was never stored).
+    /// The ids of `document`'s pieces and the pieces not in `known`
+    /// ([`DocumentStore::read`]).
     ///
     /// # Errors
     /// A [`StoreError`] if the database fails or has stopped.
-    pub async fn load(&self, document: &DocumentId) -> Result<Option<StoredDocument>, StoreError> {
+    pub async fn read(
+        &self,
+        document: &DocumentId,
+        known: BTreeSet<PieceId>,
+    ) -> Result<StoredDocument, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.requests
-            .send(Request::Load {
+            .send(Request::Read {
                 document: document.clone(),
+                known,
                 reply,
             })
             .map_err(|_| StoreError::Closed)?;
@@ -83,12 +94,12 @@ impl Database {
     }
 
     /// Commits `writes` (in one transaction, perhaps with other callers' writes); they are
-    /// durable when this returns `Ok`.
+    /// durable when this returns `Ok` with the ids of their pieces, in order.
     ///
     /// # Errors
     /// A [`StoreError`] if the transaction failed (none of `writes` took effect) or the
     /// database has stopped.
-    pub async fn commit(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+    pub async fn commit(&self, writes: Vec<Write>) -> Result<Vec<PieceId>, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(Request::Commit { writes, reply })
@@ -134,7 +145,11 @@ fn serve(
                     writes += batch.len();
                     commits.push((batch, reply));
                 }
-                Request::Load { document, reply } => loads.push((document, reply)),
+                Request::Read {
+                    document,
+                    known,
+                    reply,
+                } => loads.push((document, known, reply)),
                 Request::Stop => {
                     run_commits(&mut store, &mut commits);
                     answer_loads(&mut store, &mut loads);
@@ -151,9 +166,11 @@ fn serve(
     store.close()
 }
 
-fn answer_loads(store: &mut impl DocumentStore, loads: &mut Vec<(DocumentId, LoadReply)>) {
-    for (document, reply) in loads.drain(..) {
-        let _ = reply.send(store.load(&document));
+type PendingRead = (DocumentId, BTreeSet<PieceId>, ReadReply);
+
+fn answer_loads(store: &mut impl DocumentStore, loads: &mut Vec<PendingRead>) {
+    for (document, known, reply) in loads.drain(..) {
+        let _ = reply.send(store.read(&document, &known));
     }
 }
 
@@ -162,19 +179,25 @@ fn run_commits(store: &mut impl DocumentStore, commits: &mut Vec<(Vec<Write>, Co
     if commits.is_empty() {
         return;
     }
+    let sizes: Vec<usize> = commits.iter().map(|(writes, _)| writes.len()).collect();
     let writes: Vec<Write> = commits
         .iter_mut()
         .flat_map(|(writes, _)| std::mem::take(writes))
         .collect();
     let result = if writes.is_empty() {
-        Ok(())
+        Ok(Vec::new())
     } else {
         store.commit(&writes)
     };
     if let Err(error) = &result {
         tracing::error!(%error, writes = writes.len(), "commit failed");
     }
-    for (_, reply) in commits.drain(..) {
-        let _ = reply.send(result.clone());
+    let mut ids = result.as_deref().unwrap_or_default().iter().copied();
+    for ((_, reply), size) in commits.drain(..).zip(sizes) {
+        let answer = match &result {
+            Ok(_) => Ok(ids.by_ref().take(size).collect()),
+            Err(error) => Err(error.clone()),
+        };
+        let _ = reply.send(answer);
     }
 }

@@ -26,6 +26,10 @@ pub struct LoadOptions {
     pub duration: Duration,
     /// Pause after each acknowledged edit.
     pub pause: Duration,
+    /// Servers the clients are spread over (client `c` on server `c % servers`, as
+    /// `url_of` must route them): propagation between clients of different servers is
+    /// also reported apart.
+    pub servers: usize,
 }
 
 /// What a run measured.
@@ -42,6 +46,9 @@ pub struct LoadReport {
     /// (measured on a last-writer-wins stamp, so only for stamps not overwritten before they
     /// arrived), sorted.
     pub propagation: Vec<Duration>,
+    /// The part of `propagation` from a client of one server to a client of another (the
+    /// fan-out between servers), sorted.
+    pub cross_server: Vec<Duration>,
     /// How long the clients took to converge after the editing stopped.
     pub convergence: Duration,
     /// The state every client of each document converged to: digest and like count.
@@ -70,17 +77,19 @@ struct ClientRun {
     edits: u64,
     acknowledgement: Vec<Duration>,
     propagation: Vec<Duration>,
+    cross_server: Vec<Duration>,
 }
 
-/// Runs the load against the server whose sync URL of document `d` is `url_of(d)`; panics
-/// unless every client converges and every edit is in the documents' final states.
-pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> LoadReport {
+/// Runs the load against the servers where client `c` syncs document `d` at `url_of(c, d)`
+/// (the auditors are client 0); panics unless every client converges and every edit is in
+/// the documents' final states.
+pub async fn run(url_of: impl Fn(usize, usize) -> String, options: LoadOptions) -> LoadReport {
     let url_of = Arc::new(url_of);
     let start = Instant::now();
     let mut clients = Vec::new();
     for index in 0..options.clients {
         let document = index % options.documents;
-        let url = url_of(document);
+        let url = url_of(index, document);
         let client = SyncClient::connect(&url, Replica::new(ReplicaId::random()))
             .await
             .expect("a load client connects");
@@ -92,7 +101,7 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
     for (index, document, client) in clients {
         let options = options.clone();
         tasks.push(tokio::spawn(async move {
-            edit_until(index, document, client, start, deadline, options.pause)
+            edit_until(index, document, client, start, deadline, &options)
                 .await
                 .expect("a load client edits")
         }));
@@ -103,17 +112,35 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
     }
     let elapsed = editing.elapsed();
 
-    // Every edit is acknowledged (durable); now every client must reach the server's state.
+    // Every edit is acknowledged (durable). An auditor of each document waits until its
+    // server holds every edit made to it (with several servers, the auditor's may still be
+    // receiving the others' last ones); then every client must reach that state.
     let converging = Instant::now();
+    let mut made: HashMap<usize, u64> = HashMap::new();
+    for run in &runs {
+        *made.entry(run.document).or_default() += run.edits;
+    }
     let mut expected = HashMap::new();
     for document in 0..options.documents {
         let mut auditor = SyncClient::connect(
-            &url_of(document),
+            &url_of(0, document),
             Replica::<Object>::new(ReplicaId::random()),
         )
         .await
         .expect("an auditor connects");
         auditor.settle().await.expect("the auditor settles");
+        let all = made.get(&document).copied().unwrap_or(0);
+        let give_up = Instant::now() + Duration::from_secs(60);
+        while (likes(auditor.replica()) as u64) < all {
+            assert!(
+                Instant::now() < give_up,
+                "document {document}: edits missing"
+            );
+            auditor
+                .receive_for(Duration::from_millis(50))
+                .await
+                .expect("the auditor receives");
+        }
         let state = (auditor.replica().digest(), likes(auditor.replica()));
         expected.insert(document, state);
     }
@@ -145,6 +172,7 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
         *edits_per_document.entry(run.document).or_default() += run.edits;
         report.acknowledgement.append(&mut run.acknowledgement);
         report.propagation.append(&mut run.propagation);
+        report.cross_server.append(&mut run.cross_server);
         let _ = run.client.close().await;
     }
     report.convergence = converging.elapsed();
@@ -154,6 +182,7 @@ pub async fn run(url_of: impl Fn(usize) -> String, options: LoadOptions) -> Load
     }
     report.acknowledgement.sort();
     report.propagation.sort();
+    report.cross_server.sort();
     report.documents = (*expected).clone();
     report
 }
@@ -196,8 +225,9 @@ async fn edit_until(
     mut client: Client,
     start: Instant,
     deadline: Instant,
-    pause: Duration,
+    options: &LoadOptions,
 ) -> Result<ClientRun, ClientError> {
+    let (pause, servers) = (options.pause, options.servers);
     client.settle().await?;
     let me = client.replica().id();
     let mut run = ClientRun {
@@ -206,6 +236,7 @@ async fn edit_until(
         edits: 0,
         acknowledgement: Vec::new(),
         propagation: Vec::new(),
+        cross_server: Vec::new(),
     };
     let mut last_stamp = 0;
     while Instant::now() < deadline {
@@ -238,26 +269,14 @@ async fn edit_until(
             .is_none_or(|version| version.get(me) < counter)
         {
             run.client.receive().await?;
-            observe(
-                &run.client,
-                index,
-                start,
-                &mut last_stamp,
-                &mut run.propagation,
-            );
+            observe(&mut run, index, servers, start, &mut last_stamp);
         }
         run.acknowledgement.push(sent.elapsed());
         if !pause.is_zero() {
             let until = Instant::now() + pause;
             while let Ok(result) = tokio::time::timeout_at(until, run.client.receive()).await {
                 result?;
-                observe(
-                    &run.client,
-                    index,
-                    start,
-                    &mut last_stamp,
-                    &mut run.propagation,
-                );
+                observe(&mut run, index, servers, start, &mut last_stamp);
             }
         }
     }
@@ -265,15 +284,16 @@ async fn edit_until(
     Ok(run)
 }
 
-/// Records the propagation delay of a stamp written by another client, once.
+/// Records the propagation delay of a stamp written by another client, once (also as
+/// cross-server when the writer is a client of another server).
 fn observe(
-    client: &Client,
+    run: &mut ClientRun,
     index: usize,
+    servers: usize,
     start: Instant,
     last_stamp: &mut i64,
-    propagation: &mut Vec<Duration>,
 ) {
-    let Some(Value::Int(stamp)) = client.replica().store().get_value("stamp") else {
+    let Some(Value::Int(stamp)) = run.client.replica().store().get_value("stamp") else {
         return;
     };
     let (micros, writer) = (stamp / 1000, stamp % 1000);
@@ -282,5 +302,10 @@ fn observe(
     }
     *last_stamp = *stamp;
     let written = start + Duration::from_micros(u64::try_from(micros).unwrap_or(0));
-    propagation.push(Instant::now().saturating_duration_since(written));
+    let delay = Instant::now().saturating_duration_since(written);
+    run.propagation.push(delay);
+    let servers = servers.max(1) as i64;
+    if writer % servers != (index as i64 % 1000) % servers {
+        run.cross_server.push(delay);
+    }
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub)] // each test file uses a part
 
+pub mod services;
+
 use std::time::Duration;
 
 use tempfile::TempDir;
