@@ -136,14 +136,22 @@ impl<S: DotStore> Delta<S> {
         used.extend(self.context.cloud().map(|(replica, _, _)| replica));
         self.store
             .visit_dot_ranges(&mut |replica, _, _| used.push(replica));
-        let (mut writer, table) = DotWriter::new(&self.replicas, used.into_iter());
-        out.length(table.len());
-        for id in &table {
-            out.raw(&id.to_bytes());
+        loop {
+            let (mut writer, table) = DotWriter::new(&self.replicas, used.iter().copied());
+            self.write_context(&mut writer);
+            self.store.encode(&mut writer);
+            if writer.undeclared().is_empty() {
+                out.length(table.len());
+                for id in &table {
+                    out.raw(&id.to_bytes());
+                }
+                out.raw(writer.finish().as_bytes());
+                return;
+            }
+            // A store named a replica its dot ranges do not show (a sequence's origins can):
+            // write again with it declared. The set only grows, so this ends.
+            used.extend_from_slice(writer.undeclared());
         }
-        self.write_context(&mut writer);
-        self.store.encode(&mut writer);
-        out.raw(writer.finish().as_bytes());
     }
 
     /// Reads a delta written by [`Delta::encode_body`].

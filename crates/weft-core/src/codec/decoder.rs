@@ -120,7 +120,12 @@ impl<'a> Decoder<'a> {
 
     /// [`Decoder::varint`] in every case.
     fn long_varint(&mut self) -> Result<u64, DecodeError> {
-        match varint::read(&self.bytes[self.position..]) {
+        self.read_varint(varint::read)
+    }
+
+    /// A varint read by `read` (narrow or wide), with the decoder's errors.
+    fn read_varint<T>(&mut self, read: fn(&[u8]) -> varint::Read<T>) -> Result<T, DecodeError> {
+        match read(&self.bytes[self.position..]) {
             Ok((value, used)) => {
                 self.position += used;
                 Ok(value)
@@ -136,22 +141,14 @@ impl<'a> Decoder<'a> {
     ///
     /// ```
     /// let mut input = weft_core::codec::Decoder::new(&[0xac, 0x02]);
-    /// assert_eq!(input.wide_varint().unwrap(), 300);
+    /// assert_eq!(input.wide_varint()?, 300);
+    /// # Ok::<(), weft_core::DecodeError>(())
     /// ```
     ///
     /// # Errors
     /// [`DecodeError::UnexpectedEnd`], or [`DecodeError::VarintOverflow`] past 128 bits.
     pub fn wide_varint(&mut self) -> Result<u128, DecodeError> {
-        match varint::read_wide(&self.bytes[self.position..]) {
-            Ok((value, used)) => {
-                self.position += used;
-                Ok(value)
-            }
-            Err(None) => Err(self.end(1)),
-            Err(Some(())) => Err(DecodeError::VarintOverflow {
-                offset: self.position,
-            }),
-        }
+        self.read_varint(varint::read_wide)
     }
 
     /// A varint that must fit 32 bits.

@@ -41,6 +41,9 @@ pub struct DotWriter {
     wire_of_local: Vec<u32>,
     previous: Vec<u64>,
     width: u64,
+    /// Replicas written without having been declared as used (their bytes are placeholders):
+    /// the caller writes the message again with them declared (see [`DotWriter::undeclared`]).
+    undeclared: Vec<ReplicaIndex>,
 }
 
 impl DotWriter {
@@ -77,25 +80,25 @@ impl DotWriter {
             wire_of_local,
             previous: vec![0; table.len()],
             width: table.len() as u64,
+            undeclared: Vec::new(),
         };
         (writer, table)
     }
 
-    /// Writes `replica` as its position in the message table.
-    ///
-    /// # Panics
-    /// If `replica` was not declared as used.
+    /// Writes `replica` as its position in the message table (a placeholder if it was not
+    /// declared as used: see [`DotWriter::undeclared`]).
     pub fn replica(&mut self, replica: ReplicaIndex) {
-        let wire = self.wire(replica);
+        let wire = self.wire(replica).unwrap_or(0);
         self.out.varint(u64::from(wire));
     }
 
-    /// Writes `dot` relative to the last counter written for its replica.
-    ///
-    /// # Panics
-    /// If the dot's replica was not declared as used.
+    /// Writes `dot` relative to the last counter written for its replica (a placeholder if
+    /// the replica was not declared as used: see [`DotWriter::undeclared`]).
     pub fn dot(&mut self, dot: Dot) {
-        let wire = self.wire(dot.replica);
+        let Some(wire) = self.wire(dot.replica) else {
+            self.out.varint(0);
+            return;
+        };
         let previous = &mut self.previous[wire as usize];
         let step = varint::zigzag(dot.counter.wrapping_sub(*previous) as i64);
         *previous = dot.counter;
@@ -108,7 +111,10 @@ impl DotWriter {
     /// Writes a counter of `replica` relative to the last one written for it, without the
     /// replica (the reader knows it from context).
     pub fn counter(&mut self, replica: ReplicaIndex, counter: u64) {
-        let wire = self.wire(replica) as usize;
+        let Some(wire) = self.wire(replica).map(|wire| wire as usize) else {
+            self.out.varint(0);
+            return;
+        };
         let step = varint::zigzag(counter.wrapping_sub(self.previous[wire]) as i64);
         self.previous[wire] = counter;
         self.out.varint(step);
@@ -116,8 +122,30 @@ impl DotWriter {
 
     /// Makes `counter` the reference for the next dot of `replica`.
     pub fn set_base(&mut self, replica: ReplicaIndex, counter: u64) {
-        let wire = self.wire(replica) as usize;
-        self.previous[wire] = counter;
+        if let Some(wire) = self.wire(replica) {
+            self.previous[wire as usize] = counter;
+        }
+    }
+
+    /// The replicas written that were not declared as used. Empty for a message written
+    /// right; otherwise its bytes are not valid, and the message must be written again with
+    /// these declared too (which `Delta::encode_body` does), so no store can make an encoder
+    /// fail.
+    ///
+    /// ```
+    /// use weft_core::codec::DotWriter;
+    /// use weft_core::{Dot, ReplicaId, ReplicaIndex};
+    /// let ids = [ReplicaId::from_u128(1), ReplicaId::from_u128(2)];
+    /// let (mut writer, _) = DotWriter::new(&ids, [ReplicaIndex(0)].into_iter());
+    /// writer.dot(Dot::new(ReplicaIndex(0), 1));
+    /// assert!(writer.undeclared().is_empty());
+    /// writer.dot(Dot::new(ReplicaIndex(1), 4)); // not declared: no panic, noted
+    /// writer.replica(ReplicaIndex(1));
+    /// assert_eq!(writer.undeclared(), [ReplicaIndex(1)]);
+    /// ```
+    #[must_use]
+    pub fn undeclared(&self) -> &[ReplicaIndex] {
+        &self.undeclared
     }
 
     /// The body written so far.
@@ -126,16 +154,15 @@ impl DotWriter {
         self.out
     }
 
-    fn wire(&self, replica: ReplicaIndex) -> u32 {
-        let wire = self.wire_of_local[replica.as_usize()];
-        // An encoder's invariant, not an input check: a store names only replicas its context
-        // declares, and decoding refuses bytes that break this (`DotReader::restrict_to`,
-        // `DecodeError::UndeclaredReplica`), so no decoded input reaches this with a replica
-        // left out.
-        assert_ne!(
-            wire, UNASSIGNED,
-            "replica {replica:?} was not declared as used"
-        );
+    fn wire(&mut self, replica: ReplicaIndex) -> Option<u32> {
+        let wire = self
+            .wire_of_local
+            .get(replica.as_usize())
+            .copied()
+            .filter(|wire| *wire != UNASSIGNED);
+        if wire.is_none() && !self.undeclared.contains(&replica) {
+            self.undeclared.push(replica);
+        }
         wire
     }
 }

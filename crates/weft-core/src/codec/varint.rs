@@ -1,5 +1,9 @@
 //! LEB128 varints and zigzag encoding.
 
+/// A varint read from the start of some bytes: the value and the bytes it took; `Err(None)`
+/// if the bytes end inside it, `Err(Some(()))` if it overflows.
+pub(crate) type Read<T> = Result<(T, usize), Option<()>>;
+
 /// Appends `value` as an unsigned LEB128 varint: 7 bits per byte, low bits first, high bit
 /// set on every byte but the last.
 pub(crate) fn write(out: &mut Vec<u8>, mut value: u64) {
@@ -13,7 +17,7 @@ pub(crate) fn write(out: &mut Vec<u8>, mut value: u64) {
 /// Reads an unsigned LEB128 varint from the start of `bytes`.
 /// Returns the value and the number of bytes it took, `Err(None)` if `bytes` ends inside the
 /// varint, `Err(Some(()))` if it overflows 64 bits.
-pub(crate) fn read(bytes: &[u8]) -> Result<(u64, usize), Option<()>> {
+pub(crate) fn read(bytes: &[u8]) -> Read<u64> {
     let mut value: u64 = 0;
     for (position, byte) in bytes.iter().enumerate() {
         let payload = u64::from(byte & 0x7f);
@@ -43,7 +47,7 @@ pub(crate) fn write_wide(out: &mut Vec<u8>, mut value: u128) {
 }
 
 /// Reads a varint written by [`write_wide`]; errors as [`read`], overflowing past 128 bits.
-pub(crate) fn read_wide(bytes: &[u8]) -> Result<(u128, usize), Option<()>> {
+pub(crate) fn read_wide(bytes: &[u8]) -> Read<u128> {
     let mut value: u128 = 0;
     for (position, byte) in bytes.iter().enumerate() {
         let payload = u128::from(byte & 0x7f);
