@@ -2,15 +2,12 @@
 
 use std::sync::Arc;
 
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
+use crate::causal::CausalContext;
 use crate::codec::frame::{self, Kind};
 use crate::codec::{Decode, Decoder, DotReader, DotWriter, Encoder};
-use crate::dot::MAX_COUNTER;
 use crate::error::DecodeError;
-use crate::replica::{ReplicaId, ReplicaIndex, ReplicaTable};
+use crate::ids::{Clock, MAX_COUNTER, ReplicaId, ReplicaIndex, ReplicaTable, VersionVector};
 use crate::store::DotStore;
-use crate::version_vector::VersionVector;
 
 const FULL: u8 = 1;
 const EXTRAS: u8 = 2;

@@ -3,9 +3,8 @@
 use crate::causal::{Delta, Outcome, Replica};
 use crate::digest::Digest;
 use crate::error::DecodeError;
-use crate::replica::ReplicaId;
+use crate::ids::{ReplicaId, VersionVector};
 use crate::store::DotStore;
-use crate::version_vector::VersionVector;
 
 /// A replicated object seen through bytes: its version, its deltas, its digest, its snapshot.
 /// [`Replica<S>`] implements it for every type, and so does a document; the sync protocol and

@@ -10,9 +10,8 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use crate::codec::{Decoder, Encoder, varint};
-use crate::dot::{Dot, MAX_COUNTER};
 use crate::error::DecodeError;
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Dot, MAX_COUNTER, ReplicaId, ReplicaIndex};
 
 const UNASSIGNED: u32 = u32::MAX;
 
