@@ -35,7 +35,11 @@ struct Cell {
 
 impl Cell {
     fn toggle(&mut self, id: u128, counter: u64, added: bool) {
-        let step = if added { 1 } else { u16::from(COUNT_MODULUS) - 1 };
+        let step = if added {
+            1
+        } else {
+            u16::from(COUNT_MODULUS) - 1
+        };
         // Below 255 either way, so the narrowing keeps the value.
         self.count = ((u16::from(self.count) + step) % u16::from(COUNT_MODULUS)) as u8;
         self.id ^= id;
@@ -282,7 +286,8 @@ mod tests {
             let base = many(500, 4);
             let mut theirs = base.clone();
             for step in 0..4u128 {
-                let replica = ReplicaId::from_u128((seed * 7 + step * 13) % 500 * 0x9E37_79B9 + 0x9E37_79B9);
+                let replica =
+                    ReplicaId::from_u128((seed * 7 + step * 13) % 500 * 0x9E37_79B9 + 0x9E37_79B9);
                 theirs.set(replica, 10 + step as u64);
             }
             if VersionSketch::of(&theirs, 8).reconcile(&base) == Some(theirs) {

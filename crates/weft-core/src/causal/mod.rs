@@ -3,6 +3,7 @@
 
 mod context;
 mod delta;
+mod delta_against;
 mod replica;
 mod replicated;
 mod transaction;

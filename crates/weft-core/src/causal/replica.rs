@@ -305,6 +305,16 @@ impl<S: DotStore> Replica<S> {
         for (replica, counter) in requested.iter() {
             base.set(replica, counter.min(self.context.clock().get(replica)));
         }
+        let clock = self.context.clock();
+        if clock.iter().all(|(replica, top)| top <= base.get(replica))
+            && self
+                .context
+                .cloud()
+                .all(|(replica, _, last)| last <= base.get(replica))
+        {
+            // Nothing beyond `since`: the delta that says nothing, whatever the context's size.
+            return Delta::empty();
+        }
         Delta {
             replicas: self.table.shared_ids(),
             store: self.store.delta_since(&base),

@@ -119,6 +119,22 @@ impl DotWriter {
         self.out.varint(step);
     }
 
+    /// Whether `replica` was declared as used (it has a position in the message table).
+    ///
+    /// ```
+    /// use weft_core::codec::DotWriter;
+    /// use weft_core::{ReplicaId, ReplicaIndex};
+    /// let ids = [ReplicaId::from_u128(1), ReplicaId::from_u128(2)];
+    /// let (writer, _) = DotWriter::new(&ids, [ReplicaIndex(1)].into_iter());
+    /// assert!(writer.is_declared(ReplicaIndex(1)) && !writer.is_declared(ReplicaIndex(0)));
+    /// ```
+    #[must_use]
+    pub fn is_declared(&self, replica: ReplicaIndex) -> bool {
+        self.wire_of_local
+            .get(replica.as_usize())
+            .is_some_and(|wire| *wire != UNASSIGNED)
+    }
+
     /// Makes `counter` the reference for the next dot of `replica`.
     pub fn set_base(&mut self, replica: ReplicaIndex, counter: u64) {
         if let Some(wire) = self.wire(replica) {
