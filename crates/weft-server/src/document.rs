@@ -266,7 +266,7 @@ impl DocumentTask {
             let Some(entry) = self.sessions.get_mut(&session) else {
                 continue; // it left; its client sends again what was not acknowledged
             };
-            let Some(message) = admit(entry.right, message, replica) else {
+            let Some(message) = admit(entry.right, message, &entry.state, replica) else {
                 tracing::info!(document = %self.id, "closing a read-only session that sent a change");
                 if let Some(entry) = self.sessions.remove(&session) {
                     entry.peer.send(Outgoing::Close {
@@ -517,7 +517,12 @@ fn join_pieces(id: &DocumentId, document: &StoredDocument) -> Result<Replica<Obj
 /// right to write; without it, no change — a `Changes` whose delta holds nothing beyond the
 /// server's version passes without its delta, anything else that carries a change (a
 /// `Changes` beyond it, a `Repair`, a chunk of either) refuses the session (`None`).
-fn admit(right: Right, message: Message, replica: &GuardedReplica) -> Option<Message> {
+fn admit(
+    right: Right,
+    message: Message,
+    state: &SyncState,
+    replica: &GuardedReplica,
+) -> Option<Message> {
     if right == Right::Write {
         return Some(message);
     }
@@ -526,7 +531,10 @@ fn admit(right: Right, message: Message, replica: &GuardedReplica) -> Option<Mes
             if changes.delta.is_empty() {
                 return Some(Message::Changes(changes));
             }
-            if changes.version <= replica.version() {
+            if state
+                .resolve_version(&changes.version, replica)
+                .is_some_and(|version| version <= replica.version())
+            {
                 changes.delta = Vec::new();
                 return Some(Message::Changes(changes));
             }

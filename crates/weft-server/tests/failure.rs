@@ -219,7 +219,7 @@ async fn the_log_names_the_cause_of_a_refused_change() {
         7,
         1,
         None,
-        Default::default(),
+        weft::VersionVector::new(),
         b"not a delta".to_vec(),
     ));
     common::send_binary(&mut socket, lie.to_bytes()).await;

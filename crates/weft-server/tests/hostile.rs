@@ -70,7 +70,7 @@ async fn a_well_framed_message_with_a_corrupt_delta_is_a_protocol_error() {
         7,
         1,
         None,
-        Default::default(),
+        weft::VersionVector::new(),
         b"not a delta".to_vec(),
     ));
     send_binary(&mut attacker, lie.to_bytes()).await;

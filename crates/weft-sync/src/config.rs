@@ -32,6 +32,10 @@ pub struct SyncConfig {
     /// The most partial messages held at once; a new one evicts the oldest (its chunks were
     /// probably lost, and it will be sent again). Default 4.
     pub max_partial_messages: usize,
+    /// Send our hello only once the peer's has arrived, written against it (protocol 3): a
+    /// server answering reconnecting clients then sends what differs, not its whole version.
+    /// Only one side of a session may wait. Default `false`.
+    pub hello_after_peer: bool,
 }
 
 impl Default for SyncConfig {
@@ -42,6 +46,7 @@ impl Default for SyncConfig {
             max_buffered_bytes: 256 * 1024 * 1024,
             max_buffered_chunks: 65_536,
             max_partial_messages: 4,
+            hello_after_peer: false,
         }
     }
 }
@@ -83,6 +88,18 @@ impl SyncConfig {
         self.max_buffered_bytes = bytes;
         self.max_buffered_chunks = chunks;
         self.max_partial_messages = messages;
+        self
+    }
+
+    /// This configuration with [`SyncConfig::hello_after_peer`] set.
+    ///
+    /// ```
+    /// let config = weft_sync::SyncConfig::default().with_hello_after_peer(true);
+    /// assert!(config.hello_after_peer);
+    /// ```
+    #[must_use]
+    pub fn with_hello_after_peer(mut self, wait: bool) -> Self {
+        self.hello_after_peer = wait;
         self
     }
 

@@ -8,12 +8,22 @@ use weft_core::codec::frame::{self, Kind};
 use weft_core::codec::{Decode, Decoder, Encode, Encoder};
 use weft_core::{DecodeError, Digest, VersionVector};
 
+use crate::relative::Version;
+
 /// The sync protocol version this build speaks (carried in [`Hello`]).
 ///
 /// ```
-/// assert_eq!(weft_sync::PROTOCOL_VERSION, 2);
+/// assert_eq!(weft_sync::PROTOCOL_VERSION, 3);
 /// ```
-pub const PROTOCOL_VERSION: u8 = 2;
+pub const PROTOCOL_VERSION: u8 = 3;
+
+/// The first protocol whose messages may carry versions against a base or as a sketch.
+pub(crate) const RELATIVE_PROTOCOL: u8 = 3;
+
+/// Hello flag (protocol 3): the sender wants the receiver's whole version.
+const HELLO_FULL_WANTED: u8 = 1;
+/// Hello flag (protocol 3): the version follows as a version field, not whole.
+const HELLO_COMPACT: u8 = 2;
 
 /// Tag bytes of the payloads of kind 4.
 pub(crate) mod tag {
@@ -22,6 +32,10 @@ pub(crate) mod tag {
     pub(crate) const ACK: u8 = 3;
     pub(crate) const REPAIR: u8 = 4;
     pub(crate) const CHUNK: u8 = 5;
+    /// `Changes`, `Ack` and `Repair` whose version is not whole (protocol 3).
+    pub(crate) const CHANGES_RELATIVE: u8 = 6;
+    pub(crate) const ACK_RELATIVE: u8 = 7;
+    pub(crate) const REPAIR_RELATIVE: u8 = 8;
     /// A saved [`SyncState`](crate::SyncState), not a message.
     pub(crate) const SAVED_STATE: u8 = 16;
 }
@@ -68,8 +82,13 @@ pub struct Hello {
     pub protocol: u8,
     /// The sender's session (a new one for every connection).
     pub session: u32,
-    /// The changes the sender holds.
-    pub version: VersionVector,
+    /// The changes the sender holds: whole, against the receiver's hello, or (resuming) as a
+    /// sketch the receiver reconciles with its own version (protocol 3).
+    pub version: Version,
+    /// The sender could not read the receiver's last hello (a sketch that did not reconcile,
+    /// or against a version it no longer keeps): the receiver's next hello must be whole
+    /// (protocol 3).
+    pub full_hello_wanted: bool,
     /// The digest of the sender's state (equal versions with different digests mean divergence).
     pub digest: Digest,
     /// The highest change per replica that the sender holds only pending, where beyond
@@ -90,11 +109,12 @@ impl Hello {
     /// assert_eq!((hello.session, hello.digest), (3, Digest(9)));
     /// ```
     #[must_use]
-    pub fn new(session: u32, version: VersionVector, digest: Digest) -> Self {
+    pub fn new(session: u32, version: impl Into<Version>, digest: Digest) -> Self {
         Self {
             protocol: PROTOCOL_VERSION,
             session,
-            version,
+            version: version.into(),
+            full_hello_wanted: false,
             digest,
             pending: VersionVector::new(),
             extension: Vec::new(),
@@ -120,7 +140,7 @@ impl Hello {
 ///
 /// ```
 /// use weft_sync::{Changes, Message};
-/// let changes = Changes::new(9, 1, Some(4), Default::default(), Vec::new());
+/// let changes = Changes::new(9, 1, Some(4), weft_core::VersionVector::new(), Vec::new());
 /// assert!(changes.delta.is_empty()); // "nothing you lack"
 /// let bytes = Message::Changes(changes.clone()).to_bytes();
 /// assert_eq!(Message::from_bytes(&bytes).unwrap(), Message::Changes(changes));
@@ -136,8 +156,9 @@ pub struct Changes {
     pub answers: Option<u32>,
     /// The sender's version once this delta is applied: the receiver learns what the sender
     /// holds and need not send it back.
-    pub version: VersionVector,
-    /// An encoded delta (`Replicated::encoded_delta_since`), or empty for "nothing".
+    pub version: Version,
+    /// An encoded delta (`Replicated::encoded_delta_since`, or when `version` is against a
+    /// base, `Replicated::encoded_delta_against` the same base), or empty for "nothing".
     pub delta: Vec<u8>,
 }
 
@@ -145,7 +166,7 @@ impl Changes {
     /// A `Changes` message.
     ///
     /// ```
-    /// let changes = weft_sync::Changes::new(1, 2, None, Default::default(), vec![7]);
+    /// let changes = weft_sync::Changes::new(1, 2, None, weft_core::VersionVector::new(), vec![7]);
     /// assert_eq!((changes.seq, changes.answers), (2, None));
     /// ```
     #[must_use]
@@ -153,14 +174,14 @@ impl Changes {
         session: u32,
         seq: u64,
         answers: Option<u32>,
-        version: VersionVector,
+        version: impl Into<Version>,
         delta: Vec<u8>,
     ) -> Self {
         Self {
             session,
             seq,
             answers,
-            version,
+            version: version.into(),
             delta,
         }
     }
@@ -170,7 +191,7 @@ impl Changes {
 ///
 /// ```
 /// use weft_sync::Ack;
-/// let ack = Ack::new(2, 9, 1, Default::default(), None);
+/// let ack = Ack::new(2, 9, 1, weft_core::VersionVector::new(), None);
 /// assert_eq!(ack.seq, 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,7 +204,7 @@ pub struct Ack {
     /// The highest `seq` of that session received.
     pub seq: u64,
     /// The acknowledging replica's version (what it holds, pending deltas excluded).
-    pub version: VersionVector,
+    pub version: Version,
     /// The acknowledging replica's digest, sent once per session after the hello's answer.
     pub digest: Option<Digest>,
 }
@@ -192,7 +213,7 @@ impl Ack {
     /// An `Ack` message.
     ///
     /// ```
-    /// let ack = weft_sync::Ack::new(1, 2, 3, Default::default(), None);
+    /// let ack = weft_sync::Ack::new(1, 2, 3, weft_core::VersionVector::new(), None);
     /// assert_eq!((ack.session, ack.acked_session, ack.seq), (1, 2, 3));
     /// ```
     #[must_use]
@@ -200,14 +221,14 @@ impl Ack {
         session: u32,
         acked_session: u32,
         seq: u64,
-        version: VersionVector,
+        version: impl Into<Version>,
         digest: Option<Digest>,
     ) -> Self {
         Self {
             session,
             acked_session,
             seq,
-            version,
+            version: version.into(),
             digest,
         }
     }
@@ -217,7 +238,7 @@ impl Ack {
 ///
 /// ```
 /// use weft_sync::Repair;
-/// let repair = Repair::new(3, true, Default::default(), vec![1, 2, 3]);
+/// let repair = Repair::new(3, true, weft_core::VersionVector::new(), vec![1, 2, 3]);
 /// assert!(repair.answer_wanted);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -228,7 +249,7 @@ pub struct Repair {
     /// Whether the receiver should answer with its own complete state.
     pub answer_wanted: bool,
     /// The sender's version.
-    pub version: VersionVector,
+    pub version: Version,
     /// The sender's complete state (`encoded_delta_since` the empty version).
     pub state: Vec<u8>,
 }
@@ -237,15 +258,20 @@ impl Repair {
     /// A `Repair` message.
     ///
     /// ```
-    /// let repair = weft_sync::Repair::new(1, false, Default::default(), Vec::new());
+    /// let repair = weft_sync::Repair::new(1, false, weft_core::VersionVector::new(), Vec::new());
     /// assert!(!repair.answer_wanted);
     /// ```
     #[must_use]
-    pub fn new(session: u32, answer_wanted: bool, version: VersionVector, state: Vec<u8>) -> Self {
+    pub fn new(
+        session: u32,
+        answer_wanted: bool,
+        version: impl Into<Version>,
+        state: Vec<u8>,
+    ) -> Self {
         Self {
             session,
             answer_wanted,
-            version,
+            version: version.into(),
             state,
         }
     }
@@ -300,7 +326,7 @@ impl Message {
     ///
     /// ```
     /// use weft_sync::{Ack, Message};
-    /// let bytes = Message::Ack(Ack::new(1, 2, 1, Default::default(), None)).to_bytes();
+    /// let bytes = Message::Ack(Ack::new(1, 2, 1, weft_core::VersionVector::new(), None)).to_bytes();
     /// assert_eq!(bytes[3], 4); // the frame kind of sync messages
     /// ```
     #[must_use]
@@ -331,27 +357,47 @@ impl Message {
                 out.u8(tag::HELLO);
                 out.u8(hello.protocol);
                 write_session(out, hello.session);
-                hello.version.encode(out);
+                match &hello.version {
+                    Version::Full(version) => version.encode(out),
+                    _ => VersionVector::new().encode(out),
+                }
                 write_digest(out, hello.digest);
                 if hello.protocol >= 2 {
                     hello.pending.encode(out);
+                }
+                if hello.protocol >= RELATIVE_PROTOCOL {
+                    let compact = !hello.version.is_full();
+                    out.u8(if hello.full_hello_wanted {
+                        HELLO_FULL_WANTED
+                    } else {
+                        0
+                    } | if compact { HELLO_COMPACT } else { 0 });
+                    if compact {
+                        hello.version.encode(out);
+                    }
+                }
+                if hello.protocol >= 2 {
                     out.raw(&hello.extension);
                 }
             }
             Self::Changes(changes) => {
-                out.u8(tag::CHANGES);
+                out.u8(relative_tag(
+                    &changes.version,
+                    tag::CHANGES,
+                    tag::CHANGES_RELATIVE,
+                ));
                 write_session(out, changes.session);
                 out.varint(changes.seq);
                 write_optional_session(out, changes.answers);
-                changes.version.encode(out);
+                write_version(out, &changes.version);
                 out.bytes(&changes.delta);
             }
             Self::Ack(ack) => {
-                out.u8(tag::ACK);
+                out.u8(relative_tag(&ack.version, tag::ACK, tag::ACK_RELATIVE));
                 write_session(out, ack.session);
                 write_session(out, ack.acked_session);
                 out.varint(ack.seq);
-                ack.version.encode(out);
+                write_version(out, &ack.version);
                 match ack.digest {
                     None => out.u8(0),
                     Some(digest) => {
@@ -361,10 +407,14 @@ impl Message {
                 }
             }
             Self::Repair(repair) => {
-                out.u8(tag::REPAIR);
+                out.u8(relative_tag(
+                    &repair.version,
+                    tag::REPAIR,
+                    tag::REPAIR_RELATIVE,
+                ));
                 write_session(out, repair.session);
                 out.u8(u8::from(repair.answer_wanted));
-                repair.version.encode(out);
+                write_version(out, &repair.version);
                 out.bytes(&repair.state);
             }
             Self::Chunk(chunk) => {
@@ -380,39 +430,38 @@ impl Message {
 
     fn decode_payload(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let offset = input.position();
-        match input.u8()? {
-            tag::HELLO => {
-                let protocol = input.u8()?;
-                let mut hello = Hello {
-                    protocol,
-                    session: read_session(input)?,
-                    version: VersionVector::decode(input)?,
-                    digest: read_digest(input)?,
-                    pending: VersionVector::new(),
-                    extension: Vec::new(),
-                };
-                if protocol >= 2 {
-                    hello.pending = VersionVector::decode(input)?;
-                }
-                if protocol > PROTOCOL_VERSION {
-                    // Fields of a newer protocol: kept, not read (the frame bounds them).
-                    let rest = input.remaining();
-                    hello.extension = input.raw(rest)?.to_vec();
-                }
-                Ok(Self::Hello(hello))
+        let found = input.u8()?;
+        // Protocol 3 writes a not-whole version under its own tag, as a form byte and fields.
+        let relative = matches!(
+            found,
+            tag::CHANGES_RELATIVE | tag::ACK_RELATIVE | tag::REPAIR_RELATIVE
+        );
+        let version = |input: &mut Decoder<'_>| -> Result<Version, DecodeError> {
+            if !relative {
+                return VersionVector::decode(input).map(Version::Full);
             }
-            tag::CHANGES => Ok(Self::Changes(Changes {
+            let offset = input.position();
+            let version = Version::decode(input)?;
+            if version.is_full() {
+                // The encoder writes a whole version under the protocol-2 tag.
+                return Err(input.invalid("version form", 0, offset));
+            }
+            Ok(version)
+        };
+        match found {
+            tag::HELLO => Self::decode_hello(input).map(Self::Hello),
+            tag::CHANGES | tag::CHANGES_RELATIVE => Ok(Self::Changes(Changes {
                 session: read_session(input)?,
                 seq: input.varint()?,
                 answers: read_optional_session(input)?,
-                version: VersionVector::decode(input)?,
+                version: version(input)?,
                 delta: input.bytes()?.to_vec(),
             })),
-            tag::ACK => Ok(Self::Ack(Ack {
+            tag::ACK | tag::ACK_RELATIVE => Ok(Self::Ack(Ack {
                 session: read_session(input)?,
                 acked_session: read_session(input)?,
                 seq: input.varint()?,
-                version: VersionVector::decode(input)?,
+                version: version(input)?,
                 digest: {
                     let flag_offset = input.position();
                     match input.u8()? {
@@ -428,10 +477,10 @@ impl Message {
                     }
                 },
             })),
-            tag::REPAIR => Ok(Self::Repair(Repair {
+            tag::REPAIR | tag::REPAIR_RELATIVE => Ok(Self::Repair(Repair {
                 session: read_session(input)?,
                 answer_wanted: bool::decode(input)?,
-                version: VersionVector::decode(input)?,
+                version: version(input)?,
                 state: input.bytes()?.to_vec(),
             })),
             tag::CHUNK => Ok(Self::Chunk(Chunk {
@@ -443,6 +492,61 @@ impl Message {
             })),
             other => Err(input.invalid("sync message tag", u64::from(other), offset)),
         }
+    }
+
+    fn decode_hello(input: &mut Decoder<'_>) -> Result<Hello, DecodeError> {
+        let protocol = input.u8()?;
+        let session = read_session(input)?;
+        let whole = VersionVector::decode(input)?;
+        let whole_is_empty = whole.is_empty();
+        let mut hello = Hello {
+            protocol,
+            session,
+            version: Version::Full(whole),
+            full_hello_wanted: false,
+            digest: read_digest(input)?,
+            pending: VersionVector::new(),
+            extension: Vec::new(),
+        };
+        if protocol >= 2 {
+            hello.pending = VersionVector::decode(input)?;
+        }
+        if protocol >= RELATIVE_PROTOCOL {
+            let offset = input.position();
+            let flags = input.u8()?;
+            if flags & !(HELLO_FULL_WANTED | HELLO_COMPACT) != 0 {
+                return Err(input.invalid("hello flags", u64::from(flags), offset));
+            }
+            hello.full_hello_wanted = flags & HELLO_FULL_WANTED != 0;
+            if flags & HELLO_COMPACT != 0 {
+                let compact = Version::decode(input)?;
+                if compact.is_full() || !whole_is_empty {
+                    // The encoder writes a whole version in the protocol-2 field only, and
+                    // leaves that field empty beside a compact one.
+                    return Err(input.malformed("a hello with two versions"));
+                }
+                hello.version = compact;
+            }
+        }
+        if protocol > PROTOCOL_VERSION {
+            // Fields of a newer protocol: kept, not read (the frame bounds them).
+            let rest = input.remaining();
+            hello.extension = input.raw(rest)?.to_vec();
+        }
+        Ok(hello)
+    }
+}
+
+/// The protocol-2 tag for a whole version, the protocol-3 one otherwise.
+fn relative_tag(version: &Version, whole: u8, relative: u8) -> u8 {
+    if version.is_full() { whole } else { relative }
+}
+
+/// A version field: a whole vector as protocol 2 writes it, or a protocol-3 version field.
+fn write_version(out: &mut Encoder, version: &Version) {
+    match version {
+        Version::Full(whole) => whole.encode(out),
+        relative => relative.encode(out),
     }
 }
 

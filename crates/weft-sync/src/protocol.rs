@@ -4,11 +4,21 @@ use weft_core::{Outcome, Replicated, VersionVector};
 
 use crate::chunk;
 use crate::error::SyncError;
-use crate::message::{Ack, Changes, Hello, Message, PROTOCOL_VERSION, Repair};
+use crate::message::{Ack, Changes, Hello, Message, PROTOCOL_VERSION, RELATIVE_PROTOCOL, Repair};
+use crate::relative::{Version, differences, fingerprint};
+use crate::sketch::VersionSketch;
 use crate::state::SyncState;
 
 /// The oldest protocol version this build still speaks.
 const OLDEST_PROTOCOL: u8 = 1;
+
+/// Pairs a resumed hello's sketch can recover beyond our own changes since the peer's last
+/// word: what the peer may have learnt meanwhile (each replica it moved on is two pairs).
+const SKETCH_SLACK: usize = 8;
+
+/// The most of our hellos' versions kept as bases the peer may write against: every hello
+/// since the newest one the peer is known to have used, at most this many.
+const KEPT_HELLOS: usize = 16;
 
 /// What [`receive`] did.
 ///
@@ -132,12 +142,27 @@ enum Origin {
 
 impl SyncState {
     fn next_message<R: Replicated>(&mut self, replica: &R) -> Option<Message> {
-        if self.hello_due {
+        let waits_for_peer =
+            self.config.hello_after_peer && self.peer_base.is_none() && !self.full_hello_wanted;
+        if self.hello_due && !waits_for_peer {
             self.hello_due = false;
-            return Some(Message::Hello(
-                Hello::new(self.session, replica.version(), replica.digest())
-                    .with_pending(replica.pending_tops()),
-            ));
+            let version = replica.version();
+            let mut hello =
+                Hello::new(self.session, self.hello_version(&version), replica.digest())
+                    .with_pending(replica.pending_tops());
+            hello.full_hello_wanted = std::mem::take(&mut self.full_hello_wanted);
+            let print = fingerprint(&version);
+            if self
+                .our_hellos
+                .back()
+                .is_none_or(|(newest, _)| *newest != print)
+            {
+                self.our_hellos.push_back((print, version));
+            }
+            if self.our_hellos.len() > KEPT_HELLOS {
+                self.our_hellos.pop_front();
+            }
+            return Some(Message::Hello(hello));
         }
         if self.repair.request_due || self.repair.answer_due {
             let answer_wanted = self.repair.request_due;
@@ -147,7 +172,7 @@ impl SyncState {
             return Some(Message::Repair(Repair::new(
                 self.session,
                 answer_wanted,
-                replica.version(),
+                self.outgoing(replica.version()),
                 replica.encoded_delta_since(&VersionVector::new()),
             )));
         }
@@ -156,14 +181,14 @@ impl SyncState {
             let delta = if covers(&self.sent, &version) {
                 Vec::new() // the peer holds everything we hold, or will once our pushes arrive
             } else {
-                replica.encoded_delta_since(&self.sent)
+                self.delta_for_peer(replica)
             };
             return Some(self.changes(version, delta, Some(hello_session)));
         }
         if self.peer_has.is_some() {
             let version = replica.version();
             if !covers(&self.sent, &version) {
-                let delta = replica.encoded_delta_since(&self.sent);
+                let delta = self.delta_for_peer(replica);
                 return Some(self.changes(version, delta, None));
             }
         }
@@ -172,7 +197,7 @@ impl SyncState {
                 self.session,
                 acked_session,
                 seq,
-                replica.version(),
+                self.outgoing(replica.version()),
                 with_digest.then(|| replica.digest()),
             )));
         }
@@ -186,6 +211,7 @@ impl SyncState {
         if let Some(pushed) = &mut self.resumed_pushes {
             pushed.join(&version);
         }
+        let version = self.outgoing(version);
         Message::Changes(Changes::new(
             self.session,
             self.last_seq,
@@ -193,6 +219,113 @@ impl SyncState {
             version,
             delta,
         ))
+    }
+
+    /// The base our versions and deltas are written against: the peer's latest hello, once
+    /// it arrived from a peer that reads protocol 3.
+    fn base(&self) -> Option<&(u64, VersionVector)> {
+        self.peer_base
+            .as_ref()
+            .filter(|_| self.peer_protocol >= RELATIVE_PROTOCOL)
+    }
+
+    /// `version` as the next message carries it: against the base, or whole.
+    fn outgoing(&self, version: VersionVector) -> Version {
+        match self.base() {
+            Some((print, base)) => Version::Against {
+                base: *print,
+                differences: differences(base, &version),
+            },
+            None => Version::Full(version),
+        }
+    }
+
+    /// What the peer lacks (everything beyond `sent`), against the base if there is one.
+    fn delta_for_peer<R: Replicated>(&self, replica: &R) -> Vec<u8> {
+        match self.base() {
+            Some((_, base)) => replica.encoded_delta_against(&self.sent, base),
+            None => replica.encoded_delta_since(&self.sent),
+        }
+    }
+
+    /// The version our hello carries: against the peer's latest hello if we have it; as a
+    /// sketch when resuming (we know what the peer held) if that is smaller; else whole.
+    fn hello_version(&mut self, version: &VersionVector) -> Version {
+        if std::mem::take(&mut self.whole_hello_due) || self.peer_protocol < RELATIVE_PROTOCOL {
+            return Version::Full(version.clone());
+        }
+        if let Some((print, base)) = &self.peer_base {
+            return Version::Against {
+                base: *print,
+                differences: differences(base, version),
+            };
+        }
+        if let Some(known) = &self.peer_has {
+            let expected = 2 * differences(known, version).len() + SKETCH_SLACK;
+            let sketch = VersionSketch::of(version, expected);
+            if sketch.encoded_len() + 9 < 1 + version.len() * 17 {
+                return Version::Sketch {
+                    fingerprint: fingerprint(version),
+                    sketch,
+                };
+            }
+        }
+        Version::Full(version.clone())
+    }
+
+    /// The whole vector of a version the peer sent in a message: whole, against one of our
+    /// hellos, or a sketch reconciled with `replica`'s version. `None` if it cannot be told
+    /// (against a hello this state no longer keeps, or a sketch that does not reconcile).
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId, VersionVector};
+    /// use weft_sync::{SyncState, Version};
+    /// let replica = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// let state = SyncState::new();
+    /// let whole = Version::Full(VersionVector::new());
+    /// assert_eq!(state.resolve_version(&whole, &replica), Some(VersionVector::new()));
+    /// let against = Version::Against { base: 7, differences: Vec::new() };
+    /// assert_eq!(state.resolve_version(&against, &replica), None);
+    /// ```
+    #[must_use]
+    pub fn resolve_version<R: Replicated>(
+        &self,
+        version: &Version,
+        replica: &R,
+    ) -> Option<VersionVector> {
+        let mine = match version {
+            Version::Sketch { .. } => replica.version(),
+            _ => VersionVector::new(),
+        };
+        version.resolve(|print| self.our_hello(print), &mine)
+    }
+
+    /// A message came written against a hello of ours we no longer keep: the peer took a late
+    /// hello of ours for the latest (or we restarted). The message is dropped like a lost one
+    /// (acks and timeouts recover it), and our hello is sent again so that the peer's next
+    /// messages are written against a version we keep.
+    fn unknown_base(&mut self) {
+        self.hello_due = true;
+    }
+
+    /// The version of our hello with fingerprint `print`, if still kept, once the peer wrote
+    /// a change against it: the peer has seen that hello, so the older ones are dropped.
+    fn used_hello(&mut self, print: u64) -> Option<VersionVector> {
+        let position = self
+            .our_hellos
+            .iter()
+            .rposition(|(kept, _)| *kept == print)?;
+        self.our_hellos.drain(..position);
+        self.our_hellos.front().map(|(_, version)| version.clone())
+    }
+
+    /// The version of our hello with fingerprint `print`, if still kept.
+    fn our_hello(&self, print: u64) -> Option<&VersionVector> {
+        self.our_hellos
+            .iter()
+            .rev()
+            .find(|(kept, _)| *kept == print)
+            .map(|(_, version)| version)
     }
 
     /// `message` itself if its frame fits, else its first chunk (the others go to the outbox).
@@ -251,9 +384,31 @@ impl SyncState {
                 supported: PROTOCOL_VERSION,
             });
         }
+        self.peer_protocol = hello.protocol;
+        if hello.full_hello_wanted {
+            // The peer could not read our last hello: it waits for our whole version.
+            self.whole_hello_due = true;
+            self.hello_due = true;
+            self.answered_by = None;
+        }
+        let Some(version) = self.resolve_version(&hello.version, replica) else {
+            // A sketch that does not reconcile, or a version against a hello of ours we no
+            // longer keep: ask for the whole version, and answer that hello instead. What
+            // the hello does say exactly still tells us which of our counters are taken.
+            if let Version::Against { differences, .. } = &hello.version {
+                let stated: VersionVector = differences.iter().copied().collect();
+                replica.note_peer_version(&stated);
+            }
+            replica.note_peer_version(&hello.pending);
+            self.full_hello_wanted = true;
+            self.hello_due = true;
+            let mut received = Received::default();
+            received.behind_on_own_changes = self.behind_on_own_changes(replica);
+            return Ok(received);
+        };
         // A peer holding our own changes beyond ours, applied or pending, means we restarted
         // from an older snapshot: the replica must not reuse those counters for new changes.
-        replica.note_peer_version(&hello.version);
+        replica.note_peer_version(&version);
         replica.note_peer_version(&hello.pending);
         let mut received = Received::default();
         if self.peer_session != Some(hello.session) {
@@ -274,13 +429,15 @@ impl SyncState {
         // A hello says exactly what its sender holds now: it replaces whatever we believed
         // (the peer may have restarted from an older snapshot), and the answer sends what it
         // lacks from there.
-        self.peer_has = Some(hello.version.clone());
-        self.sent = hello.version.clone();
+        self.peer_has = Some(version.clone());
+        self.sent = version.clone();
         if let Some(pushed) = self.resumed_pushes.take() {
             self.sent.join(&pushed);
         }
         self.in_flight = None;
-        if replica.version() == hello.version && replica.digest() != hello.digest {
+        let equal = replica.version() == version;
+        self.peer_base = Some((fingerprint(&version), version));
+        if equal && replica.digest() != hello.digest {
             self.start_repair(&mut received);
         }
         self.answer_due = Some(hello.session);
@@ -294,11 +451,23 @@ impl SyncState {
         changes: Changes,
     ) -> Result<Received, SyncError> {
         let mut received = Received::default();
+        let base = match &changes.version {
+            Version::Against { base, .. } => match self.used_hello(*base) {
+                Some(version) => Some(version),
+                None => {
+                    self.unknown_base();
+                    return Ok(received);
+                }
+            },
+            _ => None,
+        };
+        let version = self.resolve_version(&changes.version, replica);
         if !changes.delta.is_empty() {
-            match replica
-                .apply_encoded(&changes.delta)
-                .map_err(SyncError::Delta)?
-            {
+            let outcome = match &base {
+                Some(base) => replica.apply_encoded_against(&changes.delta, base),
+                None => replica.apply_encoded(&changes.delta),
+            };
+            match outcome.map_err(SyncError::Delta)? {
                 Outcome::Applied => received.changed = true,
                 Outcome::Pending => received.pending = true,
                 Outcome::Redundant => {}
@@ -311,8 +480,10 @@ impl SyncState {
             self.answered_by = Some(changes.session);
             self.peer_session = Some(changes.session);
         }
-        if self.origin(changes.session) == Origin::Current {
-            self.peer_holds(&changes.version);
+        if self.origin(changes.session) == Origin::Current
+            && let Some(version) = &version
+        {
+            self.peer_holds(version);
         }
         self.ack_due = Some(match self.ack_due {
             Some((session, seq, digest)) if session == changes.session => {
@@ -326,9 +497,13 @@ impl SyncState {
 
     fn on_ack<R: Replicated>(&mut self, replica: &R, ack: &Ack) -> Received {
         let mut received = Received::default();
+        let Some(version) = self.resolve_version(&ack.version, replica) else {
+            self.unknown_base();
+            return received;
+        };
         let current = self.origin(ack.session) == Origin::Current;
         if current {
-            self.peer_holds(&ack.version);
+            self.peer_holds(&version);
         }
         if ack.acked_session == self.session
             && let Some((seq, to)) = &self.in_flight
@@ -336,18 +511,18 @@ impl SyncState {
         {
             // The peer received our latest changes (and stored them, if it persists before
             // acknowledging): only such an ack settles what is in flight.
-            if !covers(&ack.version, to) {
+            if !covers(&version, to) {
                 // It still lacks some: one was lost or overtaken. Send again what it lacks,
                 // from what it says it holds now (the freshest word on it: resending from
                 // anything else could miss again, and again).
-                self.peer_has = Some(ack.version.clone());
-                self.sent = ack.version.clone();
+                self.peer_has = Some(version.clone());
+                self.sent = version.clone();
             }
             self.in_flight = None;
         }
         if current
             && let Some(digest) = ack.digest
-            && ack.version == replica.version()
+            && version == replica.version()
             && digest != replica.digest()
         {
             self.start_repair(&mut received);
@@ -369,8 +544,10 @@ impl SyncState {
             repaired: true,
             ..Received::default()
         };
-        if self.origin(repair.session) == Origin::Current {
-            self.peer_holds(&repair.version);
+        if self.origin(repair.session) == Origin::Current
+            && let Some(version) = self.resolve_version(&repair.version, replica)
+        {
+            self.peer_holds(&version);
         }
         // Whatever session it comes from, a repair request is answered (unless ours crossed
         // it): a request that waits for an answer that never comes would be resent forever.
@@ -392,12 +569,11 @@ fn covers(known: &VersionVector, version: &VersionVector) -> bool {
 /// An upper bound of the size of `message`'s frame, computed without encoding it.
 fn upper_bound_size(message: &Message) -> usize {
     const FIXED: usize = 64;
-    let version = |version: &VersionVector| 10 + version.len() * (16 + 10);
     match message {
-        Message::Hello(hello) => FIXED + version(&hello.version),
-        Message::Changes(changes) => FIXED + version(&changes.version) + changes.delta.len(),
-        Message::Ack(ack) => FIXED + version(&ack.version),
-        Message::Repair(repair) => FIXED + version(&repair.version) + repair.state.len(),
+        Message::Hello(hello) => FIXED + hello.version.size_bound() + 10 + hello.pending.len() * 26,
+        Message::Changes(changes) => FIXED + changes.version.size_bound() + changes.delta.len(),
+        Message::Ack(ack) => FIXED + ack.version.size_bound(),
+        Message::Repair(repair) => FIXED + repair.version.size_bound() + repair.state.len(),
         Message::Chunk(piece) => FIXED + piece.bytes.len(),
     }
 }

@@ -12,11 +12,19 @@
 use weft_core::codec::{Decode, Decoder, Encode, Encoder};
 use weft_core::{DecodeError, ReplicaId, VersionVector};
 
+use crate::sketch::VersionSketch;
+
+/// Forms of a version field in the messages of protocol 3.
+const FULL: u8 = 0;
+const AGAINST: u8 = 1;
+const SKETCH: u8 = 2;
+
 /// The largest counter a version holds (2⁵³ − 1, as everywhere in Weft).
 const MAX_COUNTER: u64 = (1 << 53) - 1;
 
-/// A version as a message carries it: whole, or as the entries that differ from a version the
-/// receiver announced in its hello.
+/// A version as a message carries it: whole, as the entries that differ from a version the
+/// receiver announced in its hello, or (in a resumed hello) as a sketch the receiver
+/// reconciles with its own version.
 ///
 /// ```
 /// use weft_core::{ReplicaId, VersionVector};
@@ -27,7 +35,8 @@ const MAX_COUNTER: u64 = (1 << 53) - 1;
 /// let mut now = base.clone();
 /// now.set(ReplicaId::from_u128(2), 10);
 /// let relative = Version::against(&base, &now);
-/// assert_eq!(relative.resolve(|f| (f == fingerprint(&base)).then_some(&base)), Some(now));
+/// let found = relative.resolve(|f| (f == fingerprint(&base)).then_some(&base), &VersionVector::new());
+/// assert_eq!(found, Some(now));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Version {
@@ -40,6 +49,13 @@ pub enum Version {
         /// Per replica whose counter differs from the base's, sorted by id: the counter, or 0
         /// where this version has none of the replica's changes.
         differences: Vec<(ReplicaId, u64)>,
+    },
+    /// A sketch of the version, reconciled with the receiver's own (see [`VersionSketch`]).
+    Sketch {
+        /// The [`fingerprint`] of the version, to check the reconciliation.
+        fingerprint: u64,
+        /// The sketch.
+        sketch: VersionSketch,
     },
 }
 
@@ -71,18 +87,19 @@ impl Version {
         }
     }
 
-    /// The whole vector, if this version is whole or its base is one `bases` finds by
-    /// fingerprint.
+    /// The whole vector, if this version is whole, its base is one `bases` finds by
+    /// fingerprint, or its sketch reconciles with `mine` to a vector of its fingerprint.
     ///
     /// ```
     /// use weft_core::VersionVector;
     /// let full = weft_sync::Version::Full(VersionVector::new());
-    /// assert_eq!(full.resolve(|_| None), Some(VersionVector::new()));
+    /// assert_eq!(full.resolve(|_| None, &VersionVector::new()), Some(VersionVector::new()));
     /// ```
     #[must_use]
     pub fn resolve<'a>(
         &self,
         bases: impl FnOnce(u64) -> Option<&'a VersionVector>,
+        mine: &VersionVector,
     ) -> Option<VersionVector> {
         match self {
             Self::Full(version) => Some(version.clone()),
@@ -93,20 +110,70 @@ impl Version {
                 }
                 Some(version)
             }
+            Self::Sketch {
+                fingerprint: expected,
+                sketch,
+            } => sketch
+                .reconcile(mine)
+                .filter(|version| fingerprint(version) == *expected),
         }
     }
 
-    /// How many entries the version writes (for size estimates).
-    pub(crate) fn written_entries(&self) -> usize {
+    /// Whether this is the whole vector.
+    #[must_use]
+    pub fn is_full(&self) -> bool {
+        matches!(self, Self::Full(_))
+    }
+
+    /// An upper bound of the bytes the version takes in a message.
+    pub(crate) fn size_bound(&self) -> usize {
         match self {
-            Self::Full(version) => version.len(),
-            Self::Against { differences, .. } => differences.len(),
+            Self::Full(version) => 10 + version.len() * (16 + 10),
+            Self::Against { differences, .. } => 20 + differences.len() * (16 + 10),
+            Self::Sketch { sketch, .. } => 20 + sketch.encoded_len(),
+        }
+    }
+
+    /// Writes a version field of protocol 3: a form byte (0 whole, 1 against a base,
+    /// 2 sketch), then the form's fields.
+    pub(crate) fn encode(&self, out: &mut Encoder) {
+        match self {
+            Self::Full(version) => {
+                out.u8(FULL);
+                version.encode(out);
+            }
+            Self::Against { base, differences } => {
+                out.u8(AGAINST);
+                Self::encode_against(*base, differences, out);
+            }
+            Self::Sketch {
+                fingerprint,
+                sketch,
+            } => {
+                out.u8(SKETCH);
+                out.raw(&fingerprint.to_le_bytes());
+                sketch.encode(out);
+            }
+        }
+    }
+
+    /// Reads a version field written by [`Version::encode`].
+    pub(crate) fn decode(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        let offset = input.position();
+        match input.u8()? {
+            FULL => VersionVector::decode(input).map(Self::Full),
+            AGAINST => Self::decode_against(input),
+            SKETCH => Ok(Self::Sketch {
+                fingerprint: u64::from_le_bytes(input.array::<8>()?),
+                sketch: VersionSketch::decode(input)?,
+            }),
+            other => Err(input.invalid("version form", u64::from(other), offset)),
         }
     }
 
     /// Writes the `Against` form: the base fingerprint, then the differences (ids first, as
     /// version vectors do, then the counters, 0 for "none").
-    pub(crate) fn encode_against(base: u64, differences: &[(ReplicaId, u64)], out: &mut Encoder) {
+    fn encode_against(base: u64, differences: &[(ReplicaId, u64)], out: &mut Encoder) {
         out.raw(&base.to_le_bytes());
         out.length(differences.len());
         for (replica, _) in differences {
@@ -118,7 +185,7 @@ impl Version {
     }
 
     /// Reads the `Against` form written by [`Version::encode_against`].
-    pub(crate) fn decode_against(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+    fn decode_against(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let base = u64::from_le_bytes(input.array::<8>()?);
         let count = input.length(ReplicaId::MIN_ENCODED_LEN + 1)?;
         let mut replicas: Vec<ReplicaId> = Vec::with_capacity(count);
@@ -243,9 +310,12 @@ mod tests {
                 (ReplicaId::from_u128(5), 0)
             ]
         );
-        let found = relative.resolve(|print| (print == fingerprint(&base)).then_some(&base));
+        let found = relative.resolve(
+            |print| (print == fingerprint(&base)).then_some(&base),
+            &VersionVector::new(),
+        );
         assert_eq!(found, Some(version));
-        assert_eq!(relative.resolve(|_| None), None);
+        assert_eq!(relative.resolve(|_| None, &VersionVector::new()), None);
     }
 
     #[test]

@@ -49,6 +49,19 @@ pub struct SyncState {
     /// An ack is due: `(peer session, seq, with digest)`.
     pub(crate) ack_due: Option<(u32, u64, bool)>,
     pub(crate) repair: RepairPhase,
+    /// The newest protocol the peer speaks (from its hello, or a saved state); 0 while unknown.
+    pub(crate) peer_protocol: u8,
+    /// The version of the peer's latest hello and its fingerprint: the base our versions and
+    /// deltas are written against (protocol 3). `None` until the hello of its current
+    /// session arrived.
+    pub(crate) peer_base: Option<(u64, VersionVector)>,
+    /// The versions of our latest hellos with their fingerprints, the newest last: the bases
+    /// the peer may write against.
+    pub(crate) our_hellos: VecDeque<(u64, VersionVector)>,
+    /// Our next hello asks the peer for its whole version (we could not read its last one).
+    pub(crate) full_hello_wanted: bool,
+    /// The peer asked for our whole version: our next hello carries it.
+    pub(crate) whole_hello_due: bool,
     /// Chunks of a large message, sent one per [`generate`](crate::generate) call.
     pub(crate) outbox: VecDeque<Message>,
     pub(crate) reassembly: Reassembly,
@@ -111,6 +124,11 @@ impl SyncState {
             answer_due: None,
             ack_due: None,
             repair: RepairPhase::default(),
+            peer_protocol: 0,
+            peer_base: None,
+            our_hellos: VecDeque::new(),
+            full_hello_wanted: false,
+            whole_hello_due: false,
             outbox: VecDeque::new(),
             reassembly: Reassembly::default(),
         }
@@ -209,6 +227,9 @@ impl SyncState {
     /// ```
     pub fn reconnect(&mut self) {
         let mut next = Self::with_config(self.config, self.session.wrapping_add(1));
+        next.peer_protocol = self.peer_protocol;
+        // Late messages of the old connection may be written against our old hellos.
+        next.our_hellos = std::mem::take(&mut self.our_hellos);
         next.sent = self.peer_has.clone().unwrap_or_default();
         next.resumed_pushes = self.peer_has.as_ref().map(|_| VersionVector::new());
         next.peer_has = self.peer_has.take();
@@ -264,7 +285,8 @@ impl SyncState {
     }
 
     /// What to keep across restarts so that a later session resumes where this one stopped:
-    /// the version the peer acknowledged. A frame of kind 4 (tag 16, see `docs/SYNC.md`).
+    /// the version the peer acknowledged, and the protocol it speaks. A frame of kind 4
+    /// (tag 16, see `docs/SYNC.md`).
     ///
     /// ```
     /// use weft_sync::SyncState;
@@ -277,6 +299,15 @@ impl SyncState {
         frame::seal(Kind::SyncMessage, |out| {
             out.u8(tag::SAVED_STATE);
             self.peer_has.encode(out);
+            if self.peer_protocol > 0 || !self.our_hellos.is_empty() {
+                out.u8(self.peer_protocol);
+                // The newest hellos only: the peer writes against the latest it received.
+                let kept = self.our_hellos.len().min(SAVED_HELLOS);
+                out.length(kept);
+                for (_, version) in self.our_hellos.iter().skip(self.our_hellos.len() - kept) {
+                    version.encode(out);
+                }
+            }
         })
     }
 
@@ -316,14 +347,36 @@ impl SyncState {
             return Err(input.invalid("saved sync state tag", u64::from(found), offset));
         }
         let peer_has = Option::<VersionVector>::decode(&mut input)?;
+        let mut peer_protocol = 0;
+        let mut our_hellos = VecDeque::new();
+        if !input.is_at_end() {
+            // Written since protocol 3 (a state saved before ends after the version): the
+            // peer's protocol, and our latest hellos' versions, which the peer's messages
+            // may be written against.
+            peer_protocol = input.u8()?;
+            let offset = input.position();
+            let count = input.length(1)?;
+            if count > SAVED_HELLOS || (peer_protocol == 0 && count == 0) {
+                return Err(input.invalid("saved hellos", count as u64, offset));
+            }
+            for _ in 0..count {
+                let version = VersionVector::decode(&mut input)?;
+                our_hellos.push_back((crate::relative::fingerprint(&version), version));
+            }
+        }
         input.finish()?;
         let mut state = Self::with_config(config, session);
+        state.peer_protocol = peer_protocol;
+        state.our_hellos = our_hellos;
         state.sent = peer_has.clone().unwrap_or_default();
         state.resumed_pushes = peer_has.as_ref().map(|_| VersionVector::new());
         state.peer_has = peer_has;
         Ok(state)
     }
 }
+
+/// How many of our latest hellos a saved state keeps.
+const SAVED_HELLOS: usize = 2;
 
 fn random_session() -> u32 {
     let bytes = ReplicaId::random().to_bytes();

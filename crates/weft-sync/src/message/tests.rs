@@ -18,6 +18,28 @@ fn version(g: &mut Gen) -> VersionVector {
         .collect()
 }
 
+/// A version in any form: whole, against a base (counters 0 included), or a sketch.
+fn any_version(g: &mut Gen) -> Version {
+    match u8::arbitrary(g) % 3 {
+        0 => Version::Full(version(g)),
+        1 => Version::Against {
+            base: u64::arbitrary(g),
+            differences: {
+                let mut differences: Vec<(ReplicaId, u64)> = version(g)
+                    .iter()
+                    .map(|(replica, counter)| (replica, counter * u64::from(bool::arbitrary(g))))
+                    .collect();
+                differences.dedup_by_key(|(replica, _)| *replica);
+                differences
+            },
+        },
+        _ => Version::Sketch {
+            fingerprint: u64::arbitrary(g),
+            sketch: crate::sketch::VersionSketch::of(&version(g), usize::arbitrary(g) % 12),
+        },
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Arbitrary_(Message);
 
@@ -28,10 +50,16 @@ impl Arbitrary for Arbitrary_ {
         Self(match u8::arbitrary(g) % 5 {
             0 => {
                 let protocol = u8::arbitrary(g);
+                let relative = protocol >= crate::message::RELATIVE_PROTOCOL;
                 Message::Hello(Hello {
                     protocol,
                     session,
-                    version: version(g),
+                    version: if relative {
+                        any_version(g)
+                    } else {
+                        Version::Full(version(g))
+                    },
+                    full_hello_wanted: relative && bool::arbitrary(g),
                     digest,
                     pending: if protocol >= 2 {
                         version(g)
@@ -49,20 +77,20 @@ impl Arbitrary for Arbitrary_ {
                 session,
                 u64::arbitrary(g),
                 Option::<u32>::arbitrary(g),
-                version(g),
+                any_version(g),
                 Vec::<u8>::arbitrary(g),
             )),
             2 => Message::Ack(Ack::new(
                 session,
                 u32::arbitrary(g),
                 u64::arbitrary(g),
-                version(g),
+                any_version(g),
                 bool::arbitrary(g).then_some(digest),
             )),
             3 => Message::Repair(Repair::new(
                 session,
                 bool::arbitrary(g),
-                version(g),
+                any_version(g),
                 Vec::<u8>::arbitrary(g),
             )),
             _ => Message::Chunk(Chunk::new(
@@ -170,8 +198,8 @@ fn hellos_and_acks_of_two_replicas_are_small() {
     .collect();
     let bytes = Message::Hello(Hello::new(1, version.clone(), Digest(0))).to_bytes();
     // frame 8 + tag 1 + protocol 1 + session 4 + vector (1 + 32 + 3) + digest 16
-    // + pending tops (1, empty)
-    assert_eq!(bytes.len(), 67);
+    // + pending tops (1, empty) + flags 1
+    assert_eq!(bytes.len(), 68);
     let ack = |digest| Message::Ack(Ack::new(1, 2, 3, version.clone(), digest)).to_bytes();
     // frame 8 + tag 1 + sessions 8 + seq 1 + vector 36 + digest flag 1 (+ digest 16)
     assert_eq!(ack(None).len(), 55);
