@@ -123,7 +123,7 @@ pub fn sync_messages(data: &[u8]) {
             answers += 1;
             assert!(answers < 10_000, "the session keeps generating messages");
         }
-        doc.replica().check();
+        assert_eq!(doc.replica().check(), Ok(()));
     }
 }
 
@@ -210,7 +210,7 @@ pub fn replicas(data: &[u8]) {
         }
     }
     for doc in &docs {
-        doc.replica().check();
+        assert_eq!(doc.replica().check(), Ok(()));
     }
     for round in 0..2 {
         for target in 0..3 {

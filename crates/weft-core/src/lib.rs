@@ -52,7 +52,7 @@ pub use causal_context::CausalContext;
 pub use clock::Clock;
 pub use digest::{Digest, DigestBuilder};
 pub use dot::{Dot, MAX_COUNTER};
-pub use error::DecodeError;
+pub use error::{DecodeError, InvariantViolation};
 pub use replica::{ParseReplicaIdError, ReplicaId, ReplicaIndex, ReplicaTable};
 pub use store::{Key, Value};
 pub use types::{

@@ -40,9 +40,9 @@ pub use doc::{
 };
 pub use value::Value;
 pub use weft_core::{
-    AddWinsSet, DecodeError, Delta, Digest, GCounter, GSet, LwwRegister, Map, MvRegister, Outcome,
-    PNCounter, ParseReplicaIdError, RemoveWinsSet, Replica, ReplicaId, Replicated, Scope, Stamp,
-    VersionVector,
+    AddWinsSet, DecodeError, Delta, Digest, GCounter, GSet, InvariantViolation, LwwRegister, Map,
+    MvRegister, Outcome, PNCounter, ParseReplicaIdError, RemoveWinsSet, Replica, ReplicaId,
+    Replicated, Scope, Stamp, VersionVector,
 };
 pub use weft_text::{
     List, ListEditor, ListIncoming, PositionError, Splice, Text, TextEditor, TextIncoming,

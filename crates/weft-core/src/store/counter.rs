@@ -9,7 +9,7 @@ use crate::clock::Clock;
 use crate::codec::{DotReader, DotWriter, Encoder};
 use crate::digest::DigestBuilder;
 use crate::dot::Dot;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::replica::{ReplicaId, ReplicaIndex};
 use crate::store::DotStore;
 
@@ -283,16 +283,20 @@ impl DotStore for CounterStore {
         Ok(Self { entries })
     }
 
-    fn check(&self) {
-        assert!(
-            self.entries
-                .windows(2)
-                .all(|pair| pair[0].replica < pair[1].replica),
-            "counter entries out of order"
-        );
-        assert!(
-            self.entries.iter().all(|entry| entry.base <= entry.latest),
-            "counter reset after the latest change"
-        );
+    fn check(&self) -> Result<(), InvariantViolation> {
+        if !self
+            .entries
+            .windows(2)
+            .all(|pair| pair[0].replica < pair[1].replica)
+        {
+            return Err(InvariantViolation::CounterOrder);
+        }
+        match self.entries.iter().find(|entry| entry.base > entry.latest) {
+            Some(entry) => Err(InvariantViolation::CounterReset {
+                base: entry.base,
+                latest: entry.latest,
+            }),
+            None => Ok(()),
+        }
     }
 }

@@ -15,7 +15,7 @@ use crate::clock::{Clock, index_of};
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
 use crate::digest::DigestBuilder;
 use crate::dot::Dot;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::replica::{ReplicaId, ReplicaIndex};
 use crate::sorting;
 use crate::store::DotStore;
@@ -590,16 +590,19 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         false
     }
 
-    fn check(&self) {
+    fn check(&self) -> Result<(), InvariantViolation> {
         let mut expected: Vec<BTreeSet<(u64, u32)>> = Vec::new();
         for (position, slot) in self.slots.values().enumerate() {
-            assert!(!slot.touches.is_empty(), "slot without touches");
-            assert!(
-                slot.touches
-                    .windows(2)
-                    .all(|pair| pair[0].replica < pair[1].replica),
-                "touches not one per replica in order"
-            );
+            if slot.touches.is_empty() {
+                return Err(InvariantViolation::SlotWithoutTouches);
+            }
+            if !slot
+                .touches
+                .windows(2)
+                .all(|pair| pair[0].replica < pair[1].replica)
+            {
+                return Err(InvariantViolation::TouchOrder);
+            }
             for dot in &slot.touches {
                 let replica = dot.replica.as_usize();
                 if expected.len() <= replica {
@@ -607,22 +610,28 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 }
                 expected[replica].insert((dot.counter, position as u32));
             }
-            slot.value.check();
+            slot.value.check()?;
         }
-        if !self.indexed {
-            assert!(
-                self.index.iter().all(BTreeSet::is_empty),
-                "an unindexed store has an index"
-            );
-            assert_eq!(self.live, self.count_live(), "live count out of date");
-            return;
+        if self.indexed {
+            let mut actual = self.index.clone();
+            while actual.last().is_some_and(BTreeSet::is_empty) {
+                actual.pop();
+            }
+            if actual != expected {
+                return Err(InvariantViolation::TouchIndex);
+            }
+        } else if !self.index.iter().all(BTreeSet::is_empty) {
+            // An unindexed store (a fragment) keeps no index.
+            return Err(InvariantViolation::TouchIndex);
         }
-        let mut actual = self.index.clone();
-        while actual.last().is_some_and(BTreeSet::is_empty) {
-            actual.pop();
+        let actual = self.count_live();
+        if self.live != actual {
+            return Err(InvariantViolation::LiveCount {
+                counted: self.live,
+                actual,
+            });
         }
-        assert_eq!(actual, expected, "touch index out of date");
-        assert_eq!(self.live, self.count_live(), "live count out of date");
+        Ok(())
     }
 }
 

@@ -34,7 +34,7 @@ use crate::clock::Clock;
 use crate::codec::{DotReader, DotWriter, Encoder};
 use crate::digest::DigestBuilder;
 use crate::dot::Dot;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::replica::{ReplicaId, ReplicaIndex};
 
 /// The state of a causal CRDT (or a fragment of it), under a causal context kept elsewhere.
@@ -142,9 +142,20 @@ pub trait DotStore: Clone + Default + Debug {
         0
     }
 
-    /// Checks internal invariants (sortedness, index consistency), panicking on a violation.
-    /// Meant for tests and debug builds.
-    fn check(&self) {}
+    /// Checks internal invariants (sortedness, index consistency). Meant for tests and
+    /// fuzzers: a store built through this crate's API always passes. The default checks
+    /// nothing.
+    ///
+    /// ```
+    /// use weft_core::store::{DotSet, DotStore};
+    /// assert_eq!(DotSet::default().check(), Ok(()));
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`InvariantViolation`] found.
+    fn check(&self) -> Result<(), InvariantViolation> {
+        Ok(())
+    }
 }
 
 /// Appends the table-independent name of `dot` to `atom`: the replica's 16-byte id, then the

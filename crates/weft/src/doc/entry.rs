@@ -439,12 +439,16 @@ impl DotStore for Entry {
         forgotten
     }
 
-    fn check(&self) {
-        self.kind.check();
-        self.value.check();
-        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
-            part.check()
+    fn check(&self) -> Result<(), weft_core::InvariantViolation> {
+        self.kind.check()?;
+        self.value.check()?;
+        let mut outcome = Ok(());
+        each_part!(ref self, |part| if let Some(part) = part.as_deref()
+            && outcome.is_ok()
+        {
+            outcome = part.check();
         });
+        outcome
     }
 }
 

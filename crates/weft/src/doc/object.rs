@@ -253,7 +253,7 @@ impl DotStore for Object {
         DotStore::compact(&mut self.0, stable)
     }
 
-    fn check(&self) {
-        self.0.check();
+    fn check(&self) -> Result<(), weft_core::InvariantViolation> {
+        self.0.check()
     }
 }
