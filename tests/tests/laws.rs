@@ -100,6 +100,59 @@ fn delta_since_is_exact<S: Workload>(before: Vec<Step<S::Op>>, after: Vec<Step<S
     exact && as_merge
 }
 
+/// A delta written against a base version (any version both sides hold: the receiver's, a
+/// third replica's) decodes against it to the same delta: same `since`, same context, the
+/// same effect on every replica; written again it decodes to bytes that a further round
+/// leaves unchanged (stores may list entries in the sender's table order, as in every delta).
+fn delta_against_base_is_the_same_delta<S: Workload>(script: Vec<Step<S::Op>>, op: S::Op) -> bool {
+    let (mut replicas, _) = run_script::<S>(3, &script);
+    let mutation = replicas[0].update(|scope| S::perform(scope, &op));
+    let mut deltas = vec![mutation];
+    for from in 0..3 {
+        for to in 0..3 {
+            deltas.push(replicas[from].delta_since(&replicas[to].version()));
+        }
+    }
+    let bases: Vec<VersionVector> = replicas
+        .iter()
+        .map(Replica::version)
+        .chain([VersionVector::new()])
+        .collect();
+    deltas.iter().all(|delta| {
+        let plain = over_the_wire(delta);
+        bases.iter().all(|base| {
+            let bytes = delta.to_bytes_against(base);
+            let Ok(decoded) = weft::Delta::<S>::from_bytes_against(&bytes, base) else {
+                return false;
+            };
+            let same_effect = replicas.iter().all(|replica| {
+                let (mut left, mut right) = (replica.clone(), replica.clone());
+                left.apply(&plain);
+                right.apply(&decoded);
+                assert_eq!(right.check(), Ok(()));
+                left.same_state(&right) && left.pending_len() == right.pending_len()
+            });
+            let mut changes = decoded.changes();
+            let mut expected = plain.changes();
+            changes.sort_unstable();
+            expected.sort_unstable();
+            same_effect
+                && decoded.since() == plain.since()
+                && decoded.covered() == plain.covered()
+                && changes == expected
+                && stable_against(&decoded, base)
+                && bytes.len() <= plain.to_bytes().len() + 4 * base.len() + 8
+        })
+    })
+}
+
+/// Whether `delta`, written against `base` and read back, writes the same bytes again.
+fn stable_against<S: Workload>(delta: &weft::Delta<S>, base: &VersionVector) -> bool {
+    let once = delta.to_bytes_against(base);
+    weft::Delta::<S>::from_bytes_against(&once, base)
+        .is_ok_and(|again| again.to_bytes_against(base) == once)
+}
+
 /// Every delta delivered everywhere, in any order and with repeats, converges everything.
 fn deltas_converge<S: Workload>(script: Vec<Step<S::Op>>, seed: u64) -> bool {
     let (mut replicas, deltas) = run_script::<S>(3, &script);
@@ -168,6 +221,14 @@ macro_rules! laws {
                 check(
                     super::delta_since_is_exact::<$store>
                         as fn(Vec<Step<Op>>, Vec<Step<Op>>) -> bool,
+                );
+            }
+
+            #[test]
+            fn delta_against_base_is_the_same_delta() {
+                check(
+                    super::delta_against_base_is_the_same_delta::<$store>
+                        as fn(Vec<Step<Op>>, Op) -> bool,
                 );
             }
 

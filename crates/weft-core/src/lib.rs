@@ -33,29 +33,23 @@
 #![forbid(unsafe_code)]
 
 mod causal;
-mod causal_context;
-mod clock;
 pub mod codec;
 mod digest;
-mod dot;
 mod error;
-mod replica;
+mod ids;
 mod schema;
 pub mod sorting;
 pub mod store;
 mod types;
-mod version_vector;
-mod version_vector_codec;
 
-pub use causal::{Delta, Outcome, Replica, Replicated, Scope, Transaction};
-pub use causal_context::CausalContext;
-pub use clock::Clock;
+pub use causal::{CausalContext, Delta, Outcome, Replica, Replicated, Scope, Transaction};
 pub use digest::{Digest, DigestBuilder};
-pub use dot::{Dot, MAX_COUNTER};
 pub use error::{DecodeError, InvariantViolation};
-pub use replica::{ParseReplicaIdError, ReplicaId, ReplicaIndex, ReplicaTable};
+pub use ids::{
+    Clock, Dot, MAX_COUNTER, ParseReplicaIdError, ReplicaId, ReplicaIndex, ReplicaTable,
+    VersionVector,
+};
 pub use store::{Key, Value};
 pub use types::{
     AddWinsSet, GCounter, GSet, LwwRegister, Map, MvRegister, PNCounter, RemoveWinsSet, Stamp,
 };
-pub use version_vector::VersionVector;

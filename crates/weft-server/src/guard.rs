@@ -176,15 +176,20 @@ impl GuardedReplica {
     /// # Errors
     /// The [`Refusal`]; nothing changed then.
     pub(crate) fn apply_stored(&mut self, bytes: &[u8]) -> Result<Outcome, Refusal> {
-        let delta = round_trip(bytes)?;
+        let delta = round_trip(bytes, None)?;
         self.rehearse(&Change::Delta(&delta, Merge::Apply))?;
         Ok(self.mutate(|replica| replica.apply(&delta)))
     }
 
     /// Runs the checks on `bytes` and rehearses the merge on the shadow; the delta, or the
     /// error `receive` passes on (the refusal itself is kept for [`Self::take_refusal`]).
-    fn admit(&mut self, bytes: &[u8], merge: Merge) -> Result<Delta<Object>, DecodeError> {
-        let checked = round_trip(bytes)
+    fn admit(
+        &mut self,
+        bytes: &[u8],
+        merge: Merge,
+        base: Option<&VersionVector>,
+    ) -> Result<Delta<Object>, DecodeError> {
+        let checked = round_trip(bytes, base)
             .and_then(|delta| self.rehearse(&Change::Delta(&delta, merge)).map(|()| delta));
         checked.map_err(|refusal| {
             let error = match &refusal {
@@ -241,12 +246,15 @@ impl GuardedReplica {
     }
 }
 
-/// Decodes `bytes` and checks that the delta round-trips.
-fn round_trip(bytes: &[u8]) -> Result<Delta<Object>, Refusal> {
+/// Decodes `bytes` (written against `base`, if given) and checks that the delta round-trips.
+fn round_trip(bytes: &[u8], base: Option<&VersionVector>) -> Result<Delta<Object>, Refusal> {
     let panicked = |stage| move |message| Refusal::Panicked { stage, message };
-    let delta = catch(|| Delta::<Object>::from_bytes(bytes))
-        .map_err(panicked("decoding the change"))?
-        .map_err(Refusal::Decode)?;
+    let delta = catch(|| match base {
+        None => Delta::<Object>::from_bytes(bytes),
+        Some(base) => Delta::<Object>::from_bytes_against(bytes, base),
+    })
+    .map_err(panicked("decoding the change"))?
+    .map_err(Refusal::Decode)?;
     let encoded = catch(|| delta.to_bytes()).map_err(panicked("re-encoding the change"))?;
     let again = catch(|| Delta::<Object>::from_bytes(&encoded).map(|again| again.to_bytes()))
         .map_err(panicked("decoding the change's re-encoding"))?
@@ -306,13 +314,26 @@ impl Replicated for GuardedReplica {
         self.replica.delta_since(since).to_bytes()
     }
 
+    fn encoded_delta_against(&self, since: &VersionVector, base: &VersionVector) -> Vec<u8> {
+        self.replica.delta_since(since).to_bytes_against(base)
+    }
+
     fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError> {
-        let delta = self.admit(bytes, Merge::Apply)?;
+        let delta = self.admit(bytes, Merge::Apply, None)?;
+        Ok(self.mutate(|replica| replica.apply(&delta)))
+    }
+
+    fn apply_encoded_against(
+        &mut self,
+        bytes: &[u8],
+        base: &VersionVector,
+    ) -> Result<Outcome, DecodeError> {
+        let delta = self.admit(bytes, Merge::Apply, Some(base))?;
         Ok(self.mutate(|replica| replica.apply(&delta)))
     }
 
     fn repair_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
-        let delta = self.admit(bytes, Merge::Repair)?;
+        let delta = self.admit(bytes, Merge::Repair, None)?;
         self.mutate(|replica| replica.repair(&delta));
         Ok(())
     }

@@ -86,6 +86,8 @@ mod error;
 mod message;
 pub mod persistence;
 mod protocol;
+mod relative;
+mod sketch;
 mod state;
 
 pub use config::{MIN_FRAME_SIZE, SyncConfig};
@@ -93,4 +95,6 @@ pub use error::SyncError;
 pub use message::{Ack, Changes, Chunk, Hello, Message, PROTOCOL_VERSION, Repair};
 pub use persistence::{FileStorage, Log, LogError, MemoryStorage, Opened, Storage};
 pub use protocol::{Received, generate, receive};
+pub use relative::{Version, differences, fingerprint};
+pub use sketch::VersionSketch;
 pub use state::SyncState;

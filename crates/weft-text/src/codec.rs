@@ -5,7 +5,7 @@
 //! refer to replicas by their position in that short list. A body above
 //! [`COMPRESS_ABOVE`] bytes is deflated (RFC 1951), which shrinks prose about fourfold.
 
-use weft_core::codec::{Decoder, DotReader, DotWriter, Encoder};
+use weft_core::codec::{Decoder, DotReader, DotWriter, Encoder, unzigzag, zigzag};
 use weft_core::{DecodeError, Dot, MAX_COUNTER, ReplicaIndex};
 
 use crate::element::Content;
@@ -720,12 +720,4 @@ fn read_run(
             backward,
         })
     }
-}
-
-fn zigzag(value: i64) -> u64 {
-    ((value << 1) ^ (value >> 63)) as u64
-}
-
-fn unzigzag(value: u64) -> i64 {
-    ((value >> 1) as i64) ^ -((value & 1) as i64)
 }

@@ -2,15 +2,14 @@
 
 use std::sync::Arc;
 
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
+use crate::causal::CausalContext;
 use crate::codec::frame::{self, Kind};
 use crate::codec::{Decode, Decoder, DotReader, DotWriter, Encoder};
-use crate::dot::MAX_COUNTER;
 use crate::error::DecodeError;
-use crate::replica::{ReplicaId, ReplicaIndex, ReplicaTable};
+use crate::ids::{Clock, MAX_COUNTER, ReplicaId, ReplicaIndex, ReplicaTable, VersionVector};
 use crate::store::DotStore;
-use crate::version_vector::VersionVector;
+
+use super::delta_against as against;
 
 const FULL: u8 = 1;
 const EXTRAS: u8 = 2;
@@ -131,19 +130,37 @@ impl<S: DotStore> Delta<S> {
 
     /// Writes the delta without a frame (for embedding in larger messages).
     pub fn encode_body(&self, out: &mut Encoder) {
-        let mut used: Vec<ReplicaIndex> = self.since.iter().map(|(replica, _)| replica).collect();
-        used.extend(self.context.clock().iter().map(|(replica, _)| replica));
-        used.extend(self.context.cloud().map(|(replica, _, _)| replica));
+        self.encode_body_with(out, None);
+    }
+
+    /// Writes the delta without a frame, against `base` if given (see [`Delta::to_bytes_against`]).
+    pub(crate) fn encode_body_with(&self, out: &mut Encoder, base: Option<&VersionVector>) {
+        let mut ids: Vec<ReplicaId> = self.replicas.to_vec();
+        let mut written = self.written_context();
+        let mut implied = Vec::new();
+        if let Some(base) = base {
+            if written.full {
+                implied = against::reduce(&mut written, &mut ids, base);
+            }
+            against::order_by_id(&mut written, &ids);
+        }
+        let mut used: Vec<ReplicaIndex> = written.entries.iter().map(|entry| entry.0).collect();
+        used.extend(written.extras.iter().map(|extra| extra.0));
         self.store
             .visit_dot_ranges(&mut |replica, _, _| used.push(replica));
         loop {
-            let (mut writer, table) = DotWriter::new(&self.replicas, used.iter().copied());
-            self.write_context(&mut writer);
+            let (mut writer, table) = DotWriter::new(&ids, used.iter().copied());
+            write_context(&mut writer, &written, &implied);
             self.store.encode(&mut writer);
             if writer.undeclared().is_empty() {
-                out.length(table.len());
-                for id in &table {
-                    out.raw(&id.to_bytes());
+                match base {
+                    None => {
+                        out.length(table.len());
+                        for id in &table {
+                            out.raw(&id.to_bytes());
+                        }
+                    }
+                    Some(base) => against::write_table(out, &table, base),
                 }
                 out.raw(writer.finish().as_bytes());
                 return;
@@ -159,25 +176,37 @@ impl<S: DotStore> Delta<S> {
     /// # Errors
     /// Any [`DecodeError`].
     pub fn decode_body(input: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        let count = input.length(16)?;
-        let mut ids: Vec<ReplicaId> = Vec::with_capacity(count);
-        for _ in 0..count {
-            let id = ReplicaId::decode(input)?;
-            // Writers sort the table (the store's order follows it): refuse any other order.
-            if let Some(previous) = ids.last()
-                && *previous > id
-            {
-                return Err(input.malformed("replica table out of order"));
-            }
-            ids.push(id);
-        }
+        Self::decode_body_with(input, None)
+    }
+
+    /// Reads a delta body written by [`Delta::encode_body_with`] with the same `base`.
+    pub(crate) fn decode_body_with(
+        input: &mut Decoder<'_>,
+        base: Option<&VersionVector>,
+    ) -> Result<Self, DecodeError> {
+        let ids = match base {
+            None => read_table(input)?,
+            Some(base) => against::read_table(input, base)?,
+        };
         let table = ReplicaTable::from_ids(ids.clone()).map_err(|replica| {
             DecodeError::DuplicateReplica {
                 replica: replica.to_string(),
             }
         })?;
         let mut reader = DotReader::new(input, Arc::new(ids));
-        let (since, mut context) = read_context(&mut reader)?;
+        let read = read_context(&mut reader)?;
+        let (mut since, mut context) = (read.since, read.context);
+        let mut implied = Vec::new();
+        if let Some(base) = base
+            && read.full
+        {
+            implied = against::implied_in_table(reader.table(), &read.explicit, base);
+            for (replica, counter) in &implied {
+                since.set(*replica, *counter);
+                context.insert_range(*replica, 1, *counter);
+                reader.set_base(*replica, *counter);
+            }
+        }
         // The writer's table holds exactly the replicas of `since` and the context (every dot
         // of the store is in the context): the store may name no other.
         reader.restrict_to(
@@ -185,7 +214,8 @@ impl<S: DotStore> Delta<S> {
                 .iter()
                 .chain(context.clock().iter())
                 .map(|(replica, _)| replica)
-                .chain(context.cloud().map(|(replica, _, _)| replica)),
+                .chain(context.cloud().map(|(replica, _, _)| replica))
+                .chain(implied.iter().map(|(replica, _)| *replica)),
         );
         let store = S::decode(&mut reader)?;
         let mut outside = false;
@@ -196,22 +226,28 @@ impl<S: DotStore> Delta<S> {
             return Err(reader.malformed("the fragment mentions a dot outside its context"));
         }
         context.observe_lamport(store.max_lamport());
-        Ok(Self {
+        let mut delta = Self {
             replicas: table.shared_ids(),
             since,
             context,
             store,
-        })
+        };
+        if let Some(base) = base
+            && read.full
+        {
+            against::imply_outside_table(&mut delta, base);
+        }
+        Ok(delta)
     }
 
     fn table(&self) -> ReplicaTable {
         ReplicaTable::from_ids(self.replicas.to_vec()).unwrap_or_default()
     }
 
-    /// Writes `since` and the context: per replica `(since, advance)`, where the context holds
-    /// `(since, since + advance]` (and everything up to `since` when the FULL flag is set),
-    /// then the dots not covered that way as ranges.
-    fn write_context(&self, out: &mut DotWriter) {
+    /// `since` and the context as written: per replica `(since, advance)`, where the context
+    /// holds `(since, since + advance]` (and everything up to `since` when FULL), then the
+    /// dots not covered that way as ranges.
+    fn written_context(&self) -> WrittenContext {
         let clock = self.context.clock();
         let mut replicas: Vec<ReplicaIndex> = self
             .since
@@ -259,24 +295,68 @@ impl<S: DotStore> Delta<S> {
             }
             entries.push((replica, since, advance));
         }
-        let flags = if full { FULL } else { 0 } | if extras.is_empty() { 0 } else { EXTRAS };
-        out.u8(flags);
-        out.length(entries.len());
-        for (replica, since, advance) in entries {
-            out.replica(replica);
-            out.varint(since);
-            out.varint(advance);
-            out.set_base(replica, since);
-        }
-        if !extras.is_empty() {
-            out.length(extras.len());
-            for (replica, (first, last)) in extras {
-                out.replica(replica);
-                out.varint(first);
-                out.varint(last - first);
-            }
+        WrittenContext {
+            full,
+            entries,
+            extras,
         }
     }
+}
+
+/// A delta's `since` and context in the form they are written.
+#[derive(Debug)]
+pub(crate) struct WrittenContext {
+    /// The context holds everything up to each entry's `since`.
+    pub(crate) full: bool,
+    /// `(replica, since, advance)`, each replica once.
+    pub(crate) entries: Vec<(ReplicaIndex, u64, u64)>,
+    /// Ranges of the context the entries do not cover.
+    pub(crate) extras: Vec<(ReplicaIndex, (u64, u64))>,
+}
+
+/// Writes the context; `implied` are replicas whose entry the base implies (their dots are
+/// written relative to the base's counter, as a written entry's are to its `since`).
+fn write_context(out: &mut DotWriter, written: &WrittenContext, implied: &[(ReplicaIndex, u64)]) {
+    let flags =
+        if written.full { FULL } else { 0 } | if written.extras.is_empty() { 0 } else { EXTRAS };
+    out.u8(flags);
+    out.length(written.entries.len());
+    for (replica, since, advance) in &written.entries {
+        out.replica(*replica);
+        out.varint(*since);
+        out.varint(*advance);
+        out.set_base(*replica, *since);
+    }
+    for (replica, counter) in implied {
+        if out.is_declared(*replica) {
+            out.set_base(*replica, *counter);
+        }
+    }
+    if !written.extras.is_empty() {
+        out.length(written.extras.len());
+        for (replica, (first, last)) in &written.extras {
+            out.replica(*replica);
+            out.varint(*first);
+            out.varint(last - first);
+        }
+    }
+}
+
+/// Reads a replica table written as a length and sorted 16-byte ids.
+fn read_table(input: &mut Decoder<'_>) -> Result<Vec<ReplicaId>, DecodeError> {
+    let count = input.length(16)?;
+    let mut ids: Vec<ReplicaId> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let id = ReplicaId::decode(input)?;
+        // Writers sort the table (the store's order follows it): refuse any other order.
+        if let Some(previous) = ids.last()
+            && *previous > id
+        {
+            return Err(input.malformed("replica table out of order"));
+        }
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 /// Checks the schema bytes of `S` at the start of `input`.
@@ -295,7 +375,16 @@ pub(crate) fn check_schema<S: DotStore>(input: &mut Decoder<'_>) -> Result<(), D
     }
 }
 
-fn read_context(input: &mut DotReader<'_, '_>) -> Result<(Clock, CausalContext), DecodeError> {
+/// A context as read: `since`, the context, whether FULL was set, and which table positions
+/// had an entry.
+struct ReadContext {
+    since: Clock,
+    context: CausalContext,
+    full: bool,
+    explicit: Vec<bool>,
+}
+
+fn read_context(input: &mut DotReader<'_, '_>) -> Result<ReadContext, DecodeError> {
     let flags_offset = input.position();
     let flags = input.u8()?;
     if flags & !(FULL | EXTRAS) != 0 {
@@ -338,7 +427,12 @@ fn read_context(input: &mut DotReader<'_, '_>) -> Result<(Clock, CausalContext),
             context.insert_range(replica, first, last);
         }
     }
-    Ok((since, context))
+    Ok(ReadContext {
+        since,
+        context,
+        full: flags & FULL != 0,
+        explicit: seen,
+    })
 }
 
 /// `range` minus `covered` (both inclusive; `covered` may be empty when its start exceeds its

@@ -3,19 +3,16 @@
 use std::cell::Cell;
 use std::ops::Deref;
 
+use crate::causal::CausalContext;
 use crate::causal::delta::{Delta, check_schema};
 use crate::causal::transaction::{Scope, Transaction};
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
 use crate::codec::frame::{self, Kind};
 use crate::codec::{Decode, Encode};
 use crate::digest::{Digest, DigestBuilder};
-use crate::dot::Dot;
 use crate::error::{DecodeError, InvariantViolation};
-use crate::replica::{ReplicaId, ReplicaIndex, ReplicaTable};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex, ReplicaTable, VersionVector};
 use crate::store::DotStore;
 use crate::store::push_dot;
-use crate::version_vector::VersionVector;
 
 /// What [`Replica::apply`] did with a delta.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,6 +304,16 @@ impl<S: DotStore> Replica<S> {
         let mut base = Clock::default();
         for (replica, counter) in requested.iter() {
             base.set(replica, counter.min(self.context.clock().get(replica)));
+        }
+        let clock = self.context.clock();
+        if clock.iter().all(|(replica, top)| top <= base.get(replica))
+            && self
+                .context
+                .cloud()
+                .all(|(replica, _, last)| last <= base.get(replica))
+        {
+            // Nothing beyond `since`: the delta that says nothing, whatever the context's size.
+            return Delta::empty();
         }
         Delta {
             replicas: self.table.shared_ids(),

@@ -3,9 +3,8 @@
 use crate::causal::{Delta, Outcome, Replica};
 use crate::digest::Digest;
 use crate::error::DecodeError;
-use crate::replica::ReplicaId;
+use crate::ids::{ReplicaId, VersionVector};
 use crate::store::DotStore;
-use crate::version_vector::VersionVector;
 
 /// A replicated object seen through bytes: its version, its deltas, its digest, its snapshot.
 /// [`Replica<S>`] implements it for every type, and so does a document; the sync protocol and
@@ -33,11 +32,27 @@ pub trait Replicated {
     /// What a replica at `since` lacks, encoded.
     fn encoded_delta_since(&self, since: &VersionVector) -> Vec<u8>;
 
+    /// What a replica at `since` lacks, encoded against `base`, a version the receiver holds
+    /// exactly (see [`Delta::to_bytes_against`]).
+    fn encoded_delta_against(&self, since: &VersionVector, base: &VersionVector) -> Vec<u8>;
+
     /// Decodes and applies a delta (kept pending if it depends on changes not received yet).
     ///
     /// # Errors
     /// A [`DecodeError`] if the bytes are not a valid delta of this type; nothing changes then.
     fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError>;
+
+    /// Decodes a delta written by [`Replicated::encoded_delta_against`] with the same `base`,
+    /// and applies it.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if the bytes are not a valid delta of this type against `base`;
+    /// nothing changes then.
+    fn apply_encoded_against(
+        &mut self,
+        bytes: &[u8],
+        base: &VersionVector,
+    ) -> Result<Outcome, DecodeError>;
 
     /// Decodes a complete state (a delta since the empty version) and repairs divergence with
     /// it (see [`Replica::repair`]).
@@ -91,8 +106,21 @@ impl<S: DotStore> Replicated for Replica<S> {
         self.delta_since(since).to_bytes()
     }
 
+    fn encoded_delta_against(&self, since: &VersionVector, base: &VersionVector) -> Vec<u8> {
+        self.delta_since(since).to_bytes_against(base)
+    }
+
     fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError> {
         let delta = Delta::<S>::from_bytes(bytes)?;
+        Ok(self.apply(&delta))
+    }
+
+    fn apply_encoded_against(
+        &mut self,
+        bytes: &[u8],
+        base: &VersionVector,
+    ) -> Result<Outcome, DecodeError> {
+        let delta = Delta::<S>::from_bytes_against(bytes, base)?;
         Ok(self.apply(&delta))
     }
 

@@ -1,8 +1,7 @@
 //! Transactions and scopes: how mutations allocate dots and build their delta.
 
-use crate::causal_context::CausalContext;
-use crate::dot::Dot;
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::causal::CausalContext;
+use crate::ids::{Dot, ReplicaId, ReplicaIndex};
 
 /// The bookkeeping of one batch of mutations by one replica: the dots it allocates, the dots
 /// it overwrites or removes, and its Lamport timestamps. Everything it records becomes the

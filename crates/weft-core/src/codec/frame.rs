@@ -44,6 +44,8 @@ pub enum Kind {
     DocumentDelta = 5,
     /// A document snapshot.
     DocumentSnapshot = 6,
+    /// A delta written against a version the receiver holds (`Delta::to_bytes_against`).
+    DeltaAgainstBase = 7,
 }
 
 /// Writes a frame of `kind` whose payload `write` produces.

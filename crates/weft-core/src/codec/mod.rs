@@ -10,11 +10,13 @@ pub mod frame;
 mod primitives;
 mod replicas;
 mod varint;
+mod version_vector;
 
 pub use checksum::crc32;
 pub use decoder::{Decoder, MAX_DEPTH, reservation};
 pub use encoder::Encoder;
 pub use replicas::{DotReader, DotWriter};
+pub use varint::{unzigzag, zigzag};
 
 use crate::error::DecodeError;
 

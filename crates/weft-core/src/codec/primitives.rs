@@ -2,7 +2,7 @@
 
 use crate::codec::{Decode, Decoder, Encode, Encoder};
 use crate::error::DecodeError;
-use crate::replica::ReplicaId;
+use crate::ids::ReplicaId;
 
 macro_rules! unsigned {
     ($($ty:ty),*) => {$(

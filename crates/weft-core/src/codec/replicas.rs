@@ -10,9 +10,8 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use crate::codec::{Decoder, Encoder, varint};
-use crate::dot::{Dot, MAX_COUNTER};
 use crate::error::DecodeError;
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Dot, MAX_COUNTER, ReplicaId, ReplicaIndex};
 
 const UNASSIGNED: u32 = u32::MAX;
 
@@ -118,6 +117,22 @@ impl DotWriter {
         let step = varint::zigzag(counter.wrapping_sub(self.previous[wire]) as i64);
         self.previous[wire] = counter;
         self.out.varint(step);
+    }
+
+    /// Whether `replica` was declared as used (it has a position in the message table).
+    ///
+    /// ```
+    /// use weft_core::codec::DotWriter;
+    /// use weft_core::{ReplicaId, ReplicaIndex};
+    /// let ids = [ReplicaId::from_u128(1), ReplicaId::from_u128(2)];
+    /// let (writer, _) = DotWriter::new(&ids, [ReplicaIndex(1)].into_iter());
+    /// assert!(writer.is_declared(ReplicaIndex(1)) && !writer.is_declared(ReplicaIndex(0)));
+    /// ```
+    #[must_use]
+    pub fn is_declared(&self, replica: ReplicaIndex) -> bool {
+        self.wire_of_local
+            .get(replica.as_usize())
+            .is_some_and(|wire| *wire != UNASSIGNED)
     }
 
     /// Makes `counter` the reference for the next dot of `replica`.

@@ -3,14 +3,11 @@
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use crate::causal::Transaction;
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
+use crate::causal::{CausalContext, Transaction};
 use crate::codec::{DotReader, DotWriter, Encoder};
 use crate::digest::DigestBuilder;
-use crate::dot::Dot;
 use crate::error::{DecodeError, InvariantViolation};
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 use crate::store::DotStore;
 
 /// One replica's contribution to a counter.
@@ -264,7 +261,7 @@ impl DotStore for CounterStore {
             }
             if entry.latest == 0
                 || entry.base > entry.latest
-                || entry.latest > crate::dot::MAX_COUNTER
+                || entry.latest > crate::ids::MAX_COUNTER
             {
                 return Err(input.malformed("counter entry out of range"));
             }

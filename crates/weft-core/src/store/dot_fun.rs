@@ -4,14 +4,11 @@
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use crate::causal::Transaction;
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
+use crate::causal::{CausalContext, Transaction};
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
 use crate::digest::DigestBuilder;
-use crate::dot::Dot;
 use crate::error::{DecodeError, InvariantViolation};
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 use crate::store::{DotStore, push_dot};
 
 /// A value that can live in a replicated type: cloned, compared, encoded and decoded.

@@ -9,14 +9,11 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use crate::causal::Transaction;
-use crate::causal_context::CausalContext;
-use crate::clock::{Clock, index_of};
+use crate::causal::{CausalContext, Transaction};
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
 use crate::digest::DigestBuilder;
-use crate::dot::Dot;
 use crate::error::{DecodeError, InvariantViolation};
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex, index_of};
 use crate::sorting;
 use crate::store::DotStore;
 

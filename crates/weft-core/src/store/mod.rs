@@ -28,14 +28,11 @@ pub use keyed::{Key, Keyed, Slot};
 
 use std::fmt::Debug;
 
-use crate::causal::Transaction;
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
+use crate::causal::{CausalContext, Transaction};
 use crate::codec::{DotReader, DotWriter, Encoder};
 use crate::digest::DigestBuilder;
-use crate::dot::Dot;
 use crate::error::{DecodeError, InvariantViolation};
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 
 /// The state of a causal CRDT (or a fragment of it), under a causal context kept elsewhere.
 ///

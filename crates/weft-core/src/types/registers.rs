@@ -2,13 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::causal::{Scope, Transaction};
-use crate::causal_context::CausalContext;
-use crate::clock::Clock;
+use crate::causal::{CausalContext, Scope, Transaction};
 use crate::codec::{Decode, Decoder, DotReader, DotWriter, Encode, Encoder};
-use crate::dot::Dot;
 use crate::error::DecodeError;
-use crate::replica::{ReplicaId, ReplicaIndex};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 use crate::store::{DotFun, DotStore, Value};
 use crate::types::{delegate_codec, delegate_dot_store};
 

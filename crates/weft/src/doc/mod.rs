@@ -653,8 +653,21 @@ impl Replicated for Doc {
         self.delta_since(since).to_bytes()
     }
 
+    fn encoded_delta_against(&self, since: &VersionVector, base: &VersionVector) -> Vec<u8> {
+        self.delta_since(since).to_bytes_against(base)
+    }
+
     fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError> {
         let delta = DocDelta::from_bytes(bytes)?;
+        Ok(self.apply(&delta))
+    }
+
+    fn apply_encoded_against(
+        &mut self,
+        bytes: &[u8],
+        base: &VersionVector,
+    ) -> Result<Outcome, DecodeError> {
+        let delta = DocDelta::from_bytes_against(bytes, base)?;
         Ok(self.apply(&delta))
     }
 

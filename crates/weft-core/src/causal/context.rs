@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Clock;
-use crate::dot::Dot;
-use crate::replica::ReplicaIndex;
+use crate::ids::{Clock, Dot, ReplicaIndex};
 
 /// The set of changes (dots) a replica has seen, plus its Lamport clock.
 ///
@@ -282,7 +280,7 @@ mod cloud_as_map {
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    use crate::replica::ReplicaIndex;
+    use crate::ids::ReplicaIndex;
 
     type Cloud = Vec<(ReplicaIndex, Vec<(u64, u64)>)>;
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::replica::ReplicaIndex;
+use crate::ids::ReplicaIndex;
 
 /// The largest counter a dot may have: 2⁵³ − 1, so that every counter survives a round trip
 /// through a JavaScript number, and so that hostile input cannot push a replica's counter to

@@ -9,10 +9,8 @@
 //! reader check the table before reading any number.
 
 use crate::codec::{Decode, Decoder, Encode, Encoder};
-use crate::dot::MAX_COUNTER;
 use crate::error::DecodeError;
-use crate::replica::ReplicaId;
-use crate::version_vector::VersionVector;
+use crate::ids::{MAX_COUNTER, ReplicaId, VersionVector};
 
 impl Encode for VersionVector {
     fn encode(&self, out: &mut Encoder) {

@@ -5,9 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Clock;
-use crate::dot::Dot;
-use crate::replica::{ReplicaId, ReplicaTable};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaTable};
 
 /// How many changes of each replica a replica knows: `ReplicaId → counter`.
 ///

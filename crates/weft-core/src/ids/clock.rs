@@ -4,8 +4,7 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dot::Dot;
-use crate::replica::ReplicaIndex;
+use crate::ids::{Dot, ReplicaIndex};
 
 /// How many changes of each replica are known, indexed by local [`ReplicaIndex`].
 ///
