@@ -8,6 +8,13 @@
 //! remover saw, at every depth; a change the remover had not seen keeps the name, with only
 //! that change's effect.
 //!
+//! Two kinds are defined by the causal order of their own operations too: a multi-value
+//! register shows every write no later write (by an event that had seen it) replaced — all
+//! concurrent writes; a remove-wins set shows an element when the latest operations on it —
+//! those no later addition or removal of it replaced — are all additions: a removal
+//! concurrent with an addition wins, an addition made after seeing the removal brings the
+//! element back.
+//!
 //! Sequences are modelled by identity, not order: every inserted character and list element
 //! is unique, so a text is the set of its surviving characters and a list the set of its
 //! surviving elements (the order of one insertion is checked separately). Where concurrent
@@ -71,6 +78,13 @@ pub enum Effect {
     SetAdd(Path, i64),
     /// A set removal.
     SetRemove(Path, i64),
+    /// A write of the multi-value register at a path.
+    MultiValuePut(Path, i64),
+    /// An addition to the remove-wins set at a path.
+    RemoveWinsAdd(Path, i64),
+    /// A removal from the remove-wins set at a path (made whether or not the element was
+    /// there).
+    RemoveWinsRemove(Path, i64),
 }
 
 impl Effect {
@@ -85,13 +99,25 @@ impl Effect {
             | Self::ListDelete(path, _)
             | Self::Count(path, _)
             | Self::SetAdd(path, _)
-            | Self::SetRemove(path, _) => path,
+            | Self::SetRemove(path, _)
+            | Self::MultiValuePut(path, _)
+            | Self::RemoveWinsAdd(path, _)
+            | Self::RemoveWinsRemove(path, _) => path,
         }
     }
 
-    /// Whether this effect, made by an event that had seen `victim`, kills `victim` (at
-    /// `victim_path`, written explicitly if `victim_is_write`).
-    fn kills(&self, victim_path: &Path, victim_is_write: bool) -> bool {
+    /// The element of a remove-wins set an addition or removal is about.
+    fn remove_wins_element(&self) -> Option<i64> {
+        match self {
+            Self::RemoveWinsAdd(_, element) | Self::RemoveWinsRemove(_, element) => Some(*element),
+            _ => None,
+        }
+    }
+
+    /// Whether this effect, made by an event that had seen `victim`, kills `victim`.
+    fn kills(&self, victim: &Effect) -> bool {
+        let victim_path = victim.path();
+        let victim_is_write = matches!(victim, Self::Write { .. });
         match self {
             Self::Remove(path)
             | Self::Write {
@@ -107,6 +133,15 @@ impl Effect {
                 element.push(Segment::Element(*id));
                 victim_path.starts_with(&element)
             }),
+            // A write of a multi-value register replaces the writes it saw.
+            Self::MultiValuePut(path, _) => {
+                matches!(victim, Self::MultiValuePut(..)) && victim_path == path
+            }
+            // An addition or removal replaces the additions and removals of the element it
+            // saw.
+            Self::RemoveWinsAdd(path, element) | Self::RemoveWinsRemove(path, element) => {
+                victim_path == path && victim.remove_wins_element() == Some(*element)
+            }
             _ => false,
         }
     }
@@ -147,6 +182,10 @@ pub enum Shape {
     Counter(i64),
     /// A set.
     Set(BTreeSet<i64>),
+    /// A multi-value register: its values, in increasing order.
+    MultiValue(Vec<i64>),
+    /// A remove-wins set.
+    RemoveWinsSet(BTreeSet<i64>),
 }
 
 /// The history of every replica: the events made so far.
@@ -232,12 +271,10 @@ impl<'a> View<'a> {
 
     /// Whether no known event that had seen `victim` killed it.
     fn alive(&self, victim: &Known<'_>) -> bool {
-        let is_write = matches!(victim.effect, Effect::Write { .. });
-        let path = victim.effect.path();
         !self.effects.iter().any(|killer| {
             killer.event != victim.event
                 && self.model.events[killer.event].past.contains(&victim.event)
-                && killer.effect.kills(path, is_write)
+                && killer.effect.kills(victim.effect)
         })
     }
 
@@ -276,11 +313,14 @@ impl<'a> View<'a> {
             Kind::Text => Shape::Text(self.text_at(path)),
             Kind::Counter => Shape::Counter(self.counter_at(path).unwrap_or(0)),
             Kind::Set => Shape::Set(self.set_at(path)),
+            Kind::MultiValue => Shape::MultiValue(self.multi_value_at(path)),
+            Kind::RemoveWinsSet => Shape::RemoveWinsSet(self.remove_wins_set_at(path)),
         })
     }
 
     /// What an entry with no surviving kind write shows: the first kind, in the order map,
-    /// list, text, counter, set, whose content survives.
+    /// list, text, counter, set, multi-value register, remove-wins set, whose content
+    /// survives.
     fn surviving(&self, path: &Path) -> Option<Shape> {
         let map = self.map_at(path);
         if !map.is_empty() {
@@ -298,7 +338,15 @@ impl<'a> View<'a> {
             return Some(Shape::Counter(total));
         }
         let set = self.set_at(path);
-        (!set.is_empty()).then_some(Shape::Set(set))
+        if !set.is_empty() {
+            return Some(Shape::Set(set));
+        }
+        let values = self.multi_value_at(path);
+        if !values.is_empty() {
+            return Some(Shape::MultiValue(values));
+        }
+        let set = self.remove_wins_set_at(path);
+        (!set.is_empty()).then_some(Shape::RemoveWinsSet(set))
     }
 
     /// The present names of the map at `path`.
@@ -414,6 +462,43 @@ impl<'a> View<'a> {
     }
 }
 
+impl View<'_> {
+    /// The values of the multi-value register at `path`: every surviving write — one no
+    /// known later write had seen, and no removal or kind change that had seen it took.
+    fn multi_value_at(&self, path: &Path) -> Vec<i64> {
+        let mut values: Vec<i64> = self
+            .at(path)
+            .filter(|known| self.alive(known))
+            .filter_map(|known| match known.effect {
+                Effect::MultiValuePut(_, value) => Some(*value),
+                _ => None,
+            })
+            .collect();
+        values.sort_unstable();
+        values
+    }
+
+    /// The elements of the remove-wins set at `path`: those whose latest operations (the
+    /// surviving additions and removals of the element) are all additions.
+    fn remove_wins_set_at(&self, path: &Path) -> BTreeSet<i64> {
+        let mut latest: BTreeMap<i64, bool> = BTreeMap::new();
+        for known in self.at(path).filter(|known| self.alive(known)) {
+            let added = match known.effect {
+                Effect::RemoveWinsAdd(..) => true,
+                Effect::RemoveWinsRemove(..) => false,
+                _ => continue,
+            };
+            let element = known.effect.remove_wins_element().expect("a set operation");
+            let all_added = latest.entry(element).or_insert(true);
+            *all_added &= added;
+        }
+        latest
+            .into_iter()
+            .filter_map(|(element, all_added)| all_added.then_some(element))
+            .collect()
+    }
+}
+
 /// The shape of what a replica shows, from its [`Node`]: `None` if it holds something the
 /// model has no shape for (which then fails the comparison).
 #[must_use]
@@ -435,16 +520,27 @@ pub fn shape_of(node: &Node) -> Option<Shape> {
         ),
         Node::Text(text) => Shape::Text(text.chars().collect()),
         Node::Counter(total) => Shape::Counter(*total),
-        Node::Set(elements) => Shape::Set(
-            elements
-                .iter()
-                .map(|element| match element {
-                    Value::Int(value) => Some(*value),
-                    _ => None,
-                })
-                .collect::<Option<_>>()?,
-        ),
+        Node::Set(elements) => Shape::Set(integers(elements)?.into_iter().collect()),
+        Node::MultiValue(values) => {
+            let mut values = integers(values)?;
+            values.sort_unstable();
+            Shape::MultiValue(values)
+        }
+        Node::RemoveWinsSet(elements) => {
+            Shape::RemoveWinsSet(integers(elements)?.into_iter().collect())
+        }
     })
+}
+
+/// The integers `values` hold (`None` if one is something else).
+fn integers(values: &[Value]) -> Option<Vec<i64>> {
+    values
+        .iter()
+        .map(|value| match value {
+            Value::Int(value) => Some(*value),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The identity of a list element: the integer itself, or a map's `"id"`.

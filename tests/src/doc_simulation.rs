@@ -2,7 +2,8 @@
 //! reference model of [`crate::doc_model`].
 //!
 //! Each replica makes transactions on a few names (nested maps, lists of maps, text,
-//! counters, sets, values, removals and kind changes); deltas travel as bytes through a
+//! counters, add-wins and remove-wins sets, multi-value registers, values, removals and kind
+//! changes); deltas travel as bytes through a
 //! network that loses, duplicates and reorders them; replicas restart from their snapshots and
 //! exchange `delta_since` now and then. Before every transaction the replica must show what
 //! the model computes from the events it knows; at the end every replica knows every event
@@ -251,7 +252,7 @@ impl Run {
                 effects.push(switch(path, wanted));
             }
         };
-        let action = match self.random.below(12) {
+        let action = match self.random.below(16) {
             0 | 1 => {
                 let value = self.fresh();
                 effects.push(Effect::Write {
@@ -364,7 +365,7 @@ impl Run {
                 effects.push(Effect::SetAdd(path.clone(), element));
                 Action::SetAdd(element)
             }
-            _ => {
+            11 => {
                 let element = self.random.below(4) as i64;
                 match shape {
                     Some(Shape::Set(elements)) if elements.contains(&element) => {}
@@ -372,6 +373,26 @@ impl Run {
                 }
                 effects.push(Effect::SetRemove(path.clone(), element));
                 Action::SetRemove(element)
+            }
+            12 => {
+                let value = self.fresh();
+                become_(Kind::MultiValue, effects);
+                effects.push(Effect::MultiValuePut(path.clone(), value));
+                Action::MultiValuePut(value)
+            }
+            13 | 14 => {
+                let element = self.random.below(4) as i64;
+                become_(Kind::RemoveWinsSet, effects);
+                effects.push(Effect::RemoveWinsAdd(path.clone(), element));
+                Action::RemoveWinsAdd(element)
+            }
+            _ => {
+                // Recorded whether or not the element is there, so that concurrent additions
+                // lose.
+                let element = self.random.below(4) as i64;
+                become_(Kind::RemoveWinsSet, effects);
+                effects.push(Effect::RemoveWinsRemove(path.clone(), element));
+                Action::RemoveWinsRemove(element)
             }
         };
         Some(action)
@@ -549,6 +570,8 @@ fn kind_of(shape: &Shape) -> Kind {
         Shape::Text(_) => Kind::Text,
         Shape::Counter(_) => Kind::Counter,
         Shape::Set(_) => Kind::Set,
+        Shape::MultiValue(_) => Kind::MultiValue,
+        Shape::RemoveWinsSet(_) => Kind::RemoveWinsSet,
     }
 }
 
@@ -565,6 +588,9 @@ enum Action {
     Count(i64),
     SetAdd(i64),
     SetRemove(i64),
+    MultiValuePut(i64),
+    RemoveWinsAdd(i64),
+    RemoveWinsRemove(i64),
 }
 
 /// Walks `path` from the map `scope` (through nested maps and list elements) and performs
@@ -626,6 +652,11 @@ fn perform(scope: &mut MapScope<'_>, name: &str, action: &Action) -> bool {
         Action::SetAdd(element) => scope.add_wins_set(name).insert(Value::Int(*element)),
         Action::SetRemove(element) => {
             scope.add_wins_set(name).remove(&Value::Int(*element));
+        }
+        Action::MultiValuePut(value) => scope.multi_value(name).put(*value),
+        Action::RemoveWinsAdd(element) => scope.remove_wins_set(name).insert(*element),
+        Action::RemoveWinsRemove(element) => {
+            scope.remove_wins_set(name).remove(&Value::Int(*element));
         }
     }
     true

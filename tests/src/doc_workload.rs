@@ -34,6 +34,15 @@ pub enum DocOp {
     Nested(Small, Small, i8),
     /// Remove a field of the map under a name.
     NestedRemove(Small, Small),
+    /// Write the multi-value register under a name.
+    MultiValuePut(Small, i8),
+    /// Add a value to the remove-wins set under a name.
+    RemoveWinsAdd(Small, i8),
+    /// Remove a value from the remove-wins set under a name (recorded even if absent).
+    RemoveWinsRemove(Small, i8),
+    /// Insert a multi-value register (written once) or, for an odd value, a remove-wins set
+    /// (holding the value) into the list under a name.
+    ListInsertLeaf(Small, u8, i8),
 }
 
 fn name(small: Small) -> String {
@@ -43,7 +52,7 @@ fn name(small: Small) -> String {
 impl Arbitrary for DocOp {
     fn arbitrary(g: &mut Gen) -> Self {
         let s = Small::arbitrary;
-        match u8::arbitrary(g) % 13 {
+        match u8::arbitrary(g) % 17 {
             0 => Self::SetValue(s(g), i8::arbitrary(g)),
             1 => Self::Remove(s(g)),
             2 => Self::TextInsert(
@@ -60,7 +69,11 @@ impl Arbitrary for DocOp {
             9 => Self::SetAdd(s(g), i8::arbitrary(g) % 4),
             10 => Self::SetRemove(s(g), i8::arbitrary(g) % 4),
             11 => Self::Nested(s(g), s(g), i8::arbitrary(g)),
-            _ => Self::NestedRemove(s(g), s(g)),
+            12 => Self::NestedRemove(s(g), s(g)),
+            13 => Self::MultiValuePut(s(g), i8::arbitrary(g) % 4),
+            14 => Self::RemoveWinsAdd(s(g), i8::arbitrary(g) % 4),
+            15 => Self::RemoveWinsRemove(s(g), i8::arbitrary(g) % 4),
+            _ => Self::ListInsertLeaf(s(g), u8::arbitrary(g), i8::arbitrary(g)),
         }
     }
 }
@@ -136,6 +149,29 @@ pub fn perform(root: &mut MapScope<'_>, op: &DocOp) {
         }
         DocOp::NestedRemove(key, field) => {
             root.map(&name(*key)).delete(&name(*field));
+        }
+        DocOp::MultiValuePut(key, value) => {
+            root.multi_value(&name(*key)).put(i64::from(*value));
+        }
+        DocOp::RemoveWinsAdd(key, value) => {
+            root.remove_wins_set(&name(*key)).insert(i64::from(*value));
+        }
+        DocOp::RemoveWinsRemove(key, value) => {
+            root.remove_wins_set(&name(*key))
+                .remove(&i64::from(*value).into());
+        }
+        DocOp::ListInsertLeaf(key, position, value) => {
+            let mut list = root.list(&name(*key));
+            let at = clamp(*position, list.len());
+            if value % 2 == 0 {
+                list.insert_multi_value(at)
+                    .expect("clamped positions are in range")
+                    .put(i64::from(*value));
+            } else {
+                list.insert_remove_wins_set(at)
+                    .expect("clamped positions are in range")
+                    .insert(i64::from(*value));
+            }
         }
     }
 }

@@ -172,6 +172,8 @@ pub fn documents(histories: u64) -> Corpus<Doc> {
             if let Ok(mut item) = root.list("todo").map_at(0) {
                 item.put("done", true);
             }
+            // Concurrent with `a`'s write: the register then holds two values.
+            root.multi_value("status").put("review");
         })
         .delta;
     entries.push(change.to_bytes());
@@ -196,15 +198,24 @@ fn nested_pair() -> (Doc, Doc) {
             let mut item = todo.insert_map(1).expect("in range");
             item.put("done", false);
             item.text("note").insert(0, "two").expect("in range");
+            todo.insert_remove_wins_set(2)
+                .expect("in range")
+                .insert(7i64);
             root.counter("likes").increment(2);
             root.add_wins_set("tags").insert("home");
             root.map("meta").map("owner").put("name", "ann");
+            root.multi_value("status").put("draft");
+            root.remove_wins_set("blocked").insert("eve");
         })
         .delta;
     b.apply(&first);
     a.transact(|root| {
         root.counter("likes").increment(-1);
         root.delete("tags");
+        root.multi_value("status").put("final");
+        let mut blocked = root.remove_wins_set("blocked");
+        blocked.remove(&"eve".into());
+        blocked.remove(&"mallory".into());
     });
     (a, b)
 }

@@ -77,6 +77,9 @@ fn partner_doc() -> Doc {
         DocOp::ListInsertMap(Small(1), 0, Small(2), 3),
         DocOp::Count(Small(2), 4),
         DocOp::SetAdd(Small(3), 1),
+        DocOp::MultiValuePut(Small(0), 2),
+        DocOp::RemoveWinsRemove(Small(1), 3),
+        DocOp::ListInsertLeaf(Small(2), 0, 1),
     ] {
         doc.transact(|root| crate::doc_workload::perform(root, &op));
     }
@@ -123,7 +126,7 @@ pub fn sync_messages(data: &[u8]) {
             answers += 1;
             assert!(answers < 10_000, "the session keeps generating messages");
         }
-        doc.replica().check();
+        assert_eq!(doc.replica().check(), Ok(()));
     }
 }
 
@@ -144,7 +147,7 @@ impl Script<'_> {
     }
 
     fn op(&mut self) -> Option<DocOp> {
-        let kind = self.byte()? % 13;
+        let kind = self.byte()? % 17;
         let (a, b, c, d) = (
             self.small()?,
             self.byte()?,
@@ -164,7 +167,11 @@ impl Script<'_> {
             9 => DocOp::SetAdd(a, d % 4),
             10 => DocOp::SetRemove(a, d % 4),
             11 => DocOp::Nested(a, c, d),
-            _ => DocOp::NestedRemove(a, c),
+            12 => DocOp::NestedRemove(a, c),
+            13 => DocOp::MultiValuePut(a, d % 4),
+            14 => DocOp::RemoveWinsAdd(a, d % 4),
+            15 => DocOp::RemoveWinsRemove(a, d % 4),
+            _ => DocOp::ListInsertLeaf(a, b, d),
         })
     }
 }
@@ -210,7 +217,7 @@ pub fn replicas(data: &[u8]) {
         }
     }
     for doc in &docs {
-        doc.replica().check();
+        assert_eq!(doc.replica().check(), Ok(()));
     }
     for round in 0..2 {
         for target in 0..3 {

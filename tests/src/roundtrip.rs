@@ -93,11 +93,11 @@ pub fn snapshot<S: DotStore>(bytes: &[u8], partner: &Replica<S>) -> bool {
 /// # Panics
 /// If any of it fails.
 pub fn lives<S: DotStore>(replica: &Replica<S>) {
-    replica.check();
+    assert_eq!(replica.check(), Ok(()));
     let saved = replica.save();
     let loaded = Replica::<S>::load(&saved)
         .unwrap_or_else(|error| panic!("a saved replica does not load: {error}"));
-    loaded.check();
+    assert_eq!(loaded.check(), Ok(()));
     assert!(
         loaded.same_state(replica),
         "save and load changed the state"
@@ -120,7 +120,7 @@ pub fn lives<S: DotStore>(replica: &Replica<S>) {
         .unwrap_or_else(|error| panic!("a replica's own delta does not decode: {error}"));
     let mut copy = Replica::<S>::new(ReplicaId::from_u128(RECEIVER + 1));
     copy.apply(&decoded);
-    copy.check();
+    assert_eq!(copy.check(), Ok(()));
     assert!(
         copy.same_state(replica),
         "a replica's whole state does not rebuild it"
@@ -129,7 +129,7 @@ pub fn lives<S: DotStore>(replica: &Replica<S>) {
     // replica consistent and savable.
     let mut compacted = replica.clone();
     compacted.compact(&replica.version());
-    compacted.check();
+    assert_eq!(compacted.check(), Ok(()));
     let reloaded = Replica::<S>::load(&compacted.save()).expect("a compacted replica loads");
     assert_eq!(reloaded.version(), replica.version());
 }
@@ -246,7 +246,7 @@ pub fn log(bytes: &[u8]) -> bool {
     // A change of this replica's own after the restore must not take a counter some record
     // already holds: writing one exercises that the restored state is consistent.
     doc.transact(|root| root.put("after restore", 1i64));
-    doc.replica().check();
+    assert_eq!(doc.replica().check(), Ok(()));
     let appended = log.append(&doc);
     assert!(appended.is_ok(), "appending to an opened log failed");
     let reopened = Log::open::<Doc>(log.into_storage()).expect("an appended log reopens");

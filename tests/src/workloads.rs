@@ -292,6 +292,6 @@ pub fn run_steps<S: Workload>(
         }
     }
     for replica in replicas.iter() {
-        replica.check();
+        assert_eq!(replica.check(), Ok(()));
     }
 }

@@ -106,7 +106,7 @@ fn deliver<S: Workload>(
 fn converged<S: Workload>(seed: u64) -> Result<(), String> {
     let replicas = simulate::<S>(seed, &mut |_| {});
     for replica in &replicas {
-        replica.check();
+        assert_eq!(replica.check(), Ok(()));
         if replica.pending_len() != 0 {
             return Err(format!("seed {seed}: a replica still has pending deltas"));
         }

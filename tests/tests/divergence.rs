@@ -70,8 +70,8 @@ fn a_replica_that_lost_a_change_is_detected_and_repaired() {
     let from_b = b.delta_since(&VersionVector::new());
     a.repair(&from_b);
     b.repair(&from_a);
-    a.check();
-    b.check();
+    assert_eq!(a.check(), Ok(()));
+    assert_eq!(b.check(), Ok(()));
     assert_eq!(a.digest(), b.digest());
     assert!(a.same_state(&b));
     assert_eq!(

@@ -1,7 +1,8 @@
 //! Events replay: a mirror that starts from a document's picture and applies only the events
 //! its observer hears — local transactions and received deltas alike — must equal the
 //! document after every step. Random histories of three replicas with nested maps, lists of
-//! maps holding texts, counters, sets, values, removals and kind changes, deltas delivered
+//! maps holding texts, counters, add-wins and remove-wins sets, multi-value registers,
+//! values, removals and kind changes, deltas delivered
 //! late, out of order or twice.
 
 use std::cell::RefCell;
@@ -31,6 +32,9 @@ enum Op {
     RemoveTag(u8, i8),
     Nested(u8, u8, i8),
     NestedText(u8, u8, char),
+    PutMultiValue(u8, i8),
+    Block(u8, i8),
+    Unblock(u8, i8),
 }
 
 impl Arbitrary for Op {
@@ -38,7 +42,7 @@ impl Arbitrary for Op {
         let small = |g: &mut Gen| u8::arbitrary(g) % 3;
         let any = u8::arbitrary;
         let letter = |g: &mut Gen| *g.choose(&['a', 'é', '😀', 'z']).expect("letters");
-        match u8::arbitrary(g) % 14 {
+        match u8::arbitrary(g) % 17 {
             0 => Self::Put(small(g), i8::arbitrary(g)),
             1 => Self::Delete(small(g)),
             2 => Self::Type(small(g), any(g), letter(g)),
@@ -52,7 +56,10 @@ impl Arbitrary for Op {
             10 => Self::AddTag(small(g), i8::arbitrary(g) % 4),
             11 => Self::RemoveTag(small(g), i8::arbitrary(g) % 4),
             12 => Self::Nested(small(g), small(g), i8::arbitrary(g)),
-            _ => Self::NestedText(small(g), small(g), letter(g)),
+            13 => Self::NestedText(small(g), small(g), letter(g)),
+            14 => Self::PutMultiValue(small(g), i8::arbitrary(g) % 4),
+            15 => Self::Block(small(g), i8::arbitrary(g) % 4),
+            _ => Self::Unblock(small(g), i8::arbitrary(g) % 4),
         }
     }
 }
@@ -129,6 +136,14 @@ fn perform(root: &mut MapScope<'_>, op: &Op) {
             let mut map = root.map(&name(*key));
             let mut text = map.text(&name(*field));
             text.insert(0, &letter.to_string()).expect("in range");
+        }
+        Op::PutMultiValue(key, value) => root.multi_value(&name(*key)).put(i64::from(*value)),
+        Op::Block(key, element) => root
+            .remove_wins_set(&name(*key))
+            .insert(i64::from(*element)),
+        Op::Unblock(key, element) => {
+            root.remove_wins_set(&name(*key))
+                .remove(&Value::Int(i64::from(*element)));
         }
     }
 }
@@ -213,7 +228,7 @@ fn replay(mirror: &mut Node, event: &Event, doc: &Doc) -> Option<()> {
             }
             *value = *new;
         }
-        (Change::Set { added, removed }, Node::Set(values)) => {
+        (Change::Set { added, removed }, Node::Set(values) | Node::RemoveWinsSet(values)) => {
             values.retain(|value| !removed.contains(value));
             values.extend(added.iter().cloned());
             let mut sorted: BTreeMap<Vec<u8>, Value> = BTreeMap::new();
@@ -221,6 +236,12 @@ fn replay(mirror: &mut Node, event: &Event, doc: &Doc) -> Option<()> {
                 sorted.insert(weft::internals::codec::Encode::encode_to_vec(&value), value);
             }
             values.extend(sorted.into_values());
+        }
+        (Change::MultiValue { old, new }, Node::MultiValue(values)) => {
+            if values != old {
+                return None;
+            }
+            values.clone_from(new);
         }
         _ => return None,
     }

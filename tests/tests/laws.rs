@@ -25,7 +25,7 @@ fn check(property: impl Testable) {
 fn merged<S: Workload>(left: &Replica<S>, right: &Replica<S>) -> Replica<S> {
     let mut out = left.clone();
     out.merge(right);
-    out.check();
+    assert_eq!(out.check(), Ok(()));
     out
 }
 
@@ -85,7 +85,7 @@ fn delta_since_is_exact<S: Workload>(before: Vec<Step<S::Op>>, after: Vec<Step<S
     caught_up.apply(&over_the_wire(
         &replicas[0].delta_since(&snapshot.version()),
     ));
-    caught_up.check();
+    assert_eq!(caught_up.check(), Ok(()));
     let exact = caught_up.same_state(&replicas[0]);
     let pairs = (0..3).flat_map(|from| (0..3).map(move |to| (from, to)));
     let as_merge = pairs.filter(|(from, to)| from != to).all(|(from, to)| {
@@ -129,7 +129,7 @@ fn delta_against_base_is_the_same_delta<S: Workload>(script: Vec<Step<S::Op>>, o
                 let (mut left, mut right) = (replica.clone(), replica.clone());
                 left.apply(&plain);
                 right.apply(&decoded);
-                right.check();
+                assert_eq!(right.check(), Ok(()));
                 left.same_state(&right) && left.pending_len() == right.pending_len()
             });
             let mut changes = decoded.changes();
@@ -165,7 +165,7 @@ fn deltas_converge<S: Workload>(script: Vec<Step<S::Op>>, seed: u64) -> bool {
         for index in order {
             replica.apply(&deltas[index % deltas.len().max(1)]);
         }
-        replica.check();
+        assert_eq!(replica.check(), Ok(()));
     }
     replicas.iter().all(|replica| replica.pending_len() == 0)
         && replicas.windows(2).all(|pair| pair[0].same_state(&pair[1]))

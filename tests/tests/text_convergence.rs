@@ -251,7 +251,7 @@ fn simulate(seed: u64) {
     }
     for replica in &replicas {
         assert_eq!(replica.pending_len(), 0, "seed {seed}: deltas left pending");
-        replica.check();
+        assert_eq!(replica.check(), Ok(()));
         assert!(replica.same_state(&replicas[0]), "seed {seed}: diverged");
         assert_eq!(replica.to_string(), replicas[0].to_string());
     }
@@ -434,5 +434,5 @@ fn digests_agree_and_repair_restores_lost_changes() {
     assert_eq!(damaged.to_string(), alice.to_string());
     assert_eq!(damaged.digest(), alice.digest());
     assert!(damaged.same_state(&alice));
-    damaged.check();
+    assert_eq!(damaged.check(), Ok(()));
 }

@@ -39,7 +39,7 @@ fn sequential_traces_replay_to_their_end_content() {
             trace.end_content.encode_utf16().count()
         );
         assert_eq!(replica.len_utf8(), trace.end_content.len());
-        replica.check();
+        assert_eq!(replica.check(), Ok(()));
         let loaded = Replica::<Text>::load(&replica.save()).expect("the saved trace loads");
         assert_eq!(
             loaded.to_string(),
@@ -52,7 +52,7 @@ fn sequential_traces_replay_to_their_end_content() {
             "{} reloaded state",
             path.display()
         );
-        loaded.check();
+        assert_eq!(loaded.check(), Ok(()));
     }
 }
 
@@ -181,7 +181,7 @@ fn concurrent_traces_replay_to_their_end_content() {
                 path.display()
             );
         }
-        replicas[last].check();
+        assert_eq!(replicas[last].check(), Ok(()));
         let loaded = Replica::<Text>::load(&replicas[last].save()).expect("loads");
         assert_eq!(loaded.to_string(), trace.end_content);
     }

@@ -9,6 +9,8 @@ export {
   MapRef,
   CounterRef,
   SetRef,
+  RemoveWinsSetRef,
+  MultiValueRef,
   RegisterRef,
   SyncSession,
 } from "./wasm/weft_wasm.js";

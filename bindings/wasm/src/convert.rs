@@ -195,7 +195,9 @@ pub(crate) fn from_node(node: &Node) -> JsValue {
         Node::List(items) => items.iter().map(from_node).collect::<Array>().into(),
         Node::Text(text) => JsValue::from_str(text),
         Node::Counter(number) => JsValue::from_f64(*number as f64),
-        Node::Set(values) => from_values(values).into(),
+        Node::Set(values) | Node::MultiValue(values) | Node::RemoveWinsSet(values) => {
+            from_values(values).into()
+        }
     }
 }
 

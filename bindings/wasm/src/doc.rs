@@ -7,8 +7,8 @@ use weft::{ContainerPath, DocDelta, Outcome, ReplicaId};
 use crate::convert::{from_node, from_version, replica_id, to_version};
 use crate::error::{JsResult, WeftError};
 use crate::handles::{
-    CounterRef, FromHandle, Handle, ListRef, MapRef, RegisterRef, SetRef, TextRef, expect,
-    unsubscriber,
+    CounterRef, FromHandle, Handle, ListRef, MapRef, MultiValueRef, RegisterRef, RemoveWinsSetRef,
+    SetRef, TextRef, expect, unsubscriber,
 };
 use crate::shared::SharedDoc;
 
@@ -129,6 +129,23 @@ impl Doc {
     /// @throws {WeftError} `WEFT_WRONG_KIND` if `name` holds something else.
     #[wasm_bindgen(js_name = getSet)]
     pub fn get_set(&self, name: &str) -> JsResult<SetRef> {
+        self.root(name)
+    }
+
+    /// The multi-value register named `name` (created by its first write): concurrent
+    /// writes are all kept.
+    ///
+    /// @throws {WeftError} `WEFT_WRONG_KIND` if `name` holds something else.
+    #[wasm_bindgen(js_name = getMultiValue)]
+    pub fn get_multi_value(&self, name: &str) -> JsResult<MultiValueRef> {
+        self.root(name)
+    }
+
+    /// The remove-wins set named `name` (created by its first change).
+    ///
+    /// @throws {WeftError} `WEFT_WRONG_KIND` if `name` holds something else.
+    #[wasm_bindgen(js_name = getRemoveWinsSet)]
+    pub fn get_remove_wins_set(&self, name: &str) -> JsResult<RemoveWinsSetRef> {
         self.root(name)
     }
 

@@ -85,6 +85,11 @@ pub(crate) fn to_js(event: &Event, origin: &JsValue) -> JsValue {
             set(&object, "added", &from_values(added));
             set(&object, "removed", &from_values(removed));
         }
+        Change::MultiValue { old, new } => {
+            set(&object, "type", &"multiValue".into());
+            set(&object, "old", &from_values(old));
+            set(&object, "new", &from_values(new));
+        }
         _ => set(&object, "type", &"reload".into()),
     }
     set(&object, "origin", origin);

@@ -2,7 +2,8 @@
 //! `SyncSession`). The npm package in `bindings/npm` is built from it.
 //!
 //! - One JS class per file: [`Doc`] (`doc.rs`), the container handles in `handles/`
-//!   (`TextRef`, `ListRef`, `MapRef`, `CounterRef`, `SetRef`, `RegisterRef`), [`SyncSession`]
+//!   (`TextRef`, `ListRef`, `MapRef`, `CounterRef`, `SetRef` (add-wins), `RemoveWinsSetRef`,
+//!   `MultiValueRef`, `RegisterRef` (one value, last writer wins)), [`SyncSession`]
 //!   (`sync.rs`).
 //! - Handles own a shared pointer to the document and the path of their container
 //!   (`weft::ContainerPath`, which names list elements by identity); they edit through the
@@ -33,7 +34,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::*;
 
 pub use doc::Doc;
-pub use handles::{CounterRef, ListRef, MapRef, RegisterRef, SetRef, TextRef};
+pub use handles::{
+    CounterRef, ListRef, MapRef, MultiValueRef, RegisterRef, RemoveWinsSetRef, SetRef, TextRef,
+};
 pub use sync::SyncSession;
 
 /// Set by the panic hook: the instance trapped and must not be used any more.
@@ -83,6 +86,7 @@ export type DocEvent = { path: PathSegment[]; origin: unknown; local: boolean } 
   | { type: "list"; delta: ListDeltaOp[] }
   | { type: "counter"; old: number; new: number }
   | { type: "set"; added: WeftValue[]; removed: WeftValue[] }
+  | { type: "multiValue"; old: WeftValue[]; new: WeftValue[] }
   | { type: "reload" }
 );
 /** The stable codes of the errors Weft throws. */

@@ -154,3 +154,78 @@ impl DecodeError {
         matches!(self, Self::UnexpectedEnd { .. })
     }
 }
+
+/// Which internal invariant of a replica or a store is broken: what
+/// [`Replica::check`](crate::Replica::check) and
+/// [`DotStore::check`](crate::store::DotStore::check) report. A replica built only through
+/// this crate's API never breaks one; the checks are there for tests and fuzzers.
+///
+/// ```
+/// use weft_core::{AddWinsSet, InvariantViolation, Replica, ReplicaId};
+/// let mut replica = Replica::<AddWinsSet<u8>>::new(ReplicaId::random());
+/// replica.update(|set| set.insert(1));
+/// assert_eq!(replica.check(), Ok(()));
+/// let broken = InvariantViolation::LamportBehind { clock: 1, store: 2 };
+/// assert_eq!(broken.to_string(), "the Lamport clock 1 is behind the store's 2");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum InvariantViolation {
+    /// The store mentions the changes `first ..= last` of the replica at `replica` (an index
+    /// into the replica's table) that its context does not hold.
+    #[error("the changes {first}..={last} of replica index {replica} are outside the context")]
+    DotsOutsideContext {
+        /// The replica's index in the table.
+        replica: u32,
+        /// The first counter outside.
+        first: u64,
+        /// The last counter outside.
+        last: u64,
+    },
+    /// The replica's Lamport clock is below a stamp its store holds.
+    #[error("the Lamport clock {clock} is behind the store's {store}")]
+    LamportBehind {
+        /// The replica's Lamport clock.
+        clock: u64,
+        /// The greatest stamp in the store.
+        store: u64,
+    },
+    /// The live writes of a `DotFun` are not sorted by dot, or one dot appears twice.
+    #[error("the entries of a DotFun are not sorted by dot and unique")]
+    DotFunOrder,
+    /// A `Keyed` slot has no touches.
+    #[error("a keyed slot has no touches")]
+    SlotWithoutTouches,
+    /// A `Keyed` slot's touches are not one per replica, sorted by replica.
+    #[error("a keyed slot's touches are not one per replica in order")]
+    TouchOrder,
+    /// A `Keyed` store's index of touches does not match its slots.
+    #[error("a keyed store's touch index does not match its slots")]
+    TouchIndex,
+    /// A `Keyed` store's count of live slots does not match its slots.
+    #[error("a keyed store counts {counted} live slots, its slots hold {actual}")]
+    LiveCount {
+        /// The count the store keeps.
+        counted: usize,
+        /// The live slots it holds.
+        actual: usize,
+    },
+    /// Counter entries are not one per replica, sorted by replica.
+    #[error("counter entries are not one per replica in order")]
+    CounterOrder,
+    /// A counter entry's reset is after its latest change.
+    #[error("a counter entry's reset {base} is after its latest change {latest}")]
+    CounterReset {
+        /// The counter of the reset.
+        base: u64,
+        /// The counter of the latest change.
+        latest: u64,
+    },
+    /// A sequence's index tree (counts, links, the dot index or the cursor) is out of step
+    /// with its elements.
+    #[error("a sequence's index tree is out of step: {part}")]
+    SequenceTree {
+        /// The part found out of step (e.g. "leaf summary", "cursor position").
+        part: &'static str,
+    },
+}

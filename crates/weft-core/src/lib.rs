@@ -44,7 +44,7 @@ mod types;
 
 pub use causal::{CausalContext, Delta, Outcome, Replica, Replicated, Scope, Transaction};
 pub use digest::{Digest, DigestBuilder};
-pub use error::DecodeError;
+pub use error::{DecodeError, InvariantViolation};
 pub use ids::{
     Clock, Dot, MAX_COUNTER, ParseReplicaIdError, ReplicaId, ReplicaIndex, ReplicaTable,
     VersionVector,

@@ -95,8 +95,8 @@ macro_rules! sequence_dot_store {
                 input.nested_store(|input| $crate::codec::decode(input).map(Self))
             }
 
-            fn check(&self) {
-                self.0.tree.check();
+            fn check(&self) -> Result<(), weft_core::InvariantViolation> {
+                self.0.tree.check()
             }
         }
     };

@@ -9,7 +9,7 @@
 
 use std::cell::{Cell, OnceCell};
 
-use weft_core::Dot;
+use weft_core::{Dot, InvariantViolation};
 
 use crate::element::Content;
 use crate::index::IdIndex;
@@ -501,53 +501,50 @@ impl<C: Content> Tree<C> {
     }
 
     /// Checks the counts, parent links, cursor and index against the spans.
-    pub(crate) fn check(&self) {
+    pub(crate) fn check(&self) -> Result<(), InvariantViolation> {
         let mut total = Summary::default();
         for (index, leaf) in self.leaves.iter().enumerate() {
             let sum = summarize_leaf(&leaf.spans, &leaf.content);
             let visible: usize = leaf.spans.iter().map(|span| span.visible() as usize).sum();
-            assert_eq!(
-                visible,
-                leaf.content.len(),
-                "leaf {index} content out of step"
-            );
+            ensure(visible == leaf.content.len(), "leaf content")?;
             let links = self.links[index];
             if links.parent != NONE {
                 let parent = &self.internals[links.parent as usize];
                 let slot = links.slot as usize;
-                assert_eq!(parent.children[slot], index as u32, "leaf {index} slot");
-                assert_eq!(parent.sums[slot], sum, "leaf {index} summary out of date");
+                ensure(parent.children[slot] == index as u32, "leaf slot")?;
+                ensure(parent.sums[slot] == sum, "leaf summary")?;
             }
             total.add(&sum);
             for span in &leaf.spans {
                 for counter in [span.counter, span.end() - 1] {
                     let dot = Dot::new(span.replica, counter);
-                    assert_eq!(
-                        self.index().leaf_of(dot),
-                        Some(index as u32),
-                        "index of {dot:?}"
-                    );
+                    ensure(self.index().leaf_of(dot) == Some(index as u32), "dot index")?;
                 }
             }
         }
-        assert_eq!(total, self.total, "total out of date");
+        ensure(total == self.total, "total")?;
         for (index, node) in self.internals.iter().enumerate() {
             for (child, sum) in node.children.iter().zip(&node.sums) {
-                if !node.over_leaves {
+                if node.over_leaves {
+                    ensure(
+                        self.links[*child as usize].parent == index as u32,
+                        "leaf parent link",
+                    )?;
+                } else {
                     let inner = &self.internals[*child as usize];
-                    assert_eq!(inner.parent, index as u32);
+                    ensure(inner.parent == index as u32, "internal parent link")?;
                     let mut expected = Summary::default();
                     for part in &inner.sums {
                         expected.add(part);
                     }
-                    assert_eq!(*sum, expected, "internal {index} summary out of date");
-                } else {
-                    assert_eq!(self.links[*child as usize].parent, index as u32);
+                    ensure(*sum == expected, "internal summary")?;
                 }
             }
         }
-        let chained = self.leaves_in_order().count();
-        assert_eq!(chained, self.leaves.len(), "leaf chain broken");
+        ensure(
+            self.leaves_in_order().count() == self.leaves.len(),
+            "leaf chain",
+        )?;
         let cursor = self.cursor.get();
         if cursor.leaf != NONE {
             let mut before = 0;
@@ -560,9 +557,19 @@ impl<C: Content> Tree<C> {
                 parent = node.parent;
             }
             let content = self.content_index(cursor.leaf, cursor.span as usize);
-            assert_eq!(content, cursor.content as usize, "cursor content index");
-            assert_eq!(before + content as u64, cursor.chars, "cursor position");
+            ensure(content == cursor.content as usize, "cursor content index")?;
+            ensure(before + content as u64 == cursor.chars, "cursor position")?;
         }
+        Ok(())
+    }
+}
+
+/// `Ok` if `holds`, else the violation naming `part` of the tree.
+fn ensure(holds: bool, part: &'static str) -> Result<(), InvariantViolation> {
+    if holds {
+        Ok(())
+    } else {
+        Err(InvariantViolation::SequenceTree { part })
     }
 }
 

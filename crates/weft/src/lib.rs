@@ -3,9 +3,11 @@
 //! This is the crate applications import. It has two layers:
 //!
 //! - **[`Doc`]**, a JSON-like document of named containers — maps, lists, texts, counters,
-//!   sets and values, nested as deep as needed — that apps edit in transactions through scoped
-//!   handles ([`MapScope`], [`ListScope`], [`TextScope`], [`CounterScope`], [`SetScope`]),
-//!   observe per container with origins, save, load and sync. Start here.
+//!   add-wins and remove-wins sets, multi-value registers and values, nested as deep as
+//!   needed — that apps edit in transactions through scoped handles ([`MapScope`],
+//!   [`ListScope`], [`TextScope`], [`CounterScope`], [`SetScope`], [`RemoveWinsSetScope`],
+//!   [`MultiValueScope`]), observe per container with origins, save, load and sync. Start
+//!   here.
 //! - **[`Replica<T>`]**, one typed replicated value (`Replica<AddWinsSet<String>>`,
 //!   `Replica<Text>`, `Replica<GCounter>`, …): the low level a document is built on, for apps
 //!   that replicate one value.
@@ -35,14 +37,15 @@ mod value;
 
 pub use doc::{
     Change, ChildKey, ContainerPath, CounterScope, Doc, DocDelta, DocError, Element, Entry, Event,
-    Item, KeyChange, Kind, ListContainer, ListDelta, ListScope, MapScope, Node, Object, Origin,
-    PathSegment, SetScope, Step, Subscription, TextDelta, TextScope, Transacted,
+    Item, KeyChange, Kind, ListContainer, ListDelta, ListScope, MapScope, MultiValueScope, Node,
+    Object, Origin, PathSegment, RemoveWinsSetScope, SetScope, Step, Subscription, TextDelta,
+    TextScope, Transacted,
 };
 pub use value::Value;
 pub use weft_core::{
-    AddWinsSet, DecodeError, Delta, Digest, GCounter, GSet, LwwRegister, Map, MvRegister, Outcome,
-    PNCounter, ParseReplicaIdError, RemoveWinsSet, Replica, ReplicaId, Replicated, Scope, Stamp,
-    VersionVector,
+    AddWinsSet, DecodeError, Delta, Digest, GCounter, GSet, InvariantViolation, LwwRegister, Map,
+    MvRegister, Outcome, PNCounter, ParseReplicaIdError, RemoveWinsSet, Replica, ReplicaId,
+    Replicated, Scope, Stamp, VersionVector,
 };
 pub use weft_text::{
     List, ListEditor, ListIncoming, PositionError, Splice, Text, TextEditor, TextIncoming,

@@ -36,6 +36,24 @@ settings.forEach((entry: JsonValue, name: string) => void [entry, name]);
 settings.clear();
 const first: JsonValue | undefined = items.get(0);
 const value: WeftValue | undefined = doc.getRegister("title").value;
+const status = doc.getMultiValue("status");
+status.put("draft");
+const conflicting: WeftValue[] = status.values();
+const statusJson: WeftValue[] = status.toJSON();
+const blocked = doc.getRemoveWinsSet("blocked");
+blocked.add("mallory");
+const wasBlocked: boolean = blocked.delete("mallory");
+const blockedCount: number = blocked.size;
+const blockedValues: WeftValue[] = blocked.values();
+items.insertRemoveWinsSet(0).add(1);
+items.insertMultiValue(0).put(2);
+const nested: WeftValue[] = settings.getMultiValue("m").values();
+const stopStatus: () => void = status.observe((events: DocEvent[]) => {
+  for (const event of events) {
+    if (event.type === "multiValue") void [event.old satisfies WeftValue[], event.new satisfies WeftValue[]];
+  }
+});
+void [conflicting, statusJson, wasBlocked, blockedCount, blockedValues, nested, stopStatus];
 const json: { [name: string]: JsonValue } = doc.toJSON();
 const outcome: "applied" | "pending" | "redundant" = doc.applyDelta(doc.exportDelta(version));
 const fromScratch: Uint8Array = doc.exportDelta();
@@ -92,6 +110,8 @@ doc.getText("notes").insert("0", "x");
 const wrong: DocEvent["type"] = "tree";
 // @ts-expect-error: functions are not JSON values
 items.push(() => 1);
+// @ts-expect-error: a multi-value register holds primitive values, not objects
+status.put({ nested: true });
 
 void [id, length, first, value, json, outcome, fromScratch, total, withOrigin, notAString, adapters, wrong];
 void [pairs, values];

@@ -6,7 +6,10 @@ use weft::{ChildKey, DocError, Element, Entry, Kind, ListContainer, ListScope, N
 
 use crate::convert::{from_node, from_value, insert_inputs, to_index, to_input};
 use crate::error::{JsResult, WeftError};
-use crate::handles::{CounterRef, FromHandle, Handle, MapRef, SetRef, TextRef, expect};
+use crate::handles::{
+    CounterRef, FromHandle, Handle, MapRef, MultiValueRef, RemoveWinsSetRef, SetRef, TextRef,
+    expect,
+};
 
 /// A list of values and nested containers: concurrent insertions at one place never
 /// interleave, and a container element keeps its identity while elements move around it.
@@ -100,6 +103,8 @@ fn insert_empty(list: &mut ListScope<'_>, index: usize, kind: Kind) -> Result<()
         Kind::Text => list.insert_text(index).map(|_| ()),
         Kind::Counter => list.insert_counter(index).map(|_| ()),
         Kind::Set => list.insert_add_wins_set(index).map(|_| ()),
+        Kind::MultiValue => list.insert_multi_value(index).map(|_| ()),
+        Kind::RemoveWinsSet => list.insert_remove_wins_set(index).map(|_| ()),
         Kind::Value => list.insert(index, weft::Value::Null),
     }
 }
@@ -299,6 +304,40 @@ impl ListRef {
     /// `WEFT_NOT_A_CONTAINER` for a value, `WEFT_WRONG_KIND` for another container.
     #[wasm_bindgen(js_name = getSet)]
     pub fn get_set(&self, index: f64) -> JsResult<SetRef> {
+        self.container(index)
+    }
+
+    /// Inserts a new multi-value register at `index` and returns it.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` past the end.
+    #[wasm_bindgen(js_name = insertMultiValue)]
+    pub fn insert_multi_value(&self, index: f64) -> JsResult<MultiValueRef> {
+        self.insert_container(index)
+    }
+
+    /// Inserts a new, empty remove-wins set at `index` and returns it.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` past the end.
+    #[wasm_bindgen(js_name = insertRemoveWinsSet)]
+    pub fn insert_remove_wins_set(&self, index: f64) -> JsResult<RemoveWinsSetRef> {
+        self.insert_container(index)
+    }
+
+    /// The multi-value register element at `index`.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` out of range. @throws {WeftError}
+    /// `WEFT_NOT_A_CONTAINER` for a value, `WEFT_WRONG_KIND` for another container.
+    #[wasm_bindgen(js_name = getMultiValue)]
+    pub fn get_multi_value(&self, index: f64) -> JsResult<MultiValueRef> {
+        self.container(index)
+    }
+
+    /// The remove-wins set element at `index`.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` out of range. @throws {WeftError}
+    /// `WEFT_NOT_A_CONTAINER` for a value, `WEFT_WRONG_KIND` for another container.
+    #[wasm_bindgen(js_name = getRemoveWinsSet)]
+    pub fn get_remove_wins_set(&self, index: f64) -> JsResult<RemoveWinsSetRef> {
         self.container(index)
     }
 

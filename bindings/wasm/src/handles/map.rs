@@ -6,7 +6,10 @@ use weft::{Entry, Kind, Node, Object, Step};
 
 use crate::convert::{Input, from_node, put_input, to_input};
 use crate::error::JsResult;
-use crate::handles::{CounterRef, FromHandle, Handle, ListRef, RegisterRef, SetRef, TextRef};
+use crate::handles::{
+    CounterRef, FromHandle, Handle, ListRef, MultiValueRef, RegisterRef, RemoveWinsSetRef, SetRef,
+    TextRef,
+};
 
 /// A map from names to values and nested containers. A name removed on one replica while
 /// another changes it concurrently keeps that change.
@@ -230,6 +233,22 @@ impl MapRef {
     /// @throws {WeftError} `WEFT_WRONG_KIND` if `key` holds something else.
     #[wasm_bindgen(js_name = getSet)]
     pub fn get_set(&self, key: &str) -> JsResult<SetRef> {
+        self.child(key)
+    }
+
+    /// The multi-value register under `key` (created by its first write).
+    ///
+    /// @throws {WeftError} `WEFT_WRONG_KIND` if `key` holds something else.
+    #[wasm_bindgen(js_name = getMultiValue)]
+    pub fn get_multi_value(&self, key: &str) -> JsResult<MultiValueRef> {
+        self.child(key)
+    }
+
+    /// The remove-wins set under `key` (created by its first change).
+    ///
+    /// @throws {WeftError} `WEFT_WRONG_KIND` if `key` holds something else.
+    #[wasm_bindgen(js_name = getRemoveWinsSet)]
+    pub fn get_remove_wins_set(&self, key: &str) -> JsResult<RemoveWinsSetRef> {
         self.child(key)
     }
 

@@ -5,14 +5,18 @@
 mod counter;
 mod list;
 mod map;
+mod multi_value;
 mod register;
+mod remove_wins_set;
 mod set;
 mod text;
 
 pub use counter::CounterRef;
 pub use list::ListRef;
 pub use map::MapRef;
+pub use multi_value::MultiValueRef;
 pub use register::RegisterRef;
+pub use remove_wins_set::RemoveWinsSetRef;
 pub use set::SetRef;
 pub use text::TextRef;
 
@@ -116,6 +120,8 @@ fn empty(kind: Kind) -> Node {
         Kind::Text => Node::Text(String::new()),
         Kind::Counter => Node::Counter(0),
         Kind::Set => Node::Set(Vec::new()),
+        Kind::MultiValue => Node::MultiValue(Vec::new()),
+        Kind::RemoveWinsSet => Node::RemoveWinsSet(Vec::new()),
         Kind::Value => Node::Value(weft::Value::Null),
     }
 }

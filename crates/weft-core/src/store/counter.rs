@@ -6,7 +6,7 @@ use smallvec::SmallVec;
 use crate::causal::{CausalContext, Transaction};
 use crate::codec::{DotReader, DotWriter, Encoder};
 use crate::digest::DigestBuilder;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 use crate::store::DotStore;
 
@@ -280,16 +280,20 @@ impl DotStore for CounterStore {
         Ok(Self { entries })
     }
 
-    fn check(&self) {
-        assert!(
-            self.entries
-                .windows(2)
-                .all(|pair| pair[0].replica < pair[1].replica),
-            "counter entries out of order"
-        );
-        assert!(
-            self.entries.iter().all(|entry| entry.base <= entry.latest),
-            "counter reset after the latest change"
-        );
+    fn check(&self) -> Result<(), InvariantViolation> {
+        if !self
+            .entries
+            .windows(2)
+            .all(|pair| pair[0].replica < pair[1].replica)
+        {
+            return Err(InvariantViolation::CounterOrder);
+        }
+        match self.entries.iter().find(|entry| entry.base > entry.latest) {
+            Some(entry) => Err(InvariantViolation::CounterReset {
+                base: entry.base,
+                latest: entry.latest,
+            }),
+            None => Ok(()),
+        }
     }
 }

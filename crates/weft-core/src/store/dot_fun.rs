@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 use crate::causal::{CausalContext, Transaction};
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
 use crate::digest::DigestBuilder;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 use crate::store::{DotStore, push_dot};
 
@@ -217,11 +217,12 @@ impl<T: Value> DotStore for DotFun<T> {
         Ok(Self { entries })
     }
 
-    fn check(&self) {
-        assert!(
-            self.entries.windows(2).all(|pair| pair[0].0 < pair[1].0),
-            "DotFun entries out of order"
-        );
+    fn check(&self) -> Result<(), InvariantViolation> {
+        if self.entries.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            Ok(())
+        } else {
+            Err(InvariantViolation::DotFunOrder)
+        }
     }
 }
 
@@ -339,7 +340,7 @@ impl DotStore for DotSet {
         )))
     }
 
-    fn check(&self) {
-        self.0.check();
+    fn check(&self) -> Result<(), InvariantViolation> {
+        self.0.check()
     }
 }

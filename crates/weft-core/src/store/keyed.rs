@@ -12,7 +12,7 @@ use smallvec::SmallVec;
 use crate::causal::{CausalContext, Transaction};
 use crate::codec::{Decode, DotReader, DotWriter, Encode, Encoder};
 use crate::digest::DigestBuilder;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex, index_of};
 use crate::sorting;
 use crate::store::DotStore;
@@ -587,16 +587,19 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         false
     }
 
-    fn check(&self) {
+    fn check(&self) -> Result<(), InvariantViolation> {
         let mut expected: Vec<BTreeSet<(u64, u32)>> = Vec::new();
         for (position, slot) in self.slots.values().enumerate() {
-            assert!(!slot.touches.is_empty(), "slot without touches");
-            assert!(
-                slot.touches
-                    .windows(2)
-                    .all(|pair| pair[0].replica < pair[1].replica),
-                "touches not one per replica in order"
-            );
+            if slot.touches.is_empty() {
+                return Err(InvariantViolation::SlotWithoutTouches);
+            }
+            if !slot
+                .touches
+                .windows(2)
+                .all(|pair| pair[0].replica < pair[1].replica)
+            {
+                return Err(InvariantViolation::TouchOrder);
+            }
             for dot in &slot.touches {
                 let replica = dot.replica.as_usize();
                 if expected.len() <= replica {
@@ -604,22 +607,28 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 }
                 expected[replica].insert((dot.counter, position as u32));
             }
-            slot.value.check();
+            slot.value.check()?;
         }
-        if !self.indexed {
-            assert!(
-                self.index.iter().all(BTreeSet::is_empty),
-                "an unindexed store has an index"
-            );
-            assert_eq!(self.live, self.count_live(), "live count out of date");
-            return;
+        if self.indexed {
+            let mut actual = self.index.clone();
+            while actual.last().is_some_and(BTreeSet::is_empty) {
+                actual.pop();
+            }
+            if actual != expected {
+                return Err(InvariantViolation::TouchIndex);
+            }
+        } else if !self.index.iter().all(BTreeSet::is_empty) {
+            // An unindexed store (a fragment) keeps no index.
+            return Err(InvariantViolation::TouchIndex);
         }
-        let mut actual = self.index.clone();
-        while actual.last().is_some_and(BTreeSet::is_empty) {
-            actual.pop();
+        let actual = self.count_live();
+        if self.live != actual {
+            return Err(InvariantViolation::LiveCount {
+                counted: self.live,
+                actual,
+            });
         }
-        assert_eq!(actual, expected, "touch index out of date");
-        assert_eq!(self.live, self.count_live(), "live count out of date");
+        Ok(())
     }
 }
 

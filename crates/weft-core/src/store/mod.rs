@@ -31,7 +31,7 @@ use std::fmt::Debug;
 use crate::causal::{CausalContext, Transaction};
 use crate::codec::{DotReader, DotWriter, Encoder};
 use crate::digest::DigestBuilder;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, InvariantViolation};
 use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 
 /// The state of a causal CRDT (or a fragment of it), under a causal context kept elsewhere.
@@ -139,9 +139,20 @@ pub trait DotStore: Clone + Default + Debug {
         0
     }
 
-    /// Checks internal invariants (sortedness, index consistency), panicking on a violation.
-    /// Meant for tests and debug builds.
-    fn check(&self) {}
+    /// Checks internal invariants (sortedness, index consistency). Meant for tests and
+    /// fuzzers: a store built through this crate's API always passes. The default checks
+    /// nothing.
+    ///
+    /// ```
+    /// use weft_core::store::{DotSet, DotStore};
+    /// assert_eq!(DotSet::default().check(), Ok(()));
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`InvariantViolation`] found.
+    fn check(&self) -> Result<(), InvariantViolation> {
+        Ok(())
+    }
 }
 
 /// Appends the table-independent name of `dot` to `atom`: the replica's 16-byte id, then the

@@ -89,8 +89,8 @@ macro_rules! delegate_dot_store {
             Some(Self($crate::store::DotStore::implied(touches)?))
         }
 
-        fn check(&self) {
-            self.0.check();
+        fn check(&self) -> Result<(), $crate::InvariantViolation> {
+            self.0.check()
         }
     };
 }

@@ -198,8 +198,8 @@ impl<T: Value> DotStore for LwwRegister<T> {
         Ok(Self(register))
     }
 
-    fn check(&self) {
-        self.0.check();
+    fn check(&self) -> Result<(), crate::InvariantViolation> {
+        self.0.check()
     }
 }
 

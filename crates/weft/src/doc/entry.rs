@@ -3,8 +3,8 @@
 use weft_core::codec::{DotReader, DotWriter, Encoder};
 use weft_core::store::DotStore;
 use weft_core::{
-    AddWinsSet, CausalContext, Clock, DecodeError, DigestBuilder, Dot, LwwRegister, PNCounter,
-    ReplicaId, ReplicaIndex, Scope, Transaction,
+    AddWinsSet, CausalContext, Clock, DecodeError, DigestBuilder, Dot, InvariantViolation,
+    LwwRegister, MvRegister, PNCounter, RemoveWinsSet, ReplicaId, ReplicaIndex, Scope, Transaction,
 };
 use weft_text::Text;
 
@@ -42,12 +42,19 @@ pub struct Entry {
     pub(crate) text: Option<Box<Text>>,
     pub(crate) counter: Option<Box<PNCounter>>,
     pub(crate) set: Option<Box<AddWinsSet<Value>>>,
+    pub(crate) multi_value: Option<Box<MvRegister<Value>>>,
+    pub(crate) remove_wins_set: Option<Box<RemoveWinsSet<Value>>>,
 }
+
+/// The bits of an entry's part mask: kind, value, then the containers in the order of
+/// [`Entry::kind`]'s fallback. Any other bit is refused.
+const PART_BITS: u64 = (1 << 9) - 1;
 
 impl Entry {
     /// What the entry shows: the kind written last (by Lamport time) among the kind writes no
     /// one has removed; if none survives, the kind of the first part (in the order value,
-    /// map, list, text, counter, set) whose content a concurrent change left behind; `None`
+    /// map, list, text, counter, set, multi-value register, remove-wins set) whose content a
+    /// concurrent change left behind; `None`
     /// if the entry shows nothing (never written, or removed).
     ///
     /// ```
@@ -89,6 +96,18 @@ impl Entry {
             Some(Kind::Counter)
         } else if self.set.as_deref().is_some_and(|set| !set.is_empty()) {
             Some(Kind::Set)
+        } else if self
+            .multi_value
+            .as_deref()
+            .is_some_and(|register| register.values().next().is_some())
+        {
+            Some(Kind::MultiValue)
+        } else if self
+            .remove_wins_set
+            .as_deref()
+            .is_some_and(|set| !set.is_empty())
+        {
+            Some(Kind::RemoveWinsSet)
         } else {
             None
         }
@@ -126,10 +145,39 @@ impl Entry {
         shown(self, Kind::Counter, self.counter.as_deref())
     }
 
-    /// The set, if the entry shows one.
+    /// The add-wins set, if the entry shows one.
     #[must_use]
     pub fn as_set(&self) -> Option<&AddWinsSet<Value>> {
         shown(self, Kind::Set, self.set.as_deref())
+    }
+
+    /// The multi-value register, if the entry shows one.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, Value};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.multi_value("colour").put("red"));
+    /// let entry = doc.root().get("colour").unwrap();
+    /// let values: Vec<&Value> = entry.as_multi_value().unwrap().values().collect();
+    /// assert_eq!(values, [&Value::from("red")]);
+    /// ```
+    #[must_use]
+    pub fn as_multi_value(&self) -> Option<&MvRegister<Value>> {
+        shown(self, Kind::MultiValue, self.multi_value.as_deref())
+    }
+
+    /// The remove-wins set, if the entry shows one.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.remove_wins_set("banned").insert("spam"));
+    /// let entry = doc.root().get("banned").unwrap();
+    /// assert!(entry.as_remove_wins_set().unwrap().contains(&"spam".into()));
+    /// ```
+    #[must_use]
+    pub fn as_remove_wins_set(&self) -> Option<&RemoveWinsSet<Value>> {
+        shown(self, Kind::RemoveWinsSet, self.remove_wins_set.as_deref())
     }
 
     /// Makes the entry show `kind`: if it shows something else, every part this replica sees
@@ -242,6 +290,14 @@ macro_rules! each_part {
             let $part = $($borrow)+ $entry.set;
             $body;
         }
+        {
+            let $part = $($borrow)+ $entry.multi_value;
+            $body;
+        }
+        {
+            let $part = $($borrow)+ $entry.remove_wins_set;
+            $body;
+        }
     }};
 }
 
@@ -258,6 +314,8 @@ impl DotStore for Entry {
             && bottom(self.text.as_deref())
             && bottom(self.counter.as_deref())
             && bottom(self.set.as_deref())
+            && bottom(self.multi_value.as_deref())
+            && bottom(self.remove_wins_set.as_deref())
     }
 
     fn join(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext) {
@@ -268,6 +326,18 @@ impl DotStore for Entry {
         join_part(&mut self.text, context, other.text, other_context);
         join_part(&mut self.counter, context, other.counter, other_context);
         join_part(&mut self.set, context, other.set, other_context);
+        join_part(
+            &mut self.multi_value,
+            context,
+            other.multi_value,
+            other_context,
+        );
+        join_part(
+            &mut self.remove_wins_set,
+            context,
+            other.remove_wins_set,
+            other_context,
+        );
     }
 
     fn delta_since(&self, since: &Clock) -> Self {
@@ -294,6 +364,14 @@ impl DotStore for Entry {
                 .set
                 .as_ref()
                 .map(|part| Box::new(part.delta_since(since))),
+            multi_value: self
+                .multi_value
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
+            remove_wins_set: self
+                .remove_wins_set
+                .as_ref()
+                .map(|part| Box::new(part.delta_since(since))),
         }
     }
 
@@ -305,6 +383,18 @@ impl DotStore for Entry {
         clear_part(&mut self.text, transaction, event, &mut delta.text);
         clear_part(&mut self.counter, transaction, event, &mut delta.counter);
         clear_part(&mut self.set, transaction, event, &mut delta.set);
+        clear_part(
+            &mut self.multi_value,
+            transaction,
+            event,
+            &mut delta.multi_value,
+        );
+        clear_part(
+            &mut self.remove_wins_set,
+            transaction,
+            event,
+            &mut delta.remove_wins_set,
+        );
     }
 
     fn remap(&mut self, map: &[ReplicaIndex]) {
@@ -347,6 +437,11 @@ impl DotStore for Entry {
             && part_eq(self.text.as_deref(), other.text.as_deref())
             && part_eq(self.counter.as_deref(), other.counter.as_deref())
             && part_eq(self.set.as_deref(), other.set.as_deref())
+            && part_eq(self.multi_value.as_deref(), other.multi_value.as_deref())
+            && part_eq(
+                self.remove_wins_set.as_deref(),
+                other.remove_wins_set.as_deref(),
+            )
     }
 
     fn digest(&self, names: &[ReplicaId], path: &mut Vec<u8>, out: &mut DigestBuilder) {
@@ -372,6 +467,12 @@ impl DotStore for Entry {
         tagged(6, &|path, out| {
             digest_part(self.set.as_deref(), names, path, out)
         });
+        tagged(7, &|path, out| {
+            digest_part(self.multi_value.as_deref(), names, path, out)
+        });
+        tagged(8, &|path, out| {
+            digest_part(self.remove_wins_set.as_deref(), names, path, out)
+        });
     }
 
     fn repair_join(&mut self, other: Self) {
@@ -382,10 +483,12 @@ impl DotStore for Entry {
         repair_part(&mut self.text, other.text);
         repair_part(&mut self.counter, other.counter);
         repair_part(&mut self.set, other.set);
+        repair_part(&mut self.multi_value, other.multi_value);
+        repair_part(&mut self.remove_wins_set, other.remove_wins_set);
     }
 
     fn encode(&self, out: &mut DotWriter) {
-        let mut mask = 0u8;
+        let mut mask = 0u64;
         let parts = [
             !self.kind.is_bottom(),
             !self.value.is_bottom(),
@@ -394,11 +497,13 @@ impl DotStore for Entry {
             self.text.is_some(),
             self.counter.is_some(),
             self.set.is_some(),
+            self.multi_value.is_some(),
+            self.remove_wins_set.is_some(),
         ];
         for (bit, present) in parts.iter().enumerate() {
-            mask |= u8::from(*present) << bit;
+            mask |= u64::from(*present) << bit;
         }
-        out.u8(mask);
+        out.varint(mask);
         if parts[0] {
             self.kind.encode(out);
         }
@@ -412,9 +517,9 @@ impl DotStore for Entry {
 
     fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError> {
         let offset = input.position();
-        let mask = input.u8()?;
-        if mask & 0x80 != 0 {
-            return Err(input.invalid("entry part mask", mask.into(), offset));
+        let mask = input.varint()?;
+        if mask & !PART_BITS != 0 {
+            return Err(input.invalid("entry part mask", mask, offset));
         }
         let mut entry = Self::default();
         if mask & 1 != 0 {
@@ -428,6 +533,8 @@ impl DotStore for Entry {
         entry.text = decode_part(input, mask, 4)?;
         entry.counter = decode_part(input, mask, 5)?;
         entry.set = decode_part(input, mask, 6)?;
+        entry.multi_value = decode_part(input, mask, 7)?;
+        entry.remove_wins_set = decode_part(input, mask, 8)?;
         Ok(entry)
     }
 
@@ -439,12 +546,16 @@ impl DotStore for Entry {
         forgotten
     }
 
-    fn check(&self) {
-        self.kind.check();
-        self.value.check();
-        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
-            part.check()
+    fn check(&self) -> Result<(), InvariantViolation> {
+        self.kind.check()?;
+        self.value.check()?;
+        let mut outcome = Ok(());
+        each_part!(ref self, |part| if let Some(part) = part.as_deref()
+            && outcome.is_ok()
+        {
+            outcome = part.check();
         });
+        outcome
     }
 }
 
@@ -461,7 +572,7 @@ fn digest_part<S: DotStore>(
 
 fn decode_part<S: DotStore>(
     input: &mut DotReader<'_, '_>,
-    mask: u8,
+    mask: u64,
     bit: u8,
 ) -> Result<Option<Box<S>>, DecodeError> {
     if mask & (1 << bit) == 0 {

@@ -149,7 +149,7 @@ pub struct KeyChange {
 /// assert!(matches!(change, Change::Text(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", content = "delta", rename_all = "lowercase")]
+#[serde(tag = "type", content = "delta", rename_all = "camelCase")]
 pub enum Change {
     /// Names of a map written, removed, created or switched.
     Map(Vec<KeyChange>),
@@ -159,12 +159,20 @@ pub enum Change {
     List(Vec<ListDelta>),
     /// A counter moved from the first value to the second.
     Counter(i64, i64),
-    /// Values added to and removed from a set.
+    /// Values added to and removed from a set (add-wins or remove-wins).
     Set {
         /// Values that appeared.
         added: Vec<Value>,
         /// Values that disappeared.
         removed: Vec<Value>,
+    },
+    /// A multi-value register written, or its concurrent writes merged: its values before
+    /// and after, each sorted by encoding (as [`Node::MultiValue`]).
+    MultiValue {
+        /// The values before.
+        old: Vec<Value>,
+        /// The values after.
+        new: Vec<Value>,
     },
     /// The whole document may have changed in ways not described (a state merge, a repair,
     /// or deltas released from waiting for what they depended on): read it again.
@@ -316,5 +324,7 @@ pub(crate) fn empty_node(kind: Kind) -> Node {
         Kind::Text => Node::Text(String::new()),
         Kind::Counter => Node::Counter(0),
         Kind::Set => Node::Set(Vec::new()),
+        Kind::MultiValue => Node::MultiValue(Vec::new()),
+        Kind::RemoveWinsSet => Node::RemoveWinsSet(Vec::new()),
     }
 }

@@ -9,9 +9,10 @@ use weft_core::codec::{Decode, Decoder, Encode, Encoder};
 /// ```
 /// use weft::Kind;
 /// assert_eq!(Kind::Text.name(), "text");
+/// assert_eq!(Kind::RemoveWinsSet.name(), "removeWinsSet");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "camelCase")]
 pub enum Kind {
     /// A primitive [`Value`](crate::Value) (last writer wins).
     Value,
@@ -25,10 +26,15 @@ pub enum Kind {
     Counter,
     /// An add-wins set of values.
     Set,
+    /// A multi-value register: concurrent writes are all kept until a write that saw them
+    /// replaces them.
+    MultiValue,
+    /// A remove-wins set of values.
+    RemoveWinsSet,
 }
 
 impl Kind {
-    /// The lower-case name used in events and in the JavaScript API.
+    /// The camel-case name used in events and in the JavaScript API.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +44,8 @@ impl Kind {
             Self::Text => "text",
             Self::Counter => "counter",
             Self::Set => "set",
+            Self::MultiValue => "multiValue",
+            Self::RemoveWinsSet => "removeWinsSet",
         }
     }
 
@@ -49,6 +57,8 @@ impl Kind {
             Self::Text => 3,
             Self::Counter => 4,
             Self::Set => 5,
+            Self::MultiValue => 6,
+            Self::RemoveWinsSet => 7,
         }
     }
 }
@@ -69,6 +79,8 @@ impl Decode for Kind {
             3 => Self::Text,
             4 => Self::Counter,
             5 => Self::Set,
+            6 => Self::MultiValue,
+            7 => Self::RemoveWinsSet,
             tag => return Err(input.invalid("entry kind", tag.into(), offset)),
         })
     }

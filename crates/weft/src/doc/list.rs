@@ -311,8 +311,8 @@ impl DotStore for ListContainer {
         self.order.compact(stable) + DotStore::compact(&mut self.children, stable)
     }
 
-    fn check(&self) {
-        self.order.check();
-        self.children.check();
+    fn check(&self) -> Result<(), weft_core::InvariantViolation> {
+        self.order.check()?;
+        self.children.check()
     }
 }

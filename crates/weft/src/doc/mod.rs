@@ -21,7 +21,9 @@ pub use node::Node;
 pub use object::Object;
 pub use observers::Subscription;
 pub use path::{ContainerPath, PathSegment, Step};
-pub use scope::{CounterScope, ListScope, MapScope, SetScope, TextScope};
+pub use scope::{
+    CounterScope, ListScope, MapScope, MultiValueScope, RemoveWinsSetScope, SetScope, TextScope,
+};
 
 use std::fmt;
 
@@ -57,7 +59,8 @@ pub struct Transacted<R> {
 }
 
 /// One replica of a document: its [`ReplicaId`], one version for the whole document, and named
-/// root containers — maps, lists, texts, counters, sets and values — nested as deep as needed.
+/// root containers — maps, lists, texts, counters, add-wins and remove-wins sets, multi-value
+/// registers and values — nested as deep as needed.
 ///
 /// Change it in transactions: [`Doc::transact`] hands the closure the root [`MapScope`],
 /// whose methods reach every container (`root.text("title").insert(0, "Hi")`), and returns

@@ -14,8 +14,10 @@ use crate::value::Value;
 /// A document, or part of one, as plain data. Maps have their names sorted and sets their
 /// elements sorted (by encoding), so every replica with the same state gives the same `Node`.
 ///
-/// Serialises as JSON-like data: maps as objects, lists and sets as arrays, text as a string,
-/// counters as numbers.
+/// Serialises as JSON-like data: maps as objects, lists and sets (add-wins and remove-wins)
+/// as arrays, text as a string, counters as numbers, and a multi-value register as the array
+/// of its concurrent values (one element once a write replaced the others, none while never
+/// written).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Node {
@@ -29,8 +31,12 @@ pub enum Node {
     Text(String),
     /// A counter.
     Counter(i64),
-    /// An add-wins set.
+    /// An add-wins set (elements sorted by encoding).
     Set(Vec<Value>),
+    /// A multi-value register: its concurrent values, sorted by encoding.
+    MultiValue(Vec<Value>),
+    /// A remove-wins set (elements sorted by encoding).
+    RemoveWinsSet(Vec<Value>),
 }
 
 impl Node {
@@ -70,15 +76,24 @@ impl Node {
                     .as_deref()
                     .map_or(0, weft_core::PNCounter::value),
             ),
-            Kind::Set => {
-                let mut elements: Vec<Value> = entry
+            Kind::Set => Self::Set(sorted(
+                entry
                     .set
                     .as_deref()
-                    .map(|set| set.iter().cloned().collect())
-                    .unwrap_or_default();
-                elements.sort_by_cached_key(weft_core::codec::Encode::encode_to_vec);
-                Self::Set(elements)
-            }
+                    .map(|set| set.iter().cloned().collect()),
+            )),
+            Kind::MultiValue => Self::MultiValue(sorted(
+                entry
+                    .multi_value
+                    .as_deref()
+                    .map(|register| register.values().cloned().collect()),
+            )),
+            Kind::RemoveWinsSet => Self::RemoveWinsSet(sorted(
+                entry
+                    .remove_wins_set
+                    .as_deref()
+                    .map(|set| set.iter().cloned().collect()),
+            )),
         }
     }
 
@@ -92,6 +107,8 @@ impl Node {
             Self::Text(_) => Kind::Text,
             Self::Counter(_) => Kind::Counter,
             Self::Set(_) => Kind::Set,
+            Self::MultiValue(_) => Kind::MultiValue,
+            Self::RemoveWinsSet(_) => Kind::RemoveWinsSet,
         }
     }
 
@@ -133,8 +150,17 @@ fn write_json(node: &Node, out: &mut String) {
         Node::List(items) => write_array(items.iter(), out, write_json),
         Node::Text(text) => write_string(text, out),
         Node::Counter(number) => out.push_str(&number.to_string()),
-        Node::Set(elements) => write_array(elements.iter(), out, write_value),
+        Node::Set(elements) | Node::MultiValue(elements) | Node::RemoveWinsSet(elements) => {
+            write_array(elements.iter(), out, write_value);
+        }
     }
+}
+
+/// `values` (none if absent) sorted by their encoding: the order every replica agrees on.
+pub(crate) fn sorted(values: Option<Vec<Value>>) -> Vec<Value> {
+    let mut values = values.unwrap_or_default();
+    values.sort_by_cached_key(weft_core::codec::Encode::encode_to_vec);
+    values
 }
 
 fn write_array<'a, T: 'a>(

@@ -2,7 +2,7 @@
 
 use weft_core::codec::{DotReader, DotWriter, Encoder};
 use weft_core::store::{DotStore, Keyed};
-use weft_core::{AddWinsSet, PNCounter, Scope};
+use weft_core::{AddWinsSet, MvRegister, PNCounter, RemoveWinsSet, Scope};
 use weft_text::Text;
 
 use crate::doc::entry::Entry;
@@ -113,6 +113,33 @@ impl Object {
     pub fn get_set(&self, name: &str) -> Option<&AddWinsSet<Value>> {
         self.get(name).and_then(Entry::as_set)
     }
+
+    /// The multi-value register under `name`, if it holds one.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.multi_value("status").put("draft"));
+    /// let register = doc.root().get_multi_value("status").unwrap();
+    /// assert_eq!(register.values().count(), 1);
+    /// ```
+    #[must_use]
+    pub fn get_multi_value(&self, name: &str) -> Option<&MvRegister<Value>> {
+        self.get(name).and_then(Entry::as_multi_value)
+    }
+
+    /// The remove-wins set under `name`, if it holds one.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.remove_wins_set("blocked").insert("mallory"));
+    /// assert_eq!(doc.root().get_remove_wins_set("blocked").map(|set| set.len()), Some(1));
+    /// ```
+    #[must_use]
+    pub fn get_remove_wins_set(&self, name: &str) -> Option<&RemoveWinsSet<Value>> {
+        self.get(name).and_then(Entry::as_remove_wins_set)
+    }
 }
 
 /// Runs `change` on the entry `name` of the map `scope` (created if absent).
@@ -176,6 +203,18 @@ container_part!(map_part, map, Kind::Map, Object);
 container_part!(list_part, list, Kind::List, ListContainer);
 container_part!(counter_part, counter, Kind::Counter, PNCounter);
 container_part!(set_part, set, Kind::Set, AddWinsSet<Value>);
+container_part!(
+    multi_value_part,
+    multi_value,
+    Kind::MultiValue,
+    MvRegister<Value>
+);
+container_part!(
+    remove_wins_set_part,
+    remove_wins_set,
+    Kind::RemoveWinsSet,
+    RemoveWinsSet<Value>
+);
 
 impl DotStore for Object {
     fn write_schema(out: &mut Encoder) {
@@ -253,7 +292,7 @@ impl DotStore for Object {
         DotStore::compact(&mut self.0, stable)
     }
 
-    fn check(&self) {
-        self.0.check();
+    fn check(&self) -> Result<(), weft_core::InvariantViolation> {
+        self.0.check()
     }
 }

@@ -13,7 +13,7 @@ use crate::doc::entry::Entry;
 use crate::doc::events::{Change, EventLog, KeyChange, ListDelta, TextDelta};
 use crate::doc::kind::Kind;
 use crate::doc::list::{ChildKey, Item, ListContainer};
-use crate::doc::node::Node;
+use crate::doc::node::{Node, sorted};
 use crate::doc::object::Object;
 use crate::doc::path::{ContainerPath, Step, positional};
 use crate::value::Value;
@@ -38,7 +38,10 @@ enum Inner {
     Text(TextIncoming),
     List(ListPlan),
     Counter(i64),
+    /// The elements of an add-wins or a remove-wins set.
     Set(Vec<Value>),
+    /// The values of a multi-value register, sorted by encoding.
+    MultiValue(Vec<Value>),
 }
 
 struct ListPlan {
@@ -127,13 +130,18 @@ impl EntryPlan {
             Some(Kind::Counter) => fragment.counter.as_deref().map_or(Inner::Nothing, |_| {
                 Inner::Counter(here.as_counter().map_or(0, weft_core::PNCounter::value))
             }),
-            Some(Kind::Set) => fragment.set.as_deref().map_or(Inner::Nothing, |_| {
-                Inner::Set(
-                    here.as_set()
-                        .map(|set| set.iter().cloned().collect())
-                        .unwrap_or_default(),
-                )
-            }),
+            Some(Kind::Set) => fragment
+                .set
+                .as_deref()
+                .map_or(Inner::Nothing, |_| Inner::Set(set_elements(here))),
+            Some(Kind::RemoveWinsSet) => fragment
+                .remove_wins_set
+                .as_deref()
+                .map_or(Inner::Nothing, |_| Inner::Set(set_elements(here))),
+            Some(Kind::MultiValue) => fragment
+                .multi_value
+                .as_deref()
+                .map_or(Inner::Nothing, |_| Inner::MultiValue(multi_values(here))),
             Some(Kind::Value) | None => Inner::Nothing,
         };
         Self {
@@ -188,11 +196,15 @@ impl EntryPlan {
                 }
                 None
             }
+            Inner::MultiValue(old) => {
+                let new = multi_values(entry);
+                if new != old {
+                    push(root, path, Change::MultiValue { old, new }, log);
+                }
+                None
+            }
             Inner::Set(old) => {
-                let new: Vec<Value> = entry
-                    .as_set()
-                    .map(|set| set.iter().cloned().collect())
-                    .unwrap_or_default();
+                let new = set_elements(entry);
                 let before: HashSet<&Value> = old.iter().collect();
                 let after: HashSet<&Value> = new.iter().collect();
                 let added: Vec<Value> = new
@@ -209,6 +221,26 @@ impl EntryPlan {
             }
         }
     }
+}
+
+/// The elements of the set `entry` shows (add-wins or remove-wins), in this replica's order.
+fn set_elements(entry: &Entry) -> Vec<Value> {
+    if let Some(set) = entry.as_set() {
+        set.iter().cloned().collect()
+    } else if let Some(set) = entry.as_remove_wins_set() {
+        set.iter().cloned().collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// The values of the multi-value register `entry` shows, sorted by encoding.
+fn multi_values(entry: &Entry) -> Vec<Value> {
+    sorted(
+        entry
+            .as_multi_value()
+            .map(|register| register.values().cloned().collect()),
+    )
 }
 
 impl ListPlan {

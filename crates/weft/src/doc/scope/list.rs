@@ -12,9 +12,14 @@ use crate::doc::list::{
     ChildKey, Element, Item, ListContainer, delete_range, insert_child, insert_items,
 };
 use crate::doc::node::Node;
-use crate::doc::object::{counter_part, list_part, map_part, put_value, set_part, text_part};
+use crate::doc::object::{
+    counter_part, list_part, map_part, multi_value_part, put_value, remove_wins_set_part, set_part,
+    text_part,
+};
 use crate::doc::path::Step;
-use crate::doc::scope::{CounterScope, MapScope, SetScope, Target, TextScope};
+use crate::doc::scope::{
+    CounterScope, MapScope, MultiValueScope, RemoveWinsSetScope, SetScope, Target, TextScope,
+};
 use crate::value::Value;
 
 /// A list of a document during a transaction: values and nested containers in an order where
@@ -270,6 +275,49 @@ impl<'a> ListScope<'a> {
         Ok(SetScope::from_target(self.target.below(Step::Child(key))))
     }
 
+    /// Inserts a new multi-value register at `index` and returns it.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.list("l").insert_multi_value(0).map(|mut m| m.put(1i64)))
+    ///     .result
+    ///     .unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"l":[[1]]}"#);
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] past the end; nothing changes then.
+    pub fn insert_multi_value(&mut self, index: usize) -> Result<MultiValueScope<'_>, DocError> {
+        let key = self.insert_container(index, Kind::MultiValue)?;
+        Ok(MultiValueScope::from_target(
+            self.target.below(Step::Child(key)),
+        ))
+    }
+
+    /// Inserts a new, empty remove-wins set at `index` and returns it.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.list("l").insert_remove_wins_set(0).map(|mut s| s.insert(1i64)))
+    ///     .result
+    ///     .unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"l":[[1]]}"#);
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] past the end; nothing changes then.
+    pub fn insert_remove_wins_set(
+        &mut self,
+        index: usize,
+    ) -> Result<RemoveWinsSetScope<'_>, DocError> {
+        let key = self.insert_container(index, Kind::RemoveWinsSet)?;
+        Ok(RemoveWinsSetScope::from_target(
+            self.target.below(Step::Child(key)),
+        ))
+    }
+
     /// Appends a new, empty map and returns it.
     ///
     /// ```
@@ -382,6 +430,48 @@ impl<'a> ListScope<'a> {
         Ok(SetScope::from_target(self.target.below(Step::Child(key))))
     }
 
+    /// The multi-value register element at `index`.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.list("l").insert_multi_value(0).map(|_| ())).result.unwrap();
+    /// doc.transact(|root| root.list("l").multi_value_at(0).map(|mut m| m.put("x")))
+    ///     .result
+    ///     .unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"l":[["x"]]}"#);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ListScope::map_at`].
+    pub fn multi_value_at(&mut self, index: usize) -> Result<MultiValueScope<'_>, DocError> {
+        let key = self.container_at(index, Kind::MultiValue)?;
+        Ok(MultiValueScope::from_target(
+            self.target.below(Step::Child(key)),
+        ))
+    }
+
+    /// The remove-wins set element at `index`.
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.list("l").insert_remove_wins_set(0).map(|_| ())).result.unwrap();
+    /// doc.transact(|root| root.list("l").remove_wins_set_at(0).map(|mut s| s.insert("x")))
+    ///     .result
+    ///     .unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"l":[["x"]]}"#);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ListScope::map_at`].
+    pub fn remove_wins_set_at(&mut self, index: usize) -> Result<RemoveWinsSetScope<'_>, DocError> {
+        let key = self.container_at(index, Kind::RemoveWinsSet)?;
+        Ok(RemoveWinsSetScope::from_target(
+            self.target.below(Step::Child(key)),
+        ))
+    }
+
     /// Inserts an empty container of `kind` at `index`; returns its identity.
     fn insert_container(&mut self, index: usize, kind: Kind) -> Result<ChildKey, DocError> {
         self.check(index, index)?;
@@ -475,6 +565,8 @@ fn shape(child: &mut weft_core::Scope<'_, Entry>, kind: Kind) {
         Kind::Text => text_part(child, |_| ()),
         Kind::Counter => counter_part(child, |_| ()),
         Kind::Set => set_part(child, |_| ()),
+        Kind::MultiValue => multi_value_part(child, |_| ()),
+        Kind::RemoveWinsSet => remove_wins_set_part(child, |_| ()),
         Kind::Value => put_value(child, Value::Null),
     }
 }

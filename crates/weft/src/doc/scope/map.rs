@@ -6,7 +6,10 @@ use crate::doc::kind::Kind;
 use crate::doc::node::Node;
 use crate::doc::object::{Object, list_part, map_part, put_value, remove_entry, with_entry};
 use crate::doc::path::{ContainerPath, Step};
-use crate::doc::scope::{CounterScope, Editing, ListScope, SetScope, Target, TextScope};
+use crate::doc::scope::{
+    CounterScope, Editing, ListScope, MultiValueScope, RemoveWinsSetScope, SetScope, Target,
+    TextScope,
+};
 use crate::value::Value;
 
 /// A map of a document during a transaction: the root map (the closure of
@@ -258,6 +261,32 @@ impl<'a> MapScope<'a> {
         SetScope::from_target(self.target.below(Step::Key(name.to_owned())))
     }
 
+    /// The multi-value register under `name` (made one by its first write if it is something
+    /// else).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.multi_value("status").put("draft"));
+    /// assert_eq!(doc.to_json(), r#"{"status":["draft"]}"#);
+    /// ```
+    pub fn multi_value(&mut self, name: &str) -> MultiValueScope<'_> {
+        MultiValueScope::from_target(self.target.below(Step::Key(name.to_owned())))
+    }
+
+    /// The remove-wins set under `name` (made one by its first change if it is something
+    /// else).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.remove_wins_set("blocked").insert("mallory"));
+    /// assert_eq!(doc.to_json(), r#"{"blocked":["mallory"]}"#);
+    /// ```
+    pub fn remove_wins_set(&mut self, name: &str) -> RemoveWinsSetScope<'_> {
+        RemoveWinsSetScope::from_target(self.target.below(Step::Key(name.to_owned())))
+    }
+
     /// The text at `path`, from the document's root (for handles that keep a path, as the
     /// JavaScript bindings do).
     ///
@@ -357,6 +386,52 @@ impl<'a> MapScope<'a> {
     ) -> Result<SetScope<'_>, crate::DocError> {
         self.target.check_path(path)?;
         Ok(SetScope::from_target(self.target.at(path.clone())))
+    }
+
+    /// The multi-value register at `path`, from the document's root.
+    ///
+    /// ```
+    /// use weft::{ContainerPath, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let path = ContainerPath::root().key("status");
+    /// doc.transact(|root| root.open_multi_value(&path).map(|mut status| status.put("draft")))
+    ///     .result
+    ///     .unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"status":["draft"]}"#);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MapScope::open_text`].
+    pub fn open_multi_value(
+        &mut self,
+        path: &ContainerPath,
+    ) -> Result<MultiValueScope<'_>, crate::DocError> {
+        self.target.check_path(path)?;
+        Ok(MultiValueScope::from_target(self.target.at(path.clone())))
+    }
+
+    /// The remove-wins set at `path`, from the document's root.
+    ///
+    /// ```
+    /// use weft::{ContainerPath, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let path = ContainerPath::root().key("blocked");
+    /// doc.transact(|root| root.open_remove_wins_set(&path).map(|mut set| set.insert("eve")))
+    ///     .result
+    ///     .unwrap();
+    /// assert_eq!(doc.to_json(), r#"{"blocked":["eve"]}"#);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MapScope::open_text`].
+    pub fn open_remove_wins_set(
+        &mut self,
+        path: &ContainerPath,
+    ) -> Result<RemoveWinsSetScope<'_>, crate::DocError> {
+        self.target.check_path(path)?;
+        Ok(RemoveWinsSetScope::from_target(
+            self.target.at(path.clone()),
+        ))
     }
 
     /// Runs `change` on this map's store.

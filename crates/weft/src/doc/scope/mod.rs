@@ -1,5 +1,6 @@
 //! Scoped handles on the containers of a document during a transaction: [`MapScope`],
-//! [`ListScope`], [`TextScope`], [`CounterScope`] and [`SetScope`]. Their methods are
+//! [`ListScope`], [`TextScope`], [`CounterScope`], [`SetScope`], [`MultiValueScope`] and
+//! [`RemoveWinsSetScope`]. Their methods are
 //! inherent (no trait to import), and each records the event of its change as it makes it —
 //! the position and the content are known right there, so an event costs O(log n + size of
 //! the change).
@@ -12,11 +13,15 @@
 mod leaf;
 mod list;
 mod map;
+mod multi_value;
+mod remove_wins_set;
 mod text;
 
 pub use leaf::{CounterScope, SetScope};
 pub use list::ListScope;
 pub use map::MapScope;
+pub use multi_value::MultiValueScope;
+pub use remove_wins_set::RemoveWinsSetScope;
 pub use text::TextScope;
 
 use weft_core::Scope;
