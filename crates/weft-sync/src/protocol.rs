@@ -16,6 +16,10 @@ const OLDEST_PROTOCOL: u8 = 1;
 /// word: what the peer may have learnt meanwhile (each replica it moved on is two pairs).
 const SKETCH_SLACK: usize = 8;
 
+/// Up to this many replicas in the version, a resumed session pushes its changes beside its
+/// hello, written whole; beyond, it waits for the peer's hello to write them against it.
+const PUSH_WHOLE_UP_TO: usize = 64;
+
 /// The most of our hellos' versions kept as bases the peer may write against: every hello
 /// since the newest one the peer is known to have used, at most this many.
 const KEPT_HELLOS: usize = 16;
@@ -187,21 +191,36 @@ impl SyncState {
         }
         if self.peer_has.is_some() {
             let version = replica.version();
+            // A resumed session pushes beside its hello. When the version is long, a push
+            // written whole would name every replica the document has known: towards a peer
+            // of protocol 3 it waits for the peer's hello, to be written against it.
+            let awaits_base = self.peer_protocol >= RELATIVE_PROTOCOL
+                && self.peer_base.is_none()
+                && version.len() > PUSH_WHOLE_UP_TO;
+            if awaits_base {
+                return self.ack_due.take().map(|due| self.ack(replica, due));
+            }
             if !covers(&self.sent, &version) {
                 let delta = self.delta_for_peer(replica);
                 return Some(self.changes(version, delta, None));
             }
         }
-        if let Some((acked_session, seq, with_digest)) = self.ack_due.take() {
-            return Some(Message::Ack(Ack::new(
-                self.session,
-                acked_session,
-                seq,
-                self.outgoing(replica.version()),
-                with_digest.then(|| replica.digest()),
-            )));
-        }
-        None
+        self.ack_due.take().map(|due| self.ack(replica, due))
+    }
+
+    /// The ack that is due: `(peer session, seq, with digest)`.
+    fn ack<R: Replicated>(
+        &self,
+        replica: &R,
+        (acked_session, seq, with_digest): (u32, u64, bool),
+    ) -> Message {
+        Message::Ack(Ack::new(
+            self.session,
+            acked_session,
+            seq,
+            self.outgoing(replica.version()),
+            with_digest.then(|| replica.digest()),
+        ))
     }
 
     fn changes(&mut self, version: VersionVector, delta: Vec<u8>, answers: Option<u32>) -> Message {
