@@ -236,7 +236,9 @@ impl DocumentTask {
                 peer,
                 right,
             } => {
-                let state = SyncState::with_config(self.hub.settings.sync, random_session());
+                // Clients say hello first; the server's hello then says only what differs.
+                let config = self.hub.settings.sync.with_hello_after_peer(true);
+                let state = SyncState::with_config(config, random_session());
                 self.sessions
                     .insert(session, Session { state, peer, right });
                 self.flush(session, replica);
