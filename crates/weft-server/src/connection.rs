@@ -14,11 +14,11 @@ use tokio_util::sync::CancellationToken;
 use weft_sync::Message;
 
 use crate::access::Grant;
+use crate::channel::{DocumentHandle, Outgoing, Peer, SessionId, close_code, truncate_reason};
 use crate::config::Limits;
-use crate::document::{close_code, truncate_reason};
 use crate::document_id::DocumentId;
 use crate::envelope;
-use crate::hub::{DocumentHandle, Hub, Outgoing, Peer, SessionId};
+use crate::hub::Hub;
 use crate::rate::TokenBucket;
 use crate::unwind;
 

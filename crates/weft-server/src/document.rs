@@ -12,58 +12,88 @@
 //! round-trip, or makes the library panic on a copy) ends only its sender's session, with
 //! close code 1002, before anything is applied or stored. A task that fails anyway (its
 //! database fails, or it panics) logs the cause, closes every session of the document with
-//! 1011 and leaves the hub: the next session loads the document afresh from the database,
-//! which holds everything that was acknowledged.
+//! 1011 and unloads: the next session loads the document afresh from the database, which
+//! holds everything that was acknowledged.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use thiserror::Error;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use weft::{Object, Replica, ReplicaId, Replicated, VersionVector};
-use weft_sync::{Message, SyncState, generate, receive};
+use weft_sync::{Message, SyncConfig, SyncState, generate, receive};
 
 use crate::access::Right;
-use crate::bus::DocumentBus;
+use crate::bus::{Bus, DocumentBus};
+use crate::channel::{
+    Control, DocumentHandle, DocumentInbox, Incoming, LoadedDocuments, Outgoing, Peer, SessionId,
+    close_code, truncate_reason,
+};
 use crate::document_id::DocumentId;
 use crate::error::StoreError;
 use crate::guard::GuardedReplica;
-use crate::hub::{Control, Hub, Incoming, Outgoing, Peer, SessionId};
-use crate::store::{Piece, PieceId, PieceKind, StoredDocument, Write};
+use crate::hooks::Hooks;
+use crate::store::{Database, Piece, PieceId, PieceKind, StoredDocument, Write};
 use crate::unwind;
 
 mod remote;
 
 use remote::next_remote;
 
-/// WebSocket close codes the server uses.
-pub(crate) mod close_code {
-    /// A normal closure.
-    pub(crate) const NORMAL: u16 = 1000;
-    /// The server is going away (shutdown).
-    pub(crate) const GOING_AWAY: u16 = 1001;
-    /// The client broke the protocol.
-    pub(crate) const PROTOCOL_ERROR: u16 = 1002;
-    /// The client sent a kind of data the server does not accept (text).
-    pub(crate) const UNSUPPORTED_DATA: u16 = 1003;
-    /// The client broke a limit.
-    pub(crate) const POLICY_VIOLATION: u16 = 1008;
-    /// A message larger than the limit.
-    pub(crate) const MESSAGE_TOO_BIG: u16 = 1009;
-    /// The server failed (its database).
-    pub(crate) const INTERNAL_ERROR: u16 = 1011;
-    /// The connection's token has expired: get a new one and reconnect.
-    pub(crate) const TOKEN_EXPIRED: u16 = 4401;
-    /// The connection's token does not allow changes (read only): they are refused.
-    pub(crate) const READ_ONLY: u16 = 4403;
+/// What every document task needs to know.
+#[derive(Clone, Debug)]
+pub(crate) struct DocumentSettings {
+    pub(crate) sync: SyncConfig,
+    pub(crate) compact_after_bytes: u64,
+    pub(crate) unload_after: Duration,
+    /// How often a document reads what other servers stored (`None`: no other server
+    /// writes to this database).
+    pub(crate) catch_up_every: Option<Duration>,
+}
+
+/// What the document tasks share.
+pub(crate) struct Services {
+    /// The loaded documents, which a task leaves when it unloads or fails.
+    pub(crate) loaded: Arc<LoadedDocuments>,
+    pub(crate) database: Database,
+    /// The fan-out between servers, if there are several.
+    pub(crate) bus: Option<Bus>,
+    /// The application's hooks, if any.
+    pub(crate) hooks: Option<Arc<dyn Hooks>>,
+    pub(crate) settings: DocumentSettings,
+    pub(crate) shutdown: CancellationToken,
+    /// Tracks the document tasks, so that a shutdown waits for them.
+    pub(crate) tracker: TaskTracker,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Services")
+            .field("loaded_documents", &self.loaded.lock().len())
+            .field("bus", &self.bus.is_some())
+            .field("hooks", &self.hooks.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts the task of document `id`; returns the channels to it.
+pub(crate) fn start(services: &Arc<Services>, id: DocumentId) -> DocumentHandle {
+    let (handle, inbox) = DocumentHandle::open();
+    let task = DocumentTask::new(id, Arc::clone(services), inbox);
+    services.tracker.spawn(task.run());
+    handle
 }
 
 /// The most messages handled in one batch (one commit).
 const MAX_BATCH: usize = 256;
 
-/// Why a document's task failed (it then closes its sessions and leaves the hub).
+/// Why a document's task failed (it then closes its sessions and unloads).
 #[derive(Debug, Error)]
 enum Failure {
     /// The document could not be loaded from the database.
@@ -109,34 +139,29 @@ struct Stored {
     delta_bytes: u64,
 }
 
-pub(crate) struct DocumentTask {
+struct DocumentTask {
     id: DocumentId,
-    hub: Arc<Hub>,
+    services: Arc<Services>,
     control: mpsc::UnboundedReceiver<Control>,
     incoming: mpsc::Receiver<Incoming>,
     sessions: HashMap<SessionId, Session>,
 }
 
 impl DocumentTask {
-    pub(crate) fn new(
-        id: DocumentId,
-        hub: Arc<Hub>,
-        control: mpsc::UnboundedReceiver<Control>,
-        incoming: mpsc::Receiver<Incoming>,
-    ) -> Self {
+    fn new(id: DocumentId, services: Arc<Services>, inbox: DocumentInbox) -> Self {
         Self {
             id,
-            hub,
-            control,
-            incoming,
+            services,
+            control: inbox.control,
+            incoming: inbox.incoming,
             sessions: HashMap::new(),
         }
     }
 
     /// Serves the document until it unloads or the server shuts down. A failure (an error or
-    /// a panic) is logged with its cause, closes every session and leaves the hub, so that
+    /// a panic) is logged with its cause, closes every session and unloads the document, so that
     /// the next session reloads the document from the database.
-    pub(crate) async fn run(mut self) {
+    async fn run(mut self) {
         let served = std::panic::AssertUnwindSafe(self.serve())
             .catch_unwind()
             .await;
@@ -155,13 +180,13 @@ impl DocumentTask {
 
     async fn serve(&mut self) -> Result<(), Failure> {
         // Subscribed before loading: a piece published meanwhile is not missed.
-        let mut bus = match &self.hub.bus {
+        let mut bus = match &self.services.bus {
             Some(bus) => Some(bus.subscribe(&self.id).await),
             None => None,
         };
         let (mut replica, mut stored) = self.load().await.map_err(Failure::Load)?;
-        let shutdown = self.hub.shutdown.clone();
-        let catch_up_every = self.hub.settings.catch_up_every;
+        let shutdown = self.services.shutdown.clone();
+        let catch_up_every = self.services.settings.catch_up_every;
         // When to read what other servers stored next (periodically, or soon after a gap).
         let mut next_catch_up = catch_up_every.map(|every| Instant::now() + every);
         loop {
@@ -203,7 +228,7 @@ impl DocumentTask {
                     }
                     self.process(batch, &mut replica, &mut stored, bus.as_ref()).await?;
                 }
-                () = tokio::time::sleep(self.hub.settings.unload_after), if idle => {
+                () = tokio::time::sleep(self.services.settings.unload_after), if idle => {
                     if self.retire() {
                         tracing::debug!(document = %self.id, "unloaded");
                         return Ok(());
@@ -215,7 +240,11 @@ impl DocumentTask {
 
     /// The document from the database (the join of its pieces), or a new one.
     async fn load(&self) -> Result<(GuardedReplica, Stored), StoreError> {
-        let document = self.hub.database.read(&self.id, BTreeSet::new()).await?;
+        let document = self
+            .services
+            .database
+            .read(&self.id, BTreeSet::new())
+            .await?;
         let replica = join_pieces(&self.id, &document)?;
         let (snapshot_bytes, delta_bytes) = document.byte_size();
         let stored = Stored {
@@ -237,7 +266,7 @@ impl DocumentTask {
                 right,
             } => {
                 // Clients say hello first; the server's hello then says only what differs.
-                let config = self.hub.settings.sync.with_hello_after_peer(true);
+                let config = self.services.settings.sync.with_hello_after_peer(true);
                 let state = SyncState::with_config(config, random_session());
                 self.sessions
                     .insert(session, Session { state, peer, right });
@@ -346,12 +375,12 @@ impl DocumentTask {
         };
         // What the other servers are sent (a snapshot too large for the bus they read from
         // the database at their next catch-up).
-        let hooks = self.hub.hooks.as_deref();
+        let hooks = self.services.hooks.as_deref();
         let published = (bus.is_some() || hooks.is_some()).then(|| match &write {
             Write::Snapshot { snapshot, .. } => (PieceKind::Snapshot, snapshot.clone()),
             Write::Append { delta, .. } => (PieceKind::Delta, delta.clone()),
         });
-        let ids = self.hub.database.commit(vec![write]).await?;
+        let ids = self.services.database.commit(vec![write]).await?;
         let id = *ids.first().ok_or(StoreError::Closed)?;
         stored.version = version;
         stored.known.insert(id);
@@ -379,7 +408,7 @@ impl DocumentTask {
         let compact = stored.delta_bytes
             > stored
                 .snapshot_bytes
-                .max(self.hub.settings.compact_after_bytes);
+                .max(self.services.settings.compact_after_bytes);
         let write = if stored.known.is_empty() || repaired || compact {
             let snapshot = replica.save();
             stored.snapshot_bytes = snapshot.len() as u64;
@@ -447,9 +476,9 @@ impl DocumentTask {
         }
     }
 
-    /// Leaves the hub if no session is open or about to open. Returns whether it left.
+    /// Unloads the document if no session is open or about to open. Returns whether it did.
     fn retire(&mut self) -> bool {
-        let mut documents = self.hub.documents();
+        let mut documents = self.services.loaded.lock();
         if !self.sessions.is_empty() || !self.control.is_empty() || !self.incoming.is_empty() {
             return false;
         }
@@ -457,10 +486,10 @@ impl DocumentTask {
         true
     }
 
-    /// After a failure: leaves the hub (the next session reloads the document from what is
+    /// After a failure: unloads the document (the next session reloads it from what is
     /// durable) and closes every session, including those about to open, with `reason`.
     fn fail(&mut self, reason: &str) {
-        self.hub.documents().remove(&self.id);
+        self.services.loaded.lock().remove(&self.id);
         while let Ok(control) = self.control.try_recv() {
             if let Control::Join {
                 session,
@@ -545,15 +574,6 @@ fn admit(
         Message::Repair(_) | Message::Chunk(_) => None,
         other => Some(other),
     }
-}
-
-/// A WebSocket close reason fits 123 bytes.
-pub(crate) fn truncate_reason(reason: &str) -> String {
-    let mut end = reason.len().min(123);
-    while !reason.is_char_boundary(end) {
-        end -= 1;
-    }
-    reason[..end].to_string()
 }
 
 /// A random session number, so that sessions differ across server restarts.

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
+use tokio_util::task::TaskTracker;
 use tower_http::services::ServeDir;
 
 use crate::access::{Grant, Right, TokenKeys};
@@ -25,6 +26,8 @@ use crate::hub::Hub;
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub(crate) hub: Arc<Hub>,
+    /// Tracks the connections, so that a shutdown waits for them.
+    pub(crate) tracker: TaskTracker,
     pub(crate) limits: Arc<Limits>,
     pub(crate) token: Option<Arc<str>>,
     pub(crate) keys: TokenKeys,
@@ -128,7 +131,7 @@ async fn accept(
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n").into_response();
     };
     let size = state.limits.max_message_bytes;
-    let tracker = state.hub.tracker.clone();
+    let tracker = state.tracker.clone();
     upgrade
         .max_message_size(size)
         .max_frame_size(size)

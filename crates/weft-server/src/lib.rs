@@ -103,6 +103,7 @@
 
 mod access;
 mod bus;
+mod channel;
 pub mod client;
 mod config;
 mod connection;

@@ -14,11 +14,13 @@ use weft_sync::SyncConfig;
 
 use crate::access::TokenKeys;
 use crate::bus::Bus;
+use crate::channel::LoadedDocuments;
 use crate::config::Config;
+use crate::document::{self, DocumentSettings, Services};
 use crate::error::ServerError;
 use crate::hooks::Hooks;
 use crate::http::{self, AppState};
-use crate::hub::{DocumentSettings, Hub};
+use crate::hub::Hub;
 use crate::store::{Database, DocumentStore, PostgresStore, SqliteStore};
 
 /// A running sync server.
@@ -40,6 +42,7 @@ pub struct Server {
     shutdown: CancellationToken,
     serving: JoinHandle<std::io::Result<()>>,
     hub: Arc<Hub>,
+    services: Arc<Services>,
 }
 
 impl Server {
@@ -147,16 +150,24 @@ impl Server {
             }
             None => None,
         };
-        let hub = Hub::new(
-            Database::start(store),
+        let loaded = Arc::new(LoadedDocuments::default());
+        let services = Arc::new(Services {
+            loaded: Arc::clone(&loaded),
+            database: Database::start(store),
             bus,
-            hooks.clone(),
+            hooks: hooks.clone(),
             settings,
-            shutdown.clone(),
-            tracker,
-        );
+            shutdown: shutdown.clone(),
+            tracker: tracker.clone(),
+        });
+        let start = {
+            let services = Arc::clone(&services);
+            Box::new(move |id| document::start(&services, id))
+        };
+        let hub = Arc::new(Hub::new(loaded, start, shutdown.clone()));
         let state = AppState {
             hub: Arc::clone(&hub),
+            tracker,
             connections: Arc::new(Semaphore::new(limits.max_connections)),
             limits: Arc::new(limits),
             // An empty token (`WEFT_TOKEN=`) means none.
@@ -180,6 +191,7 @@ impl Server {
             shutdown,
             serving,
             hub,
+            services,
         })
     }
 
@@ -235,7 +247,7 @@ impl Server {
     #[cfg(feature = "fault-injection")]
     #[must_use]
     pub fn drop_bus_messages(&self, percent: u64) -> bool {
-        self.hub
+        self.services
             .bus
             .as_ref()
             .map(|bus| bus.drop_messages(percent))
@@ -266,9 +278,9 @@ impl Server {
         tracing::info!("shutting down");
         self.shutdown.cancel();
         let served = self.serving.await;
-        self.hub.tracker.close();
-        self.hub.tracker.wait().await;
-        let database = self.hub.database.clone();
+        self.services.tracker.close();
+        self.services.tracker.wait().await;
+        let database = self.services.database.clone();
         tokio::task::spawn_blocking(move || database.close())
             .await
             .map_err(|error| ServerError::Serve(std::io::Error::other(error)))??;

@@ -72,7 +72,7 @@ impl DocumentTask {
     ) -> Result<(), Failure> {
         let asked: BTreeSet<_> = stored.known.union(&stored.refused).copied().collect();
         let found = self
-            .hub
+            .services
             .database
             .read(&self.id, asked)
             .await
