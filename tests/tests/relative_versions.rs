@@ -67,7 +67,6 @@ fn a_delta_with_nothing_in_it_is_small_however_many_replicas_are_known() {
     let (server, mut other) = document_of_many_replicas();
     let nothing = weft::Replicated::encoded_delta_since(&server, &other.version());
     assert!(nothing.len() < 100, "{} bytes", nothing.len());
-    println!("2,000 replicas: a delta with nothing in it is {} B", nothing.len());
     assert_eq!(
         weft::Replicated::apply_encoded(&mut other, &nothing),
         Ok(weft::Outcome::Redundant)
@@ -140,11 +139,6 @@ fn a_resumed_session_says_what_differs_not_what_the_document_has_known() {
     }
     assert!(client.same_state(&server));
     assert_eq!(server.to_json(), r#"{"notes":"ab","visits":2000}"#);
-    println!(
-        "2,000 replicas: first hello {} B; resumed hello {client_hello} B, server hello \
-         {server_hello} B; keystroke push {push_len} B",
-        hello_len(&first_client)
-    );
 }
 
 #[test]

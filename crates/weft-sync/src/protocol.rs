@@ -421,9 +421,10 @@ impl SyncState {
             replica.note_peer_version(&hello.pending);
             self.full_hello_wanted = true;
             self.hello_due = true;
-            let mut received = Received::default();
-            received.behind_on_own_changes = self.behind_on_own_changes(replica);
-            return Ok(received);
+            return Ok(Received {
+                behind_on_own_changes: self.behind_on_own_changes(replica),
+                ..Received::default()
+            });
         };
         // A peer holding our own changes beyond ours, applied or pending, means we restarted
         // from an older snapshot: the replica must not reuse those counters for new changes.
