@@ -254,10 +254,50 @@ pub fn messages() -> Corpus<Doc> {
     entries.push(Message::Repair(Repair::new(3, true, a.version(), state)).to_bytes());
     entries.push(one.save());
     entries.push(SyncState::new().save());
+    // A resumed hello's sketch, which sessions this small never send (the whole version is
+    // smaller), so that mutants reach the sketch decoder.
+    let version = a.version();
+    let sketch = weft::sync::Version::Sketch {
+        fingerprint: weft::sync::fingerprint(&version),
+        sketch: weft::sync::VersionSketch::of(&version, 4),
+    };
+    entries.push(Message::Hello(weft::sync::Hello::new(9, sketch, a.digest())).to_bytes());
     Corpus {
         entries,
         partner: b,
     }
+}
+
+/// Document deltas written against `base`, the partner's version: every document delta of
+/// [`documents`], and what the partner lacks of a document that moved on.
+///
+/// ```
+/// let (corpus, base) = weft_tests::fuzz_corpus::documents_against();
+/// assert!(corpus.entries.iter().all(|bytes| {
+///     weft::DocDelta::from_bytes_against(bytes, &base).is_ok()
+/// }));
+/// ```
+#[must_use]
+pub fn documents_against() -> (Corpus<Doc>, VersionVector) {
+    let documents = documents(4);
+    let base = documents.partner.version();
+    let mut entries: Vec<Vec<u8>> = documents
+        .entries
+        .iter()
+        .filter_map(|bytes| weft::DocDelta::from_bytes(bytes).ok())
+        .map(|delta| delta.to_bytes_against(&base))
+        .collect();
+    let (mut a, _) = nested_pair();
+    a.merge(&documents.partner);
+    a.transact(|root| root.counter("likes").increment(2));
+    entries.push(a.delta_since(&base).to_bytes_against(&base));
+    (
+        Corpus {
+            entries,
+            partner: documents.partner,
+        },
+        base,
+    )
 }
 
 /// Persistence logs of a document: a snapshot then deltas, and a compacted one.

@@ -156,6 +156,7 @@ impl Target {
             Shape::Frame => {
                 frame::open(bytes, Kind::Delta).is_ok()
                     || frame::open(bytes, Kind::Snapshot).is_ok()
+                    || frame::open(bytes, Kind::DeltaAgainstBase).is_ok()
             }
             Shape::Message => frame::open(bytes, Kind::SyncMessage).is_ok(),
             Shape::Log => {
@@ -249,7 +250,7 @@ fn scripted<S: Workload>(name: &'static str) -> Target {
 
 /// The names of every target: each replicated type's deltas and snapshots, `List`, `Text`,
 /// documents, sync messages and persistence logs.
-pub const NAMES: [&str; 14] = [
+pub const NAMES: [&str; 15] = [
     "g_counter",
     "pn_counter",
     "lww_register",
@@ -262,6 +263,7 @@ pub const NAMES: [&str; 14] = [
     "list",
     "text",
     "doc",
+    "doc_against",
     "sync_message",
     "log",
 ];
@@ -293,6 +295,13 @@ pub fn target(name: &str) -> Option<Target> {
                 let delta = roundtrip::doc_delta(bytes, &partner);
                 let snapshot = roundtrip::doc_snapshot(bytes, &partner);
                 delta || snapshot
+            })
+        }
+        "doc_against" => {
+            let (corpus, base) = fuzz_corpus::documents_against();
+            let partner = corpus.partner;
+            Target::new("doc_against", Shape::Frame, corpus.entries, move |bytes| {
+                roundtrip::doc_delta_against(bytes, &partner, &base)
             })
         }
         "sync_message" => {

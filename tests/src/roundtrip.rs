@@ -158,6 +158,33 @@ pub fn doc_delta(bytes: &[u8], partner: &Doc) -> bool {
     true
 }
 
+/// Checks `bytes` as a document delta written against `base` (frame kind 7): whatever
+/// decodes against it is the delta some kind-1 bytes carry, which [`doc_delta`] checks in
+/// full; written against the base again it decodes to bytes a further round leaves alone.
+///
+/// # Panics
+/// If the bytes decode to a delta that breaks a promise.
+pub fn doc_delta_against(bytes: &[u8], partner: &Doc, base: &VersionVector) -> bool {
+    let Ok(decoded) = DocDelta::from_bytes_against(bytes, base) else {
+        return false;
+    };
+    assert!(
+        doc_delta(&decoded.to_bytes(), partner),
+        "a delta decoded against a base does not decode written whole"
+    );
+    let once = decoded.to_bytes_against(base);
+    let again = DocDelta::from_bytes_against(&once, base)
+        .unwrap_or_else(|error| panic!("a delta re-encoded against its base fails: {error}"));
+    assert_eq!(
+        again.to_bytes_against(base),
+        once,
+        "re-encoding a delta against its base is not stable"
+    );
+    assert_eq!(again.since(), decoded.since());
+    assert_eq!(again.covered(), decoded.covered());
+    true
+}
+
 /// Checks `bytes` as a document snapshot.
 ///
 /// # Panics

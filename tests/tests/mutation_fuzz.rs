@@ -87,6 +87,11 @@ fn doc() {
 }
 
 #[test]
+fn doc_against() {
+    bounded("doc_against", 6_000);
+}
+
+#[test]
 fn sync_message() {
     bounded("sync_message", 16_000);
 }
