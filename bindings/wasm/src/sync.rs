@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
-use weft_sync::{Message, SyncError, SyncState, generate, receive};
+use weft::sync::{Message, SyncError, SyncState, generate, receive};
 
 use crate::doc::Doc;
 use crate::error::{JsResult, WeftError};
