@@ -10,7 +10,7 @@ use crate::handles::{
     CounterRef, FromHandle, Handle, ListRef, MapRef, MultiValueRef, RegisterRef, RemoveWinsSetRef,
     SetRef, TextRef, expect, unsubscriber,
 };
-use crate::shared::SharedDoc;
+use crate::shared::{SessionDoc, SharedDoc};
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,9 +29,9 @@ pub struct Doc {
 }
 
 impl Doc {
-    /// The document the handles share.
-    pub(crate) fn shared(&self) -> &SharedDoc {
-        &self.shared
+    /// The document, as a sync session sees it.
+    pub(crate) fn session_doc(&self) -> Box<dyn SessionDoc> {
+        Box::new(self.shared.clone())
     }
 
     /// The handle of the root entry `name`, after checking it holds `T`'s kind or nothing.

@@ -5,8 +5,8 @@ use std::fmt;
 
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
+use weft::sync::SyncError;
 use weft::{DecodeError, DocError, PositionError};
-use weft_sync::SyncError;
 
 /// Why a call from JavaScript was refused. A refused call changes nothing.
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! Weft for JavaScript: a thin `wasm-bindgen` layer over the `weft` crate (and `weft-sync` for
+//! Weft for JavaScript: a thin `wasm-bindgen` layer over the `weft` crate (its `weft::sync` for
 //! `SyncSession`). The npm package in `bindings/npm` is built from it.
 //!
 //! - One JS class per file: [`Doc`] (`doc.rs`), the container handles in `handles/`

@@ -8,6 +8,8 @@
 //! batch (`delta_since` the version before it), and lets every [`Outbox`] (the sync sessions)
 //! send. No JavaScript runs while the document is borrowed, so listeners may read and change
 //! the document.
+//!
+//! A sync session sees the document only through [`SessionDoc`].
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::{Rc, Weak};
@@ -23,11 +25,36 @@ use crate::events::to_js;
 
 /// Something that sends after every batch of changes while it lives (a sync session).
 pub(crate) trait Outbox {
-    /// Sends whatever `doc` now has to send.
+    /// Sends whatever its document now has to send.
     ///
     /// # Errors
     /// What the transport's callback threw.
-    fn flush(&self, doc: &SharedDoc) -> JsResult<()>;
+    fn flush(&self) -> JsResult<()>;
+}
+
+/// A change a sync session makes to its document on behalf of the peer.
+pub(crate) type RemoteChange<'a> = Box<dyn FnOnce(&mut Doc) -> Result<(), WeftError> + 'a>;
+
+/// What a sync session needs from the document it syncs.
+pub(crate) trait SessionDoc {
+    /// Runs `read` on the document.
+    ///
+    /// # Errors
+    /// What `read` returned, or [`WeftError::Poisoned`] if the document is unusable.
+    fn read_doc(&self, read: &mut dyn FnMut(&Doc) -> Result<(), WeftError>) -> JsResult<()>;
+
+    /// Runs `change` as a change received from the peer (not local), then announces it.
+    /// `change` must either fail before changing anything or succeed.
+    ///
+    /// # Errors
+    /// What `change` returned, or what a listener or another outbox threw.
+    fn change_remote(&self, change: RemoteChange<'_>) -> JsResult<()>;
+
+    /// Lets `outbox` send after every batch of changes while it lives.
+    ///
+    /// # Errors
+    /// [`WeftError::Poisoned`] if the document is unusable.
+    fn attach(&self, outbox: Weak<dyn Outbox>) -> JsResult<()>;
 }
 
 /// A document shared by a `Doc` and its handles.
@@ -212,14 +239,6 @@ impl SharedDoc {
         }
     }
 
-    /// Lets `outbox` send after every batch while it lives.
-    pub(crate) fn attach(&self, outbox: Weak<dyn Outbox>) -> JsResult<()> {
-        let mut state = self.state_mut()?;
-        state.outboxes.retain(|other| other.strong_count() > 0);
-        state.outboxes.push(outbox);
-        Ok(())
-    }
-
     fn begin(&self, origin: Option<JsValue>) -> Result<(), WeftError> {
         let mut state = self.state_mut()?;
         if state.depth == 0 {
@@ -291,11 +310,28 @@ impl SharedDoc {
             }
         }
         for outbox in outboxes {
-            if let Err(error) = outbox.flush(self) {
+            if let Err(error) = outbox.flush() {
                 first_error.get_or_insert(error);
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+}
+
+impl SessionDoc for SharedDoc {
+    fn read_doc(&self, read: &mut dyn FnMut(&Doc) -> Result<(), WeftError>) -> JsResult<()> {
+        self.read(read)
+    }
+
+    fn change_remote(&self, change: RemoteChange<'_>) -> JsResult<()> {
+        self.change(false, change)
+    }
+
+    fn attach(&self, outbox: Weak<dyn Outbox>) -> JsResult<()> {
+        let mut state = self.state_mut()?;
+        state.outboxes.retain(|other| other.strong_count() > 0);
+        state.outboxes.push(outbox);
+        Ok(())
     }
 }
 

@@ -6,32 +6,32 @@ use std::rc::Rc;
 
 use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
-use weft_sync::{Message, SyncError, SyncState, generate, receive};
+use weft::sync::{Message, SyncError, SyncState, generate, receive};
 
 use crate::doc::Doc;
 use crate::error::{JsResult, WeftError};
-use crate::shared::{Outbox, SharedDoc};
+use crate::shared::{Outbox, SessionDoc};
 
 /// What a session shares with its document, which lets it send after every change.
 pub(crate) struct SessionCore {
-    doc: SharedDoc,
+    doc: Box<dyn SessionDoc>,
     state: RefCell<SyncState>,
     send: Function,
 }
 
 impl Outbox for SessionCore {
     /// Sends every message that is due.
-    fn flush(&self, doc: &SharedDoc) -> JsResult<()> {
-        let messages = doc.read(|doc| {
+    fn flush(&self) -> JsResult<()> {
+        let mut messages = Vec::new();
+        self.doc.read_doc(&mut |doc| {
             let mut state = self
                 .state
                 .try_borrow_mut()
                 .map_err(|_| WeftError::Poisoned)?;
-            let mut messages = Vec::new();
             while let Some(message) = generate(&mut state, doc) {
                 messages.push(message.to_bytes());
             }
-            Ok(messages)
+            Ok(())
         })?;
         for bytes in messages {
             self.send
@@ -69,7 +69,7 @@ impl SyncSession {
             None => SyncState::new(),
         };
         let core = Rc::new(SessionCore {
-            doc: doc.shared().clone(),
+            doc: doc.session_doc(),
             state: RefCell::new(state),
             send,
         });
@@ -85,7 +85,7 @@ impl SyncSession {
     pub fn receive(&self, message: &[u8]) -> JsResult<()> {
         let message = Message::from_bytes(message).map_err(WeftError::from)?;
         let state = &self.core.state;
-        self.core.doc.change(false, |doc| {
+        self.core.doc.change_remote(Box::new(move |doc| {
             let mut state = state.try_borrow_mut().map_err(|_| WeftError::Poisoned)?;
             match receive(&mut state, doc, message) {
                 Ok(_) => Ok(()),
@@ -94,12 +94,12 @@ impl SyncSession {
                 }
                 Err(other) => Err(WeftError::Sync(other)),
             }
-        })
+        }))
     }
 
     /// Sends whatever is due (the hello first of all).
     pub fn flush(&self) -> JsResult<()> {
-        self.core.flush(&self.core.doc)
+        self.core.flush()
     }
 
     /// Starts a new session over a new connection to the same peer, and sends what is due.
@@ -117,8 +117,12 @@ impl SyncSession {
     /// Whether everything is sent and acknowledged and the peer holds all local changes.
     #[wasm_bindgen(getter, js_name = isIdle)]
     pub fn is_idle(&self) -> JsResult<bool> {
-        let state = &self.core.state;
-        self.core.doc.read(|doc| Ok(state.borrow().is_idle(doc)))
+        let mut idle = false;
+        self.core.doc.read_doc(&mut |doc| {
+            idle = self.core.state.borrow().is_idle(doc);
+            Ok(())
+        })?;
+        Ok(idle)
     }
 
     /// What to keep so that a later session with the same peer resumes where this one stops

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use weft_sync::Message;
+use weft::sync::Message;
 
 use crate::access::Right;
 use crate::document_id::DocumentId;

@@ -10,8 +10,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use weft::internals::store::DotStore;
+use weft::sync::{Message, Received, SyncError, SyncState, generate, receive};
 use weft::{DecodeError, Replica, Replicated, Scope};
-use weft_sync::{Message, Received, SyncError, SyncState, generate, receive};
 
 /// How long [`SyncClient::settle`] waits for the session to become idle.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(30);

@@ -11,7 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use weft_sync::Message;
+use weft::sync::Message;
 
 use crate::access::Grant;
 use crate::channel::{DocumentHandle, Outgoing, Peer, SessionId, close_code, truncate_reason};

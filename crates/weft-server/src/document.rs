@@ -25,8 +25,8 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use weft::sync::{Message, SyncConfig, SyncState, generate, receive};
 use weft::{Object, Replica, ReplicaId, Replicated, VersionVector};
-use weft_sync::{Message, SyncConfig, SyncState, generate, receive};
 
 use crate::access::Right;
 use crate::bus::{Bus, DocumentBus};

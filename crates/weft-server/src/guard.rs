@@ -2,7 +2,7 @@
 //! has proved harmless on a copy.
 //!
 //! The sync protocol applies changes through [`Replicated`], so this type is what a document's
-//! task hands to [`weft_sync::receive`]. Before a delta (of a `Changes` or a `Repair`,
+//! task hands to [`weft::sync::receive`]. Before a delta (of a `Changes` or a `Repair`,
 //! reassembled from chunks or not) touches the replica, it must:
 //!
 //! 1. decode;
@@ -27,8 +27,8 @@
 
 use thiserror::Error;
 use weft::VersionVector;
+use weft::sync::SyncError;
 use weft::{DecodeError, Delta, Digest, Object, Outcome, Replica, ReplicaId, Replicated};
-use weft_sync::SyncError;
 
 use crate::unwind::catch;
 
@@ -134,7 +134,7 @@ impl GuardedReplica {
         self.panic_in_next_change = true;
     }
 
-    /// Why the change of the last failed [`weft_sync::receive`] was refused, if the checks
+    /// Why the change of the last failed [`weft::sync::receive`] was refused, if the checks
     /// refused it (rather than the protocol).
     pub(crate) fn take_refusal(&mut self) -> Option<Refusal> {
         self.refusal.take()

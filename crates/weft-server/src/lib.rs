@@ -11,7 +11,7 @@
 //! - `/healthz` answers `ok`; every other path is a static file of `--demo-dir`.
 //!
 //! The server is one more peer of the protocol: per document it keeps a replica, and per
-//! connection and document a [`SyncState`](weft_sync::SyncState). Changes one client sends
+//! connection and document a [`SyncState`](weft::sync::SyncState). Changes one client sends
 //! are applied to the server's replica, **committed to the database, and only then
 //! acknowledged**; the other clients' sessions push them on. A restart (or a crash) loses
 //! nothing a client saw acknowledged, and a client that was not acknowledged sends again.

@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use weft_sync::SyncConfig;
+use weft::sync::SyncConfig;
 
 use crate::access::TokenKeys;
 use crate::bus::Bus;

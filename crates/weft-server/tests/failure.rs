@@ -215,7 +215,7 @@ async fn the_log_names_the_cause_of_a_refused_change() {
     let server = start(FlakyStore::default()).await;
     let url = server.sync_url("refused");
     let mut socket = common::raw_connect(&url).await;
-    let lie = weft_sync::Message::Changes(weft_sync::Changes::new(
+    let lie = weft::sync::Message::Changes(weft::sync::Changes::new(
         7,
         1,
         None,

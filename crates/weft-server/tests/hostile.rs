@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::{connect, edit_board, expect_close, likes, raw_connect, replica, send_binary, start};
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use weft_sync::{Changes, Message, SyncState, generate};
+use weft::sync::{Changes, Message, SyncState, generate};
 
 /// Frames the protocol refuses, each for a different reason.
 fn malformed_frames() -> Vec<(&'static str, Vec<u8>)> {

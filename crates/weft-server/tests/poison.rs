@@ -11,9 +11,9 @@ use common::{
     RawSocket, connect, converge, edit_board, expect_close, json, likes, raw_connect, replica,
     send_binary, start_in,
 };
+use weft::sync::{Changes, Chunk, Message, Repair, SyncState, generate};
 use weft::{Object, Replica, Replicated as _, VersionVector};
 use weft_server::{Config, DocumentId, DocumentStore as _, PieceKind, SqliteStore, SyncClient};
-use weft_sync::{Changes, Chunk, Message, Repair, SyncState, generate};
 
 /// The issue's `Doc` delta: it decoded, and encoding it (or a replica holding it) panicked.
 const POISONOUS_DOC_DELTA: &str = "57460101610200000000000000002468acf13579bde90000000000000000369d0369d0369cda0202011d0200000001010b030104746f646f020908020100001300000000000000010000011e0103000002ae0100000142dd81e1af8d9f8e864d592f695f7bc80201040104646f6e65020100495e8a49";

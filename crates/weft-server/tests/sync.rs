@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use common::{connect, converge, edit_board, json, likes, replica, start, start_in};
 use futures_util::StreamExt as _;
+use weft::sync::{Message, SyncState, generate, receive};
 use weft::{Object, Replica};
 use weft_server::{DocumentId, SyncClient, envelope};
-use weft_sync::{Message, SyncState, generate, receive};
 
 #[tokio::test]
 async fn concurrent_edits_of_three_clients_converge() {

@@ -23,8 +23,8 @@ pub const OVERHEAD: usize = MAGIC.len() + 2 + 4;
 ///
 /// ```
 /// use weft_core::codec::frame::{self, Kind};
-/// let bytes = frame::seal(Kind::VersionVector, |out| out.varint(0));
-/// let mut payload = frame::open(&bytes, Kind::VersionVector)?;
+/// let bytes = frame::seal(Kind::Delta, |out| out.varint(0));
+/// let mut payload = frame::open(&bytes, Kind::Delta)?;
 /// assert_eq!(payload.varint()?, 0);
 /// # Ok::<(), weft_core::DecodeError>(())
 /// ```
@@ -32,18 +32,12 @@ pub const OVERHEAD: usize = MAGIC.len() + 2 + 4;
 #[repr(u8)]
 #[non_exhaustive]
 pub enum Kind {
-    /// A delta of one replicated type.
+    /// A delta of one replicated type (a document's included).
     Delta = 1,
-    /// A full snapshot of one replicated type.
+    /// A full snapshot of one replicated type (a document's included).
     Snapshot = 2,
-    /// A version vector.
-    VersionVector = 3,
-    /// A sync protocol message.
+    /// A sync protocol message, or a saved sync state.
     SyncMessage = 4,
-    /// A document delta.
-    DocumentDelta = 5,
-    /// A document snapshot.
-    DocumentSnapshot = 6,
     /// A delta written against a version the receiver holds (`Delta::to_bytes_against`).
     DeltaAgainstBase = 7,
 }
