@@ -7,7 +7,10 @@
 use std::collections::HashSet;
 
 use quickcheck::{QuickCheck, TestResult};
-use weft::{Cursor, CursorError, List, ListEditor, Replica, ReplicaId, Side, Text, TextEditor};
+use weft::{
+    Cursor, CursorError, Doc, DocError, Entry, List, ListEditor, Replica, ReplicaId, Side, Text,
+    TextEditor,
+};
 use weft_tests::SplitMix64;
 
 /// Brings `b` level with `a` and `a` with `b`.
@@ -259,4 +262,67 @@ fn a_cursor_from_ahead_resolves_after_sync() {
     ));
     exchange_texts(&mut alice, &mut bob);
     assert_eq!(bob.resolve_cursor(&cursor), Ok(1));
+}
+
+/// Through documents: a cursor made in a text and one made in a list of one document,
+/// resolved in another document after concurrent edits on both, from the scopes and from the
+/// read side.
+#[test]
+fn document_cursors_resolve_after_sync() {
+    let mut alice = Doc::new(ReplicaId::from_u128(1));
+    let mut bob = Doc::new(ReplicaId::from_u128(2));
+    let start = alice.transact(|root| -> Result<(), DocError> {
+        root.text("note").insert(0, "hello world")?;
+        root.list("items")
+            .insert_all(0, ["milk", "eggs", "flour"])?;
+        Ok(())
+    });
+    bob.apply(&start.delta);
+    let (caret, after_eggs) = bob
+        .transact(|root| -> Result<_, DocError> {
+            let caret = root.text("note").cursor_at_utf16(5, Side::After)?;
+            let after_eggs = root.list("items").cursor_at(2, Side::After)?;
+            Ok((caret, after_eggs))
+        })
+        .result
+        .unwrap();
+    let (caret, after_eggs) = (sent(caret), sent(after_eggs));
+    let from_alice = alice.transact(|root| -> Result<(), DocError> {
+        root.text("note").insert(0, "Oh, ")?;
+        root.list("items").delete(1..2)?; // eggs
+        root.list("items").insert(0, "tea")?;
+        Ok(())
+    });
+    let from_bob = bob.transact(|root| root.text("note").insert(5, "!"));
+    alice.apply(&from_bob.delta);
+    bob.apply(&from_alice.delta);
+    for doc in [&mut alice, &mut bob] {
+        assert_eq!(
+            doc.to_json(),
+            r#"{"items":["tea","milk","flour"],"note":"Oh, hello! world"}"#
+        );
+        let note = doc.root().get("note").and_then(Entry::as_text).unwrap();
+        assert_eq!(note.resolve_cursor(&caret), Ok(9));
+        let items = doc.root().get("items").and_then(Entry::as_list).unwrap();
+        assert_eq!(items.resolve_cursor(&after_eggs), Ok(2));
+        doc.transact(|root| {
+            assert_eq!(root.text("note").resolve_cursor_utf16(&caret), Ok(9));
+            assert_eq!(root.list("items").resolve_cursor(&after_eggs), Ok(2));
+        });
+    }
+    let stranger = sent(
+        Doc::new(ReplicaId::from_u128(3))
+            .transact(|root| {
+                let mut note = root.text("note");
+                note.insert(0, "x").unwrap();
+                note.cursor_at(0, Side::Before).unwrap()
+            })
+            .result,
+    );
+    alice.transact(|root| {
+        assert!(matches!(
+            root.text("note").resolve_cursor(&stranger),
+            Err(DocError::Cursor(CursorError::UnknownElement { .. }))
+        ));
+    });
 }
