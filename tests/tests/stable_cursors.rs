@@ -326,3 +326,29 @@ fn document_cursors_resolve_after_sync() {
         ));
     });
 }
+
+/// Random bytes (most of them behind a valid header, so the anchor and its fields are
+/// reached) never panic the cursor decoder: they give a typed error or a cursor whose bytes
+/// decode to it again.
+#[test]
+fn random_bytes_give_a_cursor_or_a_typed_error() {
+    let mut random = SplitMix64::new(0x5eed);
+    let mut decoded = 0;
+    for _ in 0..20_000 {
+        let length = random.index(32);
+        let mut bytes: Vec<u8> = (0..length).map(|_| random.below(256) as u8).collect();
+        if random.chance(80) && bytes.len() >= 3 {
+            bytes[0] = 0x43;
+            bytes[1] = 0x01;
+            bytes[2] = random.below(5) as u8;
+        }
+        match Cursor::from_bytes(&bytes) {
+            Ok(cursor) => {
+                decoded += 1;
+                assert_eq!(Cursor::from_bytes(&cursor.to_bytes()), Ok(cursor));
+            }
+            Err(error) => assert!(!error.to_string().is_empty()),
+        }
+    }
+    assert!(decoded > 0, "some random inputs are cursors");
+}
