@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use weft::internals::store::DotStore;
 use weft::{
-    AddWinsSet, Delta, GSet, LwwRegister, Map, MvRegister, PNCounter, RemoveWinsSet, Replica,
-    ReplicaId, VersionVector,
+    AddWinsSet, Cursor, Delta, ElementId, GSet, LwwRegister, Map, MvRegister, PNCounter,
+    RemoveWinsSet, Replica, ReplicaId, Side, Text, TextEditor, VersionVector,
 };
 
 fn golden_path(name: &str) -> PathBuf {
@@ -183,4 +183,41 @@ fn nested_maps() {
         .expect("kept by b's update");
     assert_eq!(round.get(&"bob".to_string()).map(PNCounter::value), Some(1));
     assert!(round.get(&"alice".to_string()).is_none());
+}
+
+/// The stable cursor a text of `a` gives after "hel" of "hello" (FORMAT.md, "Stable
+/// cursors"), and the cursor of the end.
+fn text_cursors() -> (Replica<Text>, Cursor) {
+    let (mut a, _) = replicas::<Text>();
+    a.update(|t| t.insert(0, "hello").unwrap());
+    let cursor = a.cursor_at(3, Side::After).expect("in range");
+    (a, cursor)
+}
+
+#[test]
+fn stable_cursors() {
+    let bytes = golden("text_after.cursor", || text_cursors().1.to_bytes());
+    let cursor = Cursor::from_bytes(&bytes).expect("golden cursor decodes");
+    let element = ElementId {
+        replica: ReplicaId::from_u128(0x0a0a),
+        counter: 3,
+    };
+    assert_eq!(
+        cursor,
+        Cursor::Element {
+            element,
+            side: Side::After
+        }
+    );
+    assert_eq!(
+        cursor.to_bytes(),
+        bytes,
+        "version-1 bytes re-encode differently"
+    );
+    let (mut text, _) = text_cursors();
+    text.update(|t| t.insert(0, ">").unwrap());
+    assert_eq!(text.resolve_cursor(&cursor), Ok(4));
+    let end = golden("end.cursor", || Cursor::End.to_bytes());
+    assert_eq!(Cursor::from_bytes(&end), Ok(Cursor::End));
+    assert_eq!(end, [0x43, 0x01, 0x01]);
 }

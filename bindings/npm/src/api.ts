@@ -13,6 +13,7 @@ export {
   MultiValueRef,
   RegisterRef,
   SyncSession,
+  Cursor,
 } from "./wasm/weft_wasm.js";
 export type {
   WeftValue,
@@ -25,6 +26,8 @@ export type {
   TextDeltaOp,
   ListDeltaOp,
   WeftErrorCode,
+  CursorSide,
+  CursorJson,
 } from "./wasm/weft_wasm.js";
 export { isWeftError } from "./errors.js";
 export type { WeftError } from "./errors.js";

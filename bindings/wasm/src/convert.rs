@@ -13,6 +13,8 @@
 //! - Documents read as plain data: maps as objects, lists and sets as arrays, text as a
 //!   string, counters as numbers.
 //! - A version is a plain object `{ [replicaId]: number }`.
+//! - A stable cursor's JSON form is `{ anchor: "start" }`, `{ anchor: "end" }` or
+//!   `{ anchor: "element", replica, counter, side }`, as serde writes it on the Rust side.
 //!
 //! The conversions are written against `js-sys` rather than derived through
 //! `serde-wasm-bindgen`: `Value::Bytes` must become a `Uint8Array` (serde sees a sequence),
@@ -21,7 +23,9 @@
 
 use js_sys::{Array, BigInt, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
-use weft::{DocError, ListScope, MapScope, Node, ReplicaId, Value, VersionVector};
+use weft::{
+    Cursor, DocError, ElementId, ListScope, MapScope, Node, ReplicaId, Side, Value, VersionVector,
+};
 
 use crate::error::WeftError;
 
@@ -250,6 +254,70 @@ pub(crate) fn replica_id(js: &JsValue) -> Result<ReplicaId, WeftError> {
         .ok_or_else(|| WeftError::InvalidArgument("a replica id is a UUID string".into()))?;
     text.parse()
         .map_err(|error: weft::ParseReplicaIdError| WeftError::InvalidArgument(error.to_string()))
+}
+
+/// A cursor side given by JavaScript: `"before"` or `"after"`.
+pub(crate) fn to_side(js: &JsValue) -> Result<Side, WeftError> {
+    match js.as_string().as_deref() {
+        Some("before") => Ok(Side::Before),
+        Some("after") => Ok(Side::After),
+        _ => Err(WeftError::InvalidArgument(
+            "a cursor side is \"before\" or \"after\"".into(),
+        )),
+    }
+}
+
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Before => "before",
+        Side::After => "after",
+    }
+}
+
+/// A cursor as a plain JSON object.
+pub(crate) fn from_cursor(cursor: &Cursor) -> JsValue {
+    let object = Object::new();
+    match cursor {
+        Cursor::Start => set(&object, "anchor", &"start".into()),
+        Cursor::End => set(&object, "anchor", &"end".into()),
+        Cursor::Element { element, side } => {
+            set(&object, "anchor", &"element".into());
+            set(&object, "replica", &element.replica.to_string().into());
+            set(&object, "counter", &(element.counter as f64).into());
+            set(&object, "side", &side_name(*side).into());
+        }
+    }
+    object.into()
+}
+
+/// A cursor from its plain JSON form (what [`from_cursor`] writes).
+pub(crate) fn to_cursor(js: &JsValue) -> Result<Cursor, WeftError> {
+    let invalid = |what: &str| WeftError::InvalidArgument(format!("not a cursor: {what}"));
+    if !js.is_object() {
+        return Err(invalid("expected an object"));
+    }
+    let field = |name: &str| Reflect::get(js, &JsValue::from_str(name)).unwrap_or_default();
+    match field("anchor").as_string().as_deref() {
+        Some("start") => Ok(Cursor::Start),
+        Some("end") => Ok(Cursor::End),
+        Some("element") => {
+            let replica = replica_id(&field("replica"))?;
+            let counter = field("counter")
+                .as_f64()
+                .filter(|counter| is_safe_integer(*counter) && *counter >= 1.0)
+                .ok_or_else(|| invalid("the counter must be an integer in 1 ..= 2^53 - 1"))?;
+            Ok(Cursor::Element {
+                element: ElementId {
+                    replica,
+                    counter: counter as u64,
+                },
+                side: to_side(&field("side"))?,
+            })
+        }
+        _ => Err(invalid(
+            "the anchor must be \"start\", \"end\" or \"element\"",
+        )),
+    }
 }
 
 /// A position or length given by JavaScript: a non-negative safe integer.

@@ -3,8 +3,8 @@
 //!
 //! - One JS class per file: [`Doc`] (`doc.rs`), the container handles in `handles/`
 //!   (`TextRef`, `ListRef`, `MapRef`, `CounterRef`, `SetRef` (add-wins), `RemoveWinsSetRef`,
-//!   `MultiValueRef`, `RegisterRef` (one value, last writer wins)), [`SyncSession`]
-//!   (`sync.rs`).
+//!   `MultiValueRef`, `RegisterRef` (one value, last writer wins)), [`Cursor`] (`cursor.rs`,
+//!   stable positions in texts and lists), [`SyncSession`] (`sync.rs`).
 //! - Handles own a shared pointer to the document and the path of their container
 //!   (`weft::ContainerPath`, which names list elements by identity); they edit through the
 //!   `weft` crate's scoped handles. No reference or lifetime crosses the boundary, and there
@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 mod convert;
+mod cursor;
 mod doc;
 mod error;
 mod events;
@@ -33,6 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use wasm_bindgen::prelude::*;
 
+pub use cursor::Cursor;
 pub use doc::Doc;
 pub use handles::{
     CounterRef, ListRef, MapRef, MultiValueRef, RegisterRef, RemoveWinsSetRef, SetRef, TextRef,
@@ -89,6 +91,13 @@ export type DocEvent = { path: PathSegment[]; origin: unknown; local: boolean } 
   | { type: "multiValue"; old: WeftValue[]; new: WeftValue[] }
   | { type: "reload" }
 );
+/** Which side of its element a stable cursor sits on. */
+export type CursorSide = "before" | "after";
+/** The JSON form of a stable `Cursor`. */
+export type CursorJson =
+  | { anchor: "start" }
+  | { anchor: "end" }
+  | { anchor: "element"; replica: string; counter: number; side: CursorSide };
 /** The stable codes of the errors Weft throws. */
 export type WeftErrorCode =
   | "WEFT_DECODE"

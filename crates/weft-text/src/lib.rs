@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 
 mod codec;
+mod cursor;
 mod edit;
 mod element;
 mod error;
@@ -52,6 +53,7 @@ mod store;
 mod text;
 mod tree;
 
+pub use cursor::{Cursor, CursorError, ElementId, Side};
 pub use error::PositionError;
 pub use list::{List, ListEditor, ListIncoming};
 pub use observe::Splice;

@@ -48,7 +48,8 @@ pub use weft_core::{
     Replicated, Scope, Stamp, VersionVector,
 };
 pub use weft_text::{
-    List, ListEditor, ListIncoming, PositionError, Splice, Text, TextEditor, TextIncoming,
+    Cursor, CursorError, ElementId, List, ListEditor, ListIncoming, PositionError, Side, Splice,
+    Text, TextEditor, TextIncoming,
 };
 
 /// The sync protocol (sans IO: `SyncState`, `Message`, `generate`, `receive`) and the

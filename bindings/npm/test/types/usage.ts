@@ -2,11 +2,14 @@
 // precise enough for ordinary use, and misuse does not compile.
 import {
   BroadcastSync,
+  Cursor,
   Doc,
   IndexedDbPersistence,
   SyncSession,
   WebSocketSync,
   isWeftError,
+  type CursorJson,
+  type CursorSide,
   type DocEvent,
   type JsonValue,
   type KeyChange,
@@ -115,3 +118,20 @@ status.put({ nested: true });
 
 void [id, length, first, value, json, outcome, fromScratch, total, withOrigin, notAString, adapters, wrong];
 void [pairs, values];
+
+// Stable cursors: made from an index and a side, resolved to an index or undefined, sent as
+// bytes or JSON.
+const side: CursorSide = "after";
+const caret: Cursor = doc.getText("notes").cursorAt(1, side);
+const caretAt: number | undefined = doc.getText("notes").resolveCursor(caret);
+const caretBytes: Uint8Array = caret.toBytes();
+const caretJson: CursorJson = caret.toJSON();
+const restored: Cursor = Cursor.fromJSON(caretJson);
+void [caretAt, Cursor.fromBytes(caretBytes).equals(restored)];
+const itemAt: number | undefined = items.resolveCursor(items.cursorAt(0, "before"));
+void itemAt;
+if (caretJson.anchor === "element") void (caretJson.counter satisfies number);
+// @ts-expect-error a side is "before" or "after"
+doc.getText("notes").cursorAt(0, "left");
+// @ts-expect-error a cursor is made by cursorAt, not written by hand
+doc.getText("notes").resolveCursor({ anchor: "start" });

@@ -4,7 +4,8 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use weft::{ChildKey, DocError, Element, Entry, Kind, ListContainer, ListScope, Node, Step};
 
-use crate::convert::{from_node, from_value, insert_inputs, to_index, to_input};
+use crate::convert::{from_node, from_value, insert_inputs, to_index, to_input, to_side};
+use crate::cursor::Cursor;
 use crate::error::{JsResult, WeftError};
 use crate::handles::{
     CounterRef, FromHandle, Handle, MapRef, MultiValueRef, RemoveWinsSetRef, SetRef, TextRef,
@@ -111,6 +112,44 @@ fn insert_empty(list: &mut ListScope<'_>, index: usize, kind: Kind) -> Result<()
 
 #[wasm_bindgen]
 impl ListRef {
+    /// A stable cursor at `index`, on `side` of it: `"after"` anchors it to the element
+    /// before `index` (elements inserted at the cursor go after it), `"before"` to the
+    /// element at `index` (inserted elements go before it).
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` past the end.
+    /// @throws {Error} `WEFT_INVALID_ARGUMENT` if `side` is not `"before"` or `"after"`.
+    #[wasm_bindgen(js_name = cursorAt)]
+    pub fn cursor_at(
+        &self,
+        index: f64,
+        #[wasm_bindgen(unchecked_param_type = "CursorSide")] side: JsValue,
+    ) -> JsResult<Cursor> {
+        let index = to_index(index, "a list index")?;
+        let side = to_side(&side)?;
+        self.handle.read(|entry| {
+            let made = match entry.and_then(Entry::as_list) {
+                Some(list) => list.cursor_at(index, side),
+                None => ListContainer::default().cursor_at(index, side),
+            };
+            Ok(made.map(Cursor::from).map_err(DocError::from)?)
+        })
+    }
+
+    /// The index `cursor` stands for now, or `undefined` if this list does not hold its
+    /// element yet (a cursor from a replica whose changes have not arrived, or from another
+    /// list).
+    #[wasm_bindgen(js_name = resolveCursor)]
+    pub fn resolve_cursor(&self, cursor: &Cursor) -> JsResult<Option<usize>> {
+        self.handle.read(|entry| {
+            Ok(match entry.and_then(Entry::as_list) {
+                Some(list) => list.resolve_cursor(&cursor.position).ok(),
+                None => ListContainer::default()
+                    .resolve_cursor(&cursor.position)
+                    .ok(),
+            })
+        })
+    }
+
     /// How many elements the list holds.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> JsResult<usize> {

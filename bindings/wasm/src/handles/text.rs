@@ -3,9 +3,10 @@
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use weft::{Entry, Kind, Text};
+use weft::{DocError, Entry, Kind, Text};
 
-use crate::convert::to_index;
+use crate::convert::{to_index, to_side};
+use crate::cursor::Cursor;
 use crate::error::JsResult;
 use crate::handles::{FromHandle, Handle};
 
@@ -70,6 +71,42 @@ impl TextRef {
         let end = start + to_index(count, "a count")?;
         self.handle
             .edit(|root, path| root.open_text(path)?.delete_utf16(start..end))
+    }
+
+    /// A stable cursor at `index` (UTF-16), on `side` of it: `"after"` anchors it to the
+    /// character before `index` (text typed at the cursor goes after it), `"before"` to the
+    /// character at `index` (typed text goes before it).
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` past the end or inside a surrogate pair.
+    /// @throws {Error} `WEFT_INVALID_ARGUMENT` if `side` is not `"before"` or `"after"`.
+    #[wasm_bindgen(js_name = cursorAt)]
+    pub fn cursor_at(
+        &self,
+        index: f64,
+        #[wasm_bindgen(unchecked_param_type = "CursorSide")] side: JsValue,
+    ) -> JsResult<Cursor> {
+        let index = to_index(index, "a text position")?;
+        let side = to_side(&side)?;
+        self.handle.read(|entry| {
+            let made = match entry.and_then(Entry::as_text) {
+                Some(text) => text.cursor_at_utf16(index, side),
+                None => Text::default().cursor_at_utf16(index, side),
+            };
+            Ok(made.map(Cursor::from).map_err(DocError::from)?)
+        })
+    }
+
+    /// The index (UTF-16) `cursor` stands for now, or `undefined` if this text does not hold
+    /// its character yet (a cursor from a replica whose changes have not arrived, or from
+    /// another text).
+    #[wasm_bindgen(js_name = resolveCursor)]
+    pub fn resolve_cursor(&self, cursor: &Cursor) -> JsResult<Option<usize>> {
+        self.handle.read(|entry| {
+            Ok(match entry.and_then(Entry::as_text) {
+                Some(text) => text.resolve_cursor_utf16(&cursor.position).ok(),
+                None => Text::default().resolve_cursor_utf16(&cursor.position).ok(),
+            })
+        })
     }
 
     /// Calls `listener` with the events of every later change of this text: `{ type: "text",

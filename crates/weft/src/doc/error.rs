@@ -35,4 +35,19 @@ pub enum DocError {
     /// The list element a path names was deleted.
     #[error("the list element on this path was deleted")]
     Deleted,
+    /// A stable cursor names an element the text or list does not hold (not received yet,
+    /// or of another container).
+    #[error(transparent)]
+    Cursor(weft_text::CursorError),
+}
+
+impl From<weft_text::CursorError> for DocError {
+    /// A position refused while making a cursor is a [`DocError::Position`], like every
+    /// other position.
+    fn from(error: weft_text::CursorError) -> Self {
+        match error {
+            weft_text::CursorError::Position(position) => Self::Position(position),
+            other => Self::Cursor(other),
+        }
+    }
 }

@@ -8,7 +8,7 @@ use weft_core::{
     CausalContext, Clock, DecodeError, DigestBuilder, Dot, ReplicaId, ReplicaIndex, Scope,
     Transaction,
 };
-use weft_text::{List, ListEditor};
+use weft_text::{Cursor, CursorError, List, ListEditor, Side};
 
 use crate::doc::entry::Entry;
 use crate::doc::error::DocError;
@@ -126,6 +126,39 @@ impl ListContainer {
     /// The elements in order.
     pub fn iter(&self) -> impl Iterator<Item = Element<'_>> + '_ {
         self.order.iter().map(|item| self.element(item))
+    }
+
+    /// A stable cursor at `index`, on side `side` of it (see [`Cursor`]). O(log n).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, Side};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| root.list("l").insert_all(0, ["a", "c"])).result?;
+    /// let list = doc.root().get("l").and_then(weft::Entry::as_list).unwrap();
+    /// let cursor = list.cursor_at(1, Side::Before)?; // before "c"
+    /// doc.transact(|root| root.list("l").insert(0, "z")).result?;
+    /// let list = doc.root().get("l").and_then(weft::Entry::as_list).unwrap();
+    /// assert_eq!(list.resolve_cursor(&cursor), Ok(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CursorError::Position`] past the end.
+    pub fn cursor_at(&self, index: usize, side: Side) -> Result<Cursor, CursorError> {
+        self.order.cursor_at(index, side)
+    }
+
+    /// The index `cursor` stands for now. O(log n + replicas).
+    ///
+    /// ```
+    /// use weft::{Cursor, ListContainer};
+    /// assert_eq!(ListContainer::default().resolve_cursor(&Cursor::Start), Ok(0));
+    /// ```
+    ///
+    /// # Errors
+    /// [`CursorError::UnknownElement`] if the list does not hold the cursor's element.
+    pub fn resolve_cursor(&self, cursor: &Cursor) -> Result<usize, CursorError> {
+        self.order.resolve_cursor(cursor)
     }
 
     fn element<'a>(&'a self, item: &'a Item) -> Element<'a> {

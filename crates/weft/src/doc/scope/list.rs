@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use weft_text::PositionError;
+use weft_text::{Cursor, PositionError, Side};
 
 use crate::doc::entry::Entry;
 use crate::doc::error::DocError;
@@ -88,6 +88,49 @@ impl<'a> ListScope<'a> {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// A stable cursor at `index`, on side `side` of it (see [`Cursor`]): it resolves back
+    /// to an index after any later or concurrent edit. O(log n).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, Side};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut todos = root.list("todos");
+    ///     todos.insert_all(0, ["milk", "eggs"])?;
+    ///     let after_milk = todos.cursor_at(1, Side::After)?;
+    ///     todos.delete(0..1)?;
+    ///     assert_eq!(todos.resolve_cursor(&after_milk)?, 0); // where "milk" was
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] past the end.
+    pub fn cursor_at(&self, index: usize, side: Side) -> Result<Cursor, DocError> {
+        match self.current() {
+            Some(list) => Ok(list.cursor_at(index, side)?),
+            None => Ok(ListContainer::default().cursor_at(index, side)?),
+        }
+    }
+
+    /// The index `cursor` stands for now. O(log n + replicas).
+    ///
+    /// ```
+    /// use weft::{Cursor, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| assert_eq!(root.list("l").resolve_cursor(&Cursor::End), Ok(0)));
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Cursor`] if the list does not hold the cursor's element.
+    pub fn resolve_cursor(&self, cursor: &Cursor) -> Result<usize, DocError> {
+        match self.current() {
+            Some(list) => Ok(list.resolve_cursor(cursor)?),
+            None => Ok(ListContainer::default().resolve_cursor(cursor)?),
+        }
     }
 
     /// Inserts a value at `index`.

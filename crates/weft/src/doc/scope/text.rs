@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use weft_text::{PositionError, Text, TextEditor};
+use weft_text::{Cursor, PositionError, Side, Text, TextEditor};
 
 use crate::doc::entry::Entry;
 use crate::doc::error::DocError;
@@ -190,6 +190,98 @@ impl<'a> TextScope<'a> {
         let start = self.chars_of_utf16(range.start)?;
         let end = self.chars_of_utf16(range.end)?;
         self.delete(start..end)
+    }
+
+    /// A stable cursor at character `index`, on side `side` of it (see [`Cursor`]): it
+    /// resolves back to an index after any later or concurrent edit. O(log n).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, Side};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let caret = doc.transact(|root| -> Result<_, weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "world")?;
+    ///     let caret = note.cursor_at(0, Side::Before)?;
+    ///     note.insert(0, "hello ")?;
+    ///     assert_eq!(note.resolve_cursor(&caret)?, 6);
+    ///     Ok(caret)
+    /// }).result?;
+    /// // The read side resolves it against the document as it stands.
+    /// let text = doc.root().get("note").and_then(weft::Entry::as_text).unwrap();
+    /// assert_eq!(text.resolve_cursor(&caret), Ok(6));
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] past the end.
+    pub fn cursor_at(&self, index: usize, side: Side) -> Result<Cursor, DocError> {
+        Ok(self.text_or_empty(|text| text.cursor_at(index, side))?)
+    }
+
+    /// A stable cursor at UTF-16 position `units` (a JavaScript string index). O(log n).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, Side};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "😀!")?;
+    ///     let cursor = note.cursor_at_utf16(2, Side::After)?;
+    ///     assert_eq!(note.resolve_cursor_utf16(&cursor)?, 2);
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] past the end or inside a surrogate pair.
+    pub fn cursor_at_utf16(&self, units: usize, side: Side) -> Result<Cursor, DocError> {
+        Ok(self.text_or_empty(|text| text.cursor_at_utf16(units, side))?)
+    }
+
+    /// The character index `cursor` stands for now. O(log n + replicas).
+    ///
+    /// ```
+    /// use weft::{Cursor, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| {
+    ///     let note = root.text("note");
+    ///     assert_eq!(note.resolve_cursor(&Cursor::End), Ok(0));
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Cursor`] if the text does not hold the cursor's element.
+    pub fn resolve_cursor(&self, cursor: &Cursor) -> Result<usize, DocError> {
+        Ok(self.text_or_empty(|text| text.resolve_cursor(cursor))?)
+    }
+
+    /// The UTF-16 position `cursor` stands for now. O(log n + replicas).
+    ///
+    /// ```
+    /// use weft::{Cursor, Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "😀")?;
+    ///     assert_eq!(note.resolve_cursor_utf16(&Cursor::End)?, 2);
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Cursor`] if the text does not hold the cursor's element.
+    pub fn resolve_cursor_utf16(&self, cursor: &Cursor) -> Result<usize, DocError> {
+        Ok(self.text_or_empty(|text| text.resolve_cursor_utf16(cursor))?)
+    }
+
+    /// Runs `read` on the text, or on an empty text while there is none.
+    fn text_or_empty<R>(&self, read: impl FnOnce(&Text) -> R) -> R {
+        match self.current() {
+            Some(text) => read(text),
+            None => read(&Text::default()),
+        }
     }
 
     /// Checks `start..end` against the text as it will be changed (empty if the entry is not
