@@ -10,7 +10,7 @@
 //! hello and is dropped like a lost one.
 
 use weft_core::codec::{Decode, Decoder, Encode, Encoder};
-use weft_core::{DecodeError, ReplicaId, VersionVector};
+use weft_core::{DecodeError, MAX_COUNTER, ReplicaId, VersionVector};
 
 use crate::sketch::VersionSketch;
 
@@ -18,9 +18,6 @@ use crate::sketch::VersionSketch;
 const FULL: u8 = 0;
 const AGAINST: u8 = 1;
 const SKETCH: u8 = 2;
-
-/// The largest counter a version holds (2⁵³ − 1, as everywhere in Weft).
-const MAX_COUNTER: u64 = (1 << 53) - 1;
 
 /// A version as a message carries it: whole, as the entries that differ from a version the
 /// receiver announced in its hello, or (in a resumed hello) as a sketch the receiver

@@ -10,15 +10,12 @@
 //! whole version instead (see `docs/SYNC.md`, "Relative versions").
 
 use weft_core::codec::{Decoder, Encoder};
-use weft_core::{DecodeError, ReplicaId, VersionVector};
+use weft_core::{DecodeError, MAX_COUNTER, ReplicaId, VersionVector};
 
 use crate::relative::mix;
 
 /// Cells per third of the table are at most this many (a sketch of ~80 KiB).
 const MAX_PART: usize = 1 << 10;
-
-/// The largest counter a version holds.
-const MAX_COUNTER: u64 = (1 << 53) - 1;
 
 /// Counts are kept modulo this, so a count and "empty" fit one byte.
 const COUNT_MODULUS: u8 = 255;
