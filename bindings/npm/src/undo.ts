@@ -17,6 +17,8 @@ export interface UndoManagerOptions {
   trackedOrigins?: Array<string | null>;
   /** Changes less than this many milliseconds after the previous one join its step (default 500). */
   captureTimeout?: number;
+  /** The most steps kept on the undo stack; the oldest go first (default 1000). */
+  maxSteps?: number;
   /** The origin of the manager's own undo and redo transactions (default `"weft:undo"`). */
   origin?: string;
 }
@@ -47,13 +49,17 @@ export class UndoManager {
   private readonly metas = new Map<number, Map<string, unknown>>();
   private readonly listeners = new Map<StackEventName, Set<(event: StackItemEvent) => void>>();
 
+  private readonly maxSteps: number;
+
   constructor(doc: Doc, options: UndoManagerOptions = {}) {
+    this.maxSteps = options.maxSteps ?? 1000;
     const scope = (options.scope ?? []).map((target) => target.containerPath());
     this.core = new UndoCore(
       doc,
       scope,
       options.trackedOrigins,
       options.captureTimeout ?? 500,
+      options.maxSteps ?? 1000,
       options.origin ?? "weft:undo",
     );
     this.core.setListener((kind, stack, step) => this.heard(kind, stack, step));
@@ -115,23 +121,30 @@ export class UndoManager {
     this.core.free();
   }
 
-  private meta(step: number): Map<string, unknown> {
-    let meta = this.metas.get(step);
-    if (!meta) this.metas.set(step, (meta = new Map()));
-    return meta;
-  }
-
   private heard(kind: string, stack: string, step: number): void {
     const name = `stack-item-${kind}` as StackEventName;
+    const listeners = this.listeners.get(name);
+    if (!listeners || listeners.size === 0) return;
     const event: StackItemEvent = { type: stack as "undo" | "redo", meta: this.meta(step) };
-    for (const listener of [...(this.listeners.get(name) ?? [])]) listener(event);
-    if (kind === "added" || kind === "updated") this.forgetDropped();
+    for (const listener of [...listeners]) listener(event);
   }
 
-  /** Drops the metadata of steps neither stack holds any more (trimmed or cleared). */
-  private forgetDropped(): void {
-    if (this.metas.size <= 2000) return;
-    const newest = this.core.newestStep() ?? 0;
-    for (const step of this.metas.keys()) if (step < newest - 2000) this.metas.delete(step);
+  /** The metadata of `step`, made on first use; the least recently used go past twice `maxSteps`. */
+  private meta(step: number): Map<string, unknown> {
+    let meta = this.metas.get(step);
+    if (meta) {
+      // Most recently used last: the pruning below drops the least recently used.
+      this.metas.delete(step);
+      this.metas.set(step, meta);
+    } else {
+      this.metas.set(step, (meta = new Map()));
+      if (this.metas.size > 2 * this.maxSteps) {
+        for (const old of this.metas.keys()) {
+          if (this.metas.size <= this.maxSteps) break;
+          this.metas.delete(old);
+        }
+      }
+    }
+    return meta;
   }
 }

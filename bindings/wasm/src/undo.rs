@@ -72,11 +72,11 @@ pub struct UndoCore {
 impl UndoCore {
     /// A manager of `doc`'s local changes inside `scope` (every container if empty), with
     /// one of `trackedOrigins` (strings, `null` for changes given no origin; every local
-    /// change if `undefined`), grouping changes less than `captureTimeout` ms apart; its own
-    /// transactions carry `origin`.
+    /// change if `undefined`), grouping changes less than `captureTimeout` ms apart, keeping
+    /// at most `maxSteps` steps; its own transactions carry `origin`.
     ///
     /// @throws {Error} `WEFT_INVALID_ARGUMENT` if `captureTimeout` is negative or not a
-    /// number, or a tracked origin is neither a string nor `null`.
+    /// number, `maxSteps` is below 1, or a tracked origin is neither a string nor `null`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         doc: &Doc,
@@ -84,8 +84,12 @@ impl UndoCore {
         #[wasm_bindgen(js_name = trackedOrigins, unchecked_param_type = "Array<string | null> | undefined")]
         tracked_origins: JsValue,
         #[wasm_bindgen(js_name = captureTimeout)] capture_timeout: f64,
+        #[wasm_bindgen(js_name = maxSteps)] max_steps: f64,
         origin: String,
     ) -> JsResult<UndoCore> {
+        if !(max_steps.is_finite() && max_steps >= 1.0) {
+            return Err(WeftError::InvalidArgument("maxSteps must be a number ≥ 1".into()).into());
+        }
         if !(capture_timeout.is_finite() && capture_timeout >= 0.0) {
             return Err(WeftError::InvalidArgument(
                 "captureTimeout must be a number of milliseconds ≥ 0".into(),
@@ -98,7 +102,7 @@ impl UndoCore {
             tracked_origins,
             capture_window: Duration::from_millis(capture_timeout as u64),
             origin: Origin::new(&origin),
-            ..UndoConfig::default()
+            max_steps: max_steps as usize,
         };
         let shared = doc.shared().clone();
         let manager = shared.change(false, |doc| Ok(weft::UndoManager::new(doc, config)))?;
