@@ -116,8 +116,8 @@ pub fn encode(entries: &[Entry]) -> Result<Vec<u8>, PresenceError> {
 /// ```
 ///
 /// # Errors
-/// [`PresenceError::Decode`] if the frame is damaged, not of kind 4, not tagged 9, or a field
-/// is invalid; [`PresenceError::TooManyClients`] or [`PresenceError::StateTooLarge`] if a limit
+/// [`PresenceError::Decode`] if the frame is damaged, not of kind 4, not tagged 9, a field
+/// is invalid, or a varint is longer than needed; [`PresenceError::TooManyClients`] or [`PresenceError::StateTooLarge`] if a limit
 /// is exceeded.
 pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, PresenceError> {
     let mut input = frame::open(bytes, Kind::SyncMessage)?;
@@ -160,6 +160,13 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, PresenceError> {
         });
     }
     input.finish()?;
+    // Varints written longer than needed decode too; only the encoder's own bytes are taken,
+    // so that whatever decodes encodes back identically.
+    if encode(&entries)? != bytes {
+        return Err(input
+            .malformed("a presence message not in canonical form")
+            .into());
+    }
     Ok(entries)
 }
 

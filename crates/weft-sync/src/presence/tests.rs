@@ -185,6 +185,17 @@ fn hostile_bytes_are_refused() {
         decode(&huge_length),
         Err(PresenceError::Decode(_))
     ));
+    let overlong_clock = frame::seal(Kind::SyncMessage, |out| {
+        out.u8(PRESENCE_TAG);
+        out.varint(1);
+        id(1).encode(out);
+        out.raw(&[0x8a, 0x00]);
+        out.u8(0);
+    });
+    assert!(matches!(
+        decode(&overlong_clock),
+        Err(PresenceError::Decode(_))
+    ));
     let mut presence = Presence::new(id(2));
     assert!(presence.apply(&[0; 64], 0).is_err());
     assert!(presence.states().is_empty());
