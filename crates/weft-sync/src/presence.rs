@@ -4,7 +4,9 @@
 //! clock per client wins, a removal is a null state with a higher clock. A presence message is
 //! a frame of kind 4 whose payload starts with tag 9 (see `docs/SYNC.md`): a peer that does not
 //! know the tag gets an "unknown sync message tag" decode error from
-//! [`Message::from_bytes`](crate::Message::from_bytes) and drops the message, nothing else.
+//! [`Message::from_bytes`](crate::Message::from_bytes) before anything changes (what it does
+//! then is the transport's choice: today's weft-server closes the connection, so presence is
+//! sent only to peers known to speak it).
 //! Time is always passed in, as milliseconds (wasm32 has no clock).
 
 use std::collections::BTreeMap;
