@@ -300,6 +300,30 @@ pub fn documents_against() -> (Corpus<Doc>, VersionVector) {
     )
 }
 
+/// Presence messages: an empty local entry, a state, a peer's whole view, and a removal.
+///
+/// ```
+/// assert!(weft_tests::fuzz_corpus::presence().len() >= 3);
+/// ```
+#[must_use]
+pub fn presence() -> Vec<Vec<u8>> {
+    use weft::sync::presence::Presence;
+    let mut alice = Presence::new(ReplicaId::from_u128(0x0a));
+    let mut entries = vec![alice.encode_local()];
+    alice
+        .set_local(Some(r##"{"name":"Alice","colour":"#e33","cursor":null}"##))
+        .expect("a small state");
+    entries.push(alice.encode_local());
+    let mut hub = Presence::new(ReplicaId::from_u128(0x0b));
+    hub.set_local(Some("{}")).expect("a small state");
+    hub.apply(&alice.encode_local(), 0)
+        .expect("a valid message");
+    entries.extend(hub.encode_all());
+    alice.set_local(None).expect("leaving");
+    entries.push(alice.encode_local());
+    entries
+}
+
 /// Persistence logs of a document: a snapshot then deltas, and a compacted one.
 ///
 /// ```

@@ -250,7 +250,7 @@ fn scripted<S: Workload>(name: &'static str) -> Target {
 
 /// The names of every target: each replicated type's deltas and snapshots, `List`, `Text`,
 /// documents, sync messages and persistence logs.
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 16] = [
     "g_counter",
     "pn_counter",
     "lww_register",
@@ -265,6 +265,7 @@ pub const NAMES: [&str; 15] = [
     "doc",
     "doc_against",
     "sync_message",
+    "presence",
     "log",
 ];
 
@@ -314,6 +315,12 @@ pub fn target(name: &str) -> Option<Target> {
                 move |bytes| roundtrip::message(bytes, &partner),
             )
         }
+        "presence" => Target::new(
+            "presence",
+            Shape::Message,
+            fuzz_corpus::presence(),
+            roundtrip::presence,
+        ),
         "log" => Target::new(
             "log",
             Shape::Log,

@@ -259,6 +259,26 @@ pub fn message(bytes: &[u8], partner: &Doc) -> bool {
     true
 }
 
+/// Checks `bytes` as a presence message: what decodes encodes back to the same bytes, and a
+/// presence applies it without error.
+///
+/// # Panics
+/// If the bytes decode to presence entries that break a promise.
+pub fn presence(bytes: &[u8]) -> bool {
+    use weft::sync::presence::{self, Presence};
+    let Ok(entries) = presence::decode(bytes) else {
+        return false;
+    };
+    let again = presence::encode(&entries).expect("decoded entries are within the limits");
+    assert_eq!(again, bytes, "a presence message re-encodes differently");
+    let mut state = Presence::new(ReplicaId::from_u128(1));
+    state
+        .apply(bytes, 0)
+        .expect("a decoded presence message applies");
+    assert!(state.states().len() <= presence::MAX_CLIENTS_PER_MESSAGE);
+    true
+}
+
 /// Checks `bytes` as a persistence log of a document: the replica it restores lives, takes a
 /// new change, and the log then reopens to the same state.
 ///

@@ -221,3 +221,42 @@ fn stable_cursors() {
     assert_eq!(Cursor::from_bytes(&end), Ok(Cursor::End));
     assert_eq!(end, [0x43, 0x01, 0x01]);
 }
+
+#[test]
+fn presence_messages() {
+    use weft::sync::presence::{self, Entry, Presence};
+    let alice = ReplicaId::from_u128(0x0a0a);
+    let bytes = golden("presence_state.presence", || {
+        let mut local = Presence::new(alice);
+        local.set_local(Some(r#"{"name":"Alice"}"#)).expect("small");
+        local.encode_local()
+    });
+    let entries = presence::decode(&bytes).expect("golden presence decodes");
+    assert_eq!(
+        entries,
+        vec![Entry {
+            client: alice,
+            clock: 1,
+            state: Some(r#"{"name":"Alice"}"#.to_string()),
+        }]
+    );
+    assert_eq!(presence::encode(&entries), Ok(bytes.clone()));
+    let removal = golden("presence_removal.presence", || {
+        presence::encode(&[Entry {
+            client: alice,
+            clock: 2,
+            state: None,
+        }])
+        .expect("within limits")
+    });
+    let mut bob = Presence::new(ReplicaId::from_u128(0x0b0b));
+    assert_eq!(bob.apply(&bytes, 0).expect("applies").added, vec![alice]);
+    assert_eq!(
+        bob.apply(&removal, 1).expect("applies").removed,
+        vec![alice]
+    );
+    // Frame, kind 4, tag 9, one entry, the client, clock 2, no state, CRC-32.
+    assert_eq!(&removal[..6], &[0x57, 0x46, 0x01, 0x04, 0x09, 0x01]);
+    assert_eq!(&removal[22..24], &[0x02, 0x00]);
+    assert_eq!(removal.len(), 28);
+}

@@ -97,6 +97,11 @@ fn sync_message() {
 }
 
 #[test]
+fn presence() {
+    bounded("presence", 8_000);
+}
+
+#[test]
 fn log() {
     bounded("log", 14_000);
 }

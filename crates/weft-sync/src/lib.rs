@@ -85,6 +85,7 @@ mod config;
 mod error;
 mod message;
 pub mod persistence;
+pub mod presence;
 mod protocol;
 mod relative;
 mod sketch;
