@@ -40,6 +40,7 @@ mod codec;
 mod cursor;
 mod edit;
 mod element;
+mod elements;
 mod error;
 mod history;
 mod index;
@@ -54,6 +55,7 @@ mod text;
 mod tree;
 
 pub use cursor::{Cursor, CursorError, ElementId, Side};
+pub use elements::{ElementRun, Placed};
 pub use error::PositionError;
 pub use list::{List, ListEditor, ListIncoming};
 pub use observe::Splice;

@@ -5,6 +5,7 @@ use std::ops::Range;
 use weft_core::Scope;
 use weft_core::store::Value;
 
+use crate::cursor::{CursorError, ElementId};
 use crate::element::ListBuf;
 use crate::error::PositionError;
 use crate::observe::{Incoming, Splice};
@@ -168,6 +169,30 @@ pub trait ListEditor<T> {
         values: impl IntoIterator<Item = T>,
     ) -> Result<(), PositionError>;
 
+    /// Inserts `values` in order just before the element `before`, shown or deleted (see
+    /// [`TextEditor::insert_before`](crate::TextEditor::insert_before)). Returns the index of
+    /// the first.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{List, ListEditor};
+    /// let mut list = Replica::<List<u32>>::new(ReplicaId::random());
+    /// list.edit(|l| l.insert_all(0, [1, 2, 3])).unwrap();
+    /// let two = list.element_runs(1..2).unwrap()[0].first;
+    /// list.edit(|l| l.delete(1..2)).unwrap();
+    /// assert_eq!(list.edit(|l| l.insert_all_before(two, [2])), Ok(1));
+    /// assert_eq!(list.to_vec(), [1, 2, 3]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`CursorError::UnknownElement`] if the list does not hold `before`; nothing changes
+    /// then.
+    fn insert_all_before(
+        &mut self,
+        before: ElementId,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<usize, CursorError>;
+
     /// Appends `value`.
     fn push(&mut self, value: T);
 
@@ -201,6 +226,27 @@ impl<T: Value> ListEditor<T> for Scope<'_, List<T>> {
             items.len(),
             delta.map(|delta| &mut delta.0),
         )
+    }
+
+    fn insert_all_before(
+        &mut self,
+        before: ElementId,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<usize, CursorError> {
+        let dot = self.current().0.dot_of(before)?;
+        let items: Vec<T> = values.into_iter().collect();
+        let (store, delta, transaction) = self.recording_parts();
+        store
+            .0
+            .insert_local_before(
+                transaction,
+                dot,
+                &items,
+                items.len(),
+                delta.map(|delta| &mut delta.0),
+            )
+            .map(|at| at as usize)
+            .ok_or(CursorError::UnknownElement { element: before })
     }
 
     fn push(&mut self, value: T) {

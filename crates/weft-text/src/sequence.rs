@@ -170,12 +170,63 @@ impl<C: Content> Sequence<C> {
         if count == 0 {
             return Ok(());
         }
+        let gap = self.gap_at(position);
+        self.insert_in_gap(transaction, gap, position, content, count, delta);
+        Ok(())
+    }
+
+    /// Inserts `content` (`count` elements) just before the element `before` — visible or
+    /// deleted — as changes of `transaction`, and records them in `delta` when given. Returns
+    /// the visible index of the first inserted element.
+    pub(crate) fn insert_local_before(
+        &mut self,
+        transaction: &mut Transaction,
+        before: Dot,
+        content: &C::Slice,
+        count: usize,
+        delta: Option<&mut Self>,
+    ) -> Option<u64> {
+        let location = self.tree.locate(before)?;
+        let position = self.tree.visible_index(location);
+        if count == 0 {
+            return Some(position);
+        }
+        let left = if location.offset > 0 {
+            self.tree.span(location).dot(location.offset - 1)
+        } else {
+            match self.tree.doc_index(location).checked_sub(1) {
+                Some(previous) => {
+                    let found = self.tree.find(Metric::Items, previous);
+                    self.tree.span(found).dot(found.offset)
+                }
+                None => NO_DOT,
+            }
+        };
+        let gap = Gap {
+            location,
+            left,
+            right: before,
+            left_at_end: None,
+        };
+        self.insert_in_gap(transaction, gap, position, content, count, delta);
+        Some(position)
+    }
+
+    /// Inserts `content` into `gap`, whose visible index is `position`.
+    fn insert_in_gap(
+        &mut self,
+        transaction: &mut Transaction,
+        gap: Gap,
+        position: u64,
+        content: &C::Slice,
+        count: usize,
+        delta: Option<&mut Self>,
+    ) {
         let me = transaction.replica();
         if self.name_of(me).is_none() {
             self.name(me, transaction.id());
         }
         let first = transaction.next_dots(count as u64);
-        let gap = self.gap_at(position);
         let run = Run::Insert {
             counter: first.counter,
             len: count as u32,
@@ -207,12 +258,11 @@ impl<C: Content> Sequence<C> {
                     .continue_insert(me, first.counter, gap.right, count as u32);
             if typing_on {
                 self.tree.extend(end, content, count);
-                return Ok(());
+                return;
             }
         }
         self.place(gap.location, first, content, &[], Some(position));
         self.history.push(me, run);
-        Ok(())
     }
 
     /// Deletes `count` visible elements from visible index `position` as changes of

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use weft_core::Scope;
 
+use crate::cursor::{CursorError, ElementId};
 use crate::element::{Content, TextBuf};
 use crate::error::PositionError;
 use crate::observe::{Incoming, Splice};
@@ -331,6 +332,26 @@ pub trait TextEditor {
     /// [`PositionError::NotOnBoundary`]; nothing changes then.
     fn delete_utf8(&mut self, range: Range<usize>) -> Result<(), PositionError>;
 
+    /// Inserts `text` just before the element `before`, shown or deleted — where a deleted
+    /// character stood, so that text put back by an undo lands between the same neighbours.
+    /// Returns the scalar index of the first inserted character.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "abc")).unwrap();
+    /// let b = text.element_runs(1..2).unwrap()[0].first;
+    /// text.edit(|t| t.delete(1..2)).unwrap();
+    /// assert_eq!(text.edit(|t| t.insert_before(b, "B")), Ok(1));
+    /// assert_eq!(text.to_string(), "aBc");
+    /// ```
+    ///
+    /// # Errors
+    /// [`CursorError::UnknownElement`] if the text does not hold `before`; nothing changes
+    /// then.
+    fn insert_before(&mut self, before: ElementId, text: &str) -> Result<usize, CursorError>;
+
     /// The text as it stands.
     fn text(&self) -> &Text;
 }
@@ -407,6 +428,41 @@ impl TextEditor for Scope<'_, Text> {
         let start = self.current().0.metric_to_chars(Metric::Utf8, start)?;
         let end = self.current().0.metric_to_chars(Metric::Utf8, end)?;
         delete_chars(self, start, end)
+    }
+
+    fn insert_before(&mut self, before: ElementId, text: &str) -> Result<usize, CursorError> {
+        let dot = self.current().0.dot_of(before)?;
+        let mut first = None;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let count = TextBuf::count(rest);
+            let (piece, tail, count) = if count > CHUNK {
+                let (piece, tail) = TextBuf::split_slice(rest, CHUNK);
+                (piece, tail, CHUNK)
+            } else {
+                (rest, "", count)
+            };
+            rest = tail;
+            let (store, delta, transaction) = self.recording_parts();
+            let at = store
+                .0
+                .insert_local_before(
+                    transaction,
+                    dot,
+                    piece,
+                    count,
+                    delta.map(|delta| &mut delta.0),
+                )
+                .ok_or(CursorError::UnknownElement { element: before })?;
+            first.get_or_insert(at);
+        }
+        match first {
+            Some(at) => Ok(at as usize),
+            None => Ok(self.current().0.resolve_cursor(&crate::Cursor::Element {
+                element: before,
+                side: crate::Side::Before,
+            })? as usize),
+        }
     }
 
     fn text(&self) -> &Text {

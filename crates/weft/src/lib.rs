@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 
 mod doc;
+mod undo;
 mod value;
 
 pub use doc::{
@@ -41,6 +42,7 @@ pub use doc::{
     Object, Origin, PathSegment, RemoveWinsSetScope, SetScope, Step, Subscription, TextDelta,
     TextScope, Transacted,
 };
+pub use undo::{Reverted, TrackedOrigins, UndoConfig, UndoEvent, UndoManager, UndoStack};
 pub use value::Value;
 pub use weft_core::{
     AddWinsSet, DecodeError, Delta, Digest, GCounter, GSet, InvariantViolation, LwwRegister, Map,
@@ -48,8 +50,8 @@ pub use weft_core::{
     Replicated, Scope, Stamp, VersionVector,
 };
 pub use weft_text::{
-    Cursor, CursorError, ElementId, List, ListEditor, ListIncoming, PositionError, Side, Splice,
-    Text, TextEditor, TextIncoming,
+    Cursor, CursorError, ElementId, ElementRun, List, ListEditor, ListIncoming, Placed,
+    PositionError, Side, Splice, Text, TextEditor, TextIncoming,
 };
 
 /// The sync protocol (sans IO: `SyncState`, `Message`, `generate`, `receive`) and the

@@ -26,6 +26,12 @@ impl ChildKey {
     fn random() -> Self {
         Self(u128::from_be_bytes(ReplicaId::random().to_bytes()))
     }
+
+    /// The key with this number (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_raw(raw: u128) -> Self {
+        Self(raw)
+    }
 }
 
 impl std::fmt::Display for ChildKey {
@@ -172,22 +178,39 @@ impl ListContainer {
 /// Inserts `items` at `index` of the list `scope`.
 pub(crate) fn insert_items(
     scope: &mut Scope<'_, ListContainer>,
-    index: usize,
+    placement: Placement,
     items: Vec<Item>,
 ) -> Result<(), DocError> {
-    with_order(scope, |order| order.insert_all(index, items)).map_err(DocError::Position)
+    match placement {
+        Placement::At(index) => {
+            with_order(scope, |order| order.insert_all(index, items)).map_err(DocError::Position)
+        }
+        Placement::Before(element) => {
+            with_order(scope, |order| order.insert_all_before(element, items))
+                .map(|_| ())
+                .map_err(DocError::from)
+        }
+    }
 }
 
 /// Inserts a new container at `index` of the list `scope` and shapes it through `change`.
 pub(crate) fn insert_child<R>(
     scope: &mut Scope<'_, ListContainer>,
-    index: usize,
+    placement: Placement,
     change: impl FnOnce(&mut Scope<'_, Entry>) -> R,
 ) -> Result<R, DocError> {
     let key = ChildKey::random();
-    with_order(scope, |order| order.insert(index, Item::Container(key)))
-        .map_err(DocError::Position)?;
+    insert_items(scope, placement, vec![Item::Container(key)])?;
     Ok(with_child(scope, key, change))
+}
+
+/// Where list elements are inserted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// At this visible index.
+    At(usize),
+    /// Just before this element, shown or deleted (where a deleted element stood).
+    Before(weft_text::ElementId),
 }
 
 /// Runs `change` on the container element `key` of the list `scope`, if it holds it.

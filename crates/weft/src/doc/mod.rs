@@ -16,6 +16,7 @@ pub use entry::Entry;
 pub use error::DocError;
 pub use events::{Change, Event, KeyChange, ListDelta, Origin, TextDelta};
 pub use kind::Kind;
+pub(crate) use list::Placement;
 pub use list::{ChildKey, Element, Item, ListContainer};
 pub use node::Node;
 pub use object::Object;
@@ -33,9 +34,11 @@ use weft_core::{
 
 use events::EventLog;
 use observers::Observers;
-use path::lookup;
+pub(crate) use path::lookup;
 use remote::{MapPlan, Names};
 use scope::Session;
+
+use crate::undo::{Done, UndoHub};
 
 /// A delta of a document.
 pub type DocDelta = Delta<Object>;
@@ -92,6 +95,9 @@ pub struct Transacted<R> {
 pub struct Doc {
     replica: Replica<Object>,
     observers: Observers,
+    undo: UndoHub,
+    /// The origin of local changes made without one.
+    default_origin: Option<Origin>,
 }
 
 impl Doc {
@@ -111,6 +117,8 @@ impl Doc {
         Self {
             replica,
             observers: Observers::default(),
+            undo: UndoHub::default(),
+            default_origin: None,
         }
     }
 
@@ -243,17 +251,75 @@ impl Doc {
         origin: Option<Origin>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> Transacted<R> {
+        let origin = origin.or_else(|| self.default_origin.clone());
         let listening = !self.observers.is_empty();
         let mut log = EventLog::default();
+        let mut done = self.undo.recording().then(Vec::new);
         let mut result = None;
         let delta = self.replica.update(|root| {
-            result = Some(run(root, listening.then_some(&mut log), change));
+            result = Some(run(
+                root,
+                listening.then_some(&mut log),
+                done.as_mut(),
+                change,
+            ));
         });
         self.announce(&mut log, origin.as_ref(), true);
+        if let Some(done) = done {
+            self.undo
+                .capture(done, origin.as_ref(), self.replica.store());
+        }
         Transacted {
             result: result.expect("the transaction ran"),
             delta,
         }
+    }
+
+    /// A transaction of an undo manager reverting a step: observers hear it with `origin`,
+    /// and what it changed is returned to the manager rather than captured by managers.
+    pub(crate) fn transact_reverting(
+        &mut self,
+        origin: Origin,
+        change: impl FnOnce(&mut MapScope<'_>),
+    ) -> (DocDelta, Vec<Done>) {
+        let listening = !self.observers.is_empty();
+        let mut log = EventLog::default();
+        let mut done = Vec::new();
+        let delta = self.replica.update(|root| {
+            run(root, listening.then_some(&mut log), Some(&mut done), change);
+        });
+        self.announce(&mut log, Some(&origin), true);
+        (delta, done)
+    }
+
+    /// The undo managers of this document.
+    pub(crate) fn undo_hub(&mut self) -> &mut UndoHub {
+        &mut self.undo
+    }
+
+    /// Makes `origin` the origin of every later local change given none (by
+    /// [`Doc::transact`] or [`Doc::edit`]) — for a binding that batches many calls under one
+    /// origin. `None` goes back to no origin.
+    ///
+    /// ```
+    /// use weft::{Doc, Origin, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.set_default_origin(Some(Origin::new("editor")));
+    /// assert_eq!(doc.default_origin(), Some(&Origin::new("editor")));
+    /// ```
+    pub fn set_default_origin(&mut self, origin: Option<Origin>) {
+        self.default_origin = origin;
+    }
+
+    /// The origin of local changes given none (see [`Doc::set_default_origin`]).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// assert_eq!(Doc::new(ReplicaId::random()).default_origin(), None);
+    /// ```
+    #[must_use]
+    pub fn default_origin(&self) -> Option<&Origin> {
+        self.default_origin.as_ref()
     }
 
     /// Makes changes through `change` without building a delta (like
@@ -299,12 +365,18 @@ impl Doc {
         origin: Option<Origin>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> R {
+        let origin = origin.or_else(|| self.default_origin.clone());
         let listening = !self.observers.is_empty();
         let mut log = EventLog::default();
+        let mut done = self.undo.recording().then(Vec::new);
         let result = self
             .replica
-            .edit(|root| run(root, listening.then_some(&mut log), change));
+            .edit(|root| run(root, listening.then_some(&mut log), done.as_mut(), change));
         self.announce(&mut log, origin.as_ref(), true);
+        if let Some(done) = done {
+            self.undo
+                .capture(done, origin.as_ref(), self.replica.store());
+        }
         result
     }
 
@@ -601,9 +673,10 @@ impl Doc {
 fn run<R>(
     root: &mut Scope<'_, Object>,
     log: Option<&mut EventLog>,
+    done: Option<&mut Vec<Done>>,
     change: impl FnOnce(&mut MapScope<'_>) -> R,
 ) -> R {
-    let mut session = Session { root, log };
+    let mut session = Session { root, log, done };
     let mut scope = MapScope::new(&mut session, ContainerPath::root());
     change(&mut scope)
 }
@@ -623,7 +696,7 @@ impl Object {
         scope: &mut Scope<'_, Object>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> R {
-        run(scope, None, change)
+        run(scope, None, None, change)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::doc::events::Change;
 use crate::doc::kind::Kind;
 use crate::doc::object::{counter_part, set_part};
 use crate::doc::scope::Target;
+use crate::undo::Done;
 use crate::value::Value;
 
 /// A counter of a document during a transaction: its value is the sum of every increment and
@@ -71,6 +72,10 @@ impl<'a> CounterScope<'a> {
     }
 
     fn change(&mut self, amount: i64) {
+        if amount != 0 && self.target.recording() {
+            let path = self.target.path().clone();
+            self.target.remember(Done::Counted { path, amount });
+        }
         if self.target.listening() {
             let old = self.value();
             self.target.prepare(Kind::Counter);
@@ -145,6 +150,11 @@ impl<'a> SetScope<'a> {
     /// ```
     pub fn insert(&mut self, value: impl Into<Value>) {
         let value = value.into();
+        if !self.contains(&value) && self.target.recording() {
+            let path = self.target.path().clone();
+            self.target
+                .remember(Done::set_changed(path, false, Some(&value), None));
+        }
         if self.target.listening() {
             let present = self.contains(&value);
             self.target.prepare(Kind::Set);
@@ -171,6 +181,11 @@ impl<'a> SetScope<'a> {
     pub fn remove(&mut self, value: &Value) -> bool {
         if !self.contains(value) {
             return false;
+        }
+        if self.target.recording() {
+            let path = self.target.path().clone();
+            self.target
+                .remember(Done::set_changed(path, false, None, Some(value)));
         }
         if self.target.listening() {
             self.target.record(Change::Set {

@@ -9,7 +9,7 @@ use crate::doc::error::DocError;
 use crate::doc::events::{Change, ListDelta, empty_node};
 use crate::doc::kind::Kind;
 use crate::doc::list::{
-    ChildKey, Element, Item, ListContainer, delete_range, insert_child, insert_items,
+    ChildKey, Element, Item, ListContainer, Placement, delete_range, insert_child, insert_items,
 };
 use crate::doc::node::Node;
 use crate::doc::object::{
@@ -20,6 +20,7 @@ use crate::doc::path::Step;
 use crate::doc::scope::{
     CounterScope, MapScope, MultiValueScope, RemoveWinsSetScope, SetScope, Target, TextScope,
 };
+use crate::undo::Done;
 use crate::value::Value;
 
 /// A list of a document during a transaction: values and nested containers in an order where
@@ -164,13 +165,44 @@ impl<'a> ListScope<'a> {
         index: usize,
         values: impl IntoIterator<Item = V>,
     ) -> Result<(), DocError> {
-        self.check(index, index)?;
         let items: Vec<Item> = values
             .into_iter()
             .map(|value| Item::Value(value.into()))
             .collect();
+        self.insert_items_at(Placement::At(index), items)
+            .map(|_| ())
+    }
+
+    /// The visible index `placement` inserts at.
+    fn index_of(&self, placement: Placement) -> Result<usize, DocError> {
+        match placement {
+            Placement::At(index) => {
+                self.check(index, index)?;
+                Ok(index)
+            }
+            Placement::Before(element) => {
+                let run = weft_text::ElementRun {
+                    first: element,
+                    length: 1,
+                };
+                let list = self
+                    .current()
+                    .ok_or(weft_text::CursorError::UnknownElement { element })?;
+                let placed = list.order.place(&run)?;
+                Ok(placed.first().map_or(0, |placed| placed.index as usize))
+            }
+        }
+    }
+
+    /// Inserts the values `items` at `placement`; returns the index of the first.
+    pub(crate) fn insert_items_at(
+        &mut self,
+        placement: Placement,
+        items: Vec<Item>,
+    ) -> Result<usize, DocError> {
+        let index = self.index_of(placement)?;
         if items.is_empty() {
-            return Ok(());
+            return Ok(index);
         }
         if self.target.listening() {
             self.target.prepare(Kind::List);
@@ -183,8 +215,48 @@ impl<'a> ListScope<'a> {
                 .collect();
             self.record(index, ListDelta::Insert(nodes));
         }
-        self.edit(|list| insert_items(list, index, items))
-            .expect("a handle's path stays valid while it lives")
+        let count = items.len();
+        self.edit(|list| insert_items(list, placement, items))
+            .expect("a handle's path stays valid while it lives")?;
+        self.remember_inserted(index..index + count);
+        Ok(index)
+    }
+
+    /// Records, for undo, that the elements at `range` were inserted.
+    fn remember_inserted(&mut self, range: Range<usize>) {
+        if !self.target.recording() {
+            return;
+        }
+        let runs = self
+            .current()
+            .and_then(|list| list.order.element_runs(range).ok())
+            .unwrap_or_default();
+        let path = self.target.path().clone();
+        self.target.remember(Done::ListInserted { path, runs });
+    }
+
+    /// What deleting `range` takes, for undo: the runs of elements, and per element the key
+    /// of its container and its picture.
+    fn deleted_pieces(&self, range: Range<usize>) -> Option<Done> {
+        let list = self.current()?;
+        let runs = list.order.element_runs(range.clone()).ok()?;
+        let mut elements = range
+            .filter_map(|at| list.get(at))
+            .map(|element| match element {
+                Element::Value(value) => (None, Node::Value(value.clone())),
+                Element::Container(key, entry) => (
+                    Some(key),
+                    entry
+                        .and_then(Node::of_entry)
+                        .unwrap_or(Node::Value(Value::Null)),
+                ),
+            });
+        let pieces = runs
+            .into_iter()
+            .map(|run| (run, elements.by_ref().take(run.length as usize).collect()))
+            .collect();
+        let path = self.target.path().clone();
+        Some(Done::ListDeleted { path, pieces })
     }
 
     /// Appends a value.
@@ -222,8 +294,17 @@ impl<'a> ListScope<'a> {
         if self.target.listening() {
             self.record(range.start, ListDelta::Delete(range.len()));
         }
+        let done = if self.target.recording() {
+            self.deleted_pieces(range.clone())
+        } else {
+            None
+        };
         self.edit(|list| delete_range(list, range))
-            .expect("a handle's path stays valid while it lives")
+            .expect("a handle's path stays valid while it lives")?;
+        if let Some(done) = done {
+            self.target.remember(done);
+        }
+        Ok(())
     }
 
     /// Inserts a new, empty map at `index` and returns it.
@@ -517,20 +598,31 @@ impl<'a> ListScope<'a> {
 
     /// Inserts an empty container of `kind` at `index`; returns its identity.
     fn insert_container(&mut self, index: usize, kind: Kind) -> Result<ChildKey, DocError> {
-        self.check(index, index)?;
+        self.insert_container_at(Placement::At(index), kind)
+            .map(|(_, key)| key)
+    }
+
+    /// Inserts an empty container of `kind` at `placement`; returns its index and identity.
+    pub(crate) fn insert_container_at(
+        &mut self,
+        placement: Placement,
+        kind: Kind,
+    ) -> Result<(usize, ChildKey), DocError> {
+        let index = self.index_of(placement)?;
         let listening = self.target.listening();
         if listening {
             self.target.prepare(Kind::List);
         }
         let key = self
             .edit(|list| {
-                insert_child(list, index, |child| shape(child, kind))?;
+                insert_child(list, placement, |child| shape(child, kind))?;
                 match list.current().get(index) {
                     Some(Element::Container(key, _)) => Ok(key),
                     _ => Err(DocError::Deleted),
                 }
             })
             .expect("a handle's path stays valid while it lives")?;
+        self.remember_inserted(index..index + 1);
         if listening {
             let mut runs = Vec::with_capacity(2);
             if index > 0 {
@@ -540,7 +632,7 @@ impl<'a> ListScope<'a> {
             let made = self.target.path().then(Step::Child(key));
             self.target.record_created(Change::List(runs), made);
         }
-        Ok(key)
+        Ok((index, key))
     }
 
     /// The identity of the container of `kind` at `index`.
@@ -600,8 +692,9 @@ impl<'a> ListScope<'a> {
     }
 }
 
-/// Makes a fresh list element the empty container of `kind`.
-fn shape(child: &mut weft_core::Scope<'_, Entry>, kind: Kind) {
+/// Makes a fresh entry (a list element, or a map name just cleared) the empty container of
+/// `kind`.
+pub(crate) fn shape(child: &mut weft_core::Scope<'_, Entry>, kind: Kind) {
     match kind {
         Kind::Map => map_part(child, |_| ()),
         Kind::List => list_part(child, |_| ()),

@@ -4,12 +4,14 @@ use crate::doc::entry::Entry;
 use crate::doc::events::{Change, KeyChange, empty_node};
 use crate::doc::kind::Kind;
 use crate::doc::node::Node;
-use crate::doc::object::{Object, list_part, map_part, put_value, remove_entry, with_entry};
+use crate::doc::object::{Object, map_part, put_value, remove_entry, with_entry};
 use crate::doc::path::{ContainerPath, Step};
+use crate::doc::scope::list::shape;
 use crate::doc::scope::{
     CounterScope, Editing, ListScope, MultiValueScope, RemoveWinsSetScope, SetScope, Target,
     TextScope,
 };
+use crate::undo::{Done, marker_of};
 use crate::value::Value;
 
 /// A map of a document during a transaction: the root map (the closure of
@@ -89,6 +91,7 @@ impl<'a> MapScope<'a> {
     /// ```
     pub fn put(&mut self, name: &str, value: impl Into<Value>) {
         let value = value.into();
+        self.remember_write(name);
         if self.target.listening() {
             self.target.prepare(Kind::Map);
             let old = self.get(name).and_then(Node::of_entry);
@@ -116,6 +119,7 @@ impl<'a> MapScope<'a> {
         let Some(old) = self.get(name).map(Node::of_entry) else {
             return false;
         };
+        self.remember_write(name);
         if self.target.listening() {
             let key = name.to_owned();
             self.target.record(Change::Map(vec![KeyChange {
@@ -178,8 +182,28 @@ impl<'a> MapScope<'a> {
         self.list(name)
     }
 
+    /// Records, for undo, a write of `name` about to be made: what it shows now (its marker
+    /// is read when the transaction ends).
+    fn remember_write(&mut self, name: &str) {
+        if !self.target.recording() {
+            return;
+        }
+        let entry = self.get(name);
+        let old = entry.and_then(Node::of_entry);
+        let before = marker_of(entry);
+        let path = self.target.path().clone();
+        self.target.remember(Done::MapWritten {
+            path,
+            key: name.to_owned(),
+            old,
+            before,
+            marker: None,
+        });
+    }
+
     /// Removes `name` and makes it an empty container of `kind`.
-    fn replace(&mut self, name: &str, kind: Kind) {
+    pub(crate) fn replace(&mut self, name: &str, kind: Kind) {
+        self.remember_write(name);
         self.delete(name);
         if self.target.listening() {
             self.target.prepare(Kind::Map);
@@ -191,12 +215,7 @@ impl<'a> MapScope<'a> {
             }]);
             self.target.record_created(change, made);
         }
-        self.with_map(|map| {
-            with_entry(map, name, |entry| match kind {
-                Kind::List => list_part(entry, |_| ()),
-                _ => map_part(entry, |_| ()),
-            });
-        });
+        self.with_map(|map| with_entry(map, name, |entry| shape(entry, kind)));
     }
 
     /// The text under `name` (made a text by its first change if it is something else).

@@ -32,6 +32,7 @@ use crate::doc::kind::Kind;
 use crate::doc::node::Node;
 use crate::doc::object::Object;
 use crate::doc::path::{ContainerPath, Step, descend, find_child, lookup, positional};
+use crate::undo::{Done, marker_of};
 
 /// What the handles of one transaction share: the root map being changed and the events
 /// being recorded.
@@ -44,12 +45,16 @@ pub(crate) trait Editing {
 
     /// The events being recorded, if anyone listens.
     fn log(&mut self) -> Option<&mut EventLog>;
+
+    /// The changes being recorded for undo managers, if any is alive.
+    fn done(&mut self) -> Option<&mut Vec<Done>>;
 }
 
 /// The [`Editing`] of a transaction over the root scope `root`.
 pub(crate) struct Session<'r, 's> {
     pub(crate) root: &'r mut Scope<'s, Object>,
     pub(crate) log: Option<&'r mut EventLog>,
+    pub(crate) done: Option<&'r mut Vec<Done>>,
 }
 
 impl Editing for Session<'_, '_> {
@@ -63,6 +68,10 @@ impl Editing for Session<'_, '_> {
 
     fn log(&mut self) -> Option<&mut EventLog> {
         self.log.as_deref_mut()
+    }
+
+    fn done(&mut self) -> Option<&mut Vec<Done>> {
+        self.done.as_deref_mut()
     }
 }
 
@@ -119,6 +128,18 @@ impl<'a> Target<'a> {
         self.session.log().is_some()
     }
 
+    /// Whether an undo manager records this transaction's changes.
+    pub(crate) fn recording(&mut self) -> bool {
+        self.session.done().is_some()
+    }
+
+    /// Records `done` for the undo managers.
+    pub(crate) fn remember(&mut self, done: Done) {
+        if let Some(log) = self.session.done() {
+            log.push(done);
+        }
+    }
+
     /// Records `change` of this container.
     pub(crate) fn record(&mut self, change: Change) {
         self.record_at(self.path.clone(), change);
@@ -149,12 +170,17 @@ impl<'a> Target<'a> {
 
     /// Before a change that makes the container show `kind`: records, for every entry on the
     /// path that will be created or switched, the change of the name in its map.
+    ///
+    /// For undo, records every switch of an entry that showed something else.
     pub(crate) fn prepare(&mut self, kind: Kind) {
-        if !self.listening() || self.path.steps().is_empty() {
+        let listening = self.listening();
+        let recording = self.recording();
+        if !(listening || recording) || self.path.steps().is_empty() {
             return;
         }
         let steps = self.path.steps().to_vec();
         let mut changes = Vec::new();
+        let mut switched = Vec::new();
         let mut created = false;
         for depth in 1..=steps.len() {
             let needed = match steps.get(depth) {
@@ -178,13 +204,30 @@ impl<'a> Target<'a> {
             }
             created = true;
             let parent = ContainerPath::from_steps(steps[..depth - 1].to_vec());
+            let before = marker_of(old);
+            let old = old.and_then(Node::of_entry);
+            if recording && old.is_some() {
+                switched.push(Done::MapWritten {
+                    path: parent.clone(),
+                    key: name.clone(),
+                    old: old.clone(),
+                    before,
+                    marker: None,
+                });
+            }
             let made = ContainerPath::from_steps(steps[..depth].to_vec());
             let change = KeyChange {
                 key: name.clone(),
-                old: old.and_then(Node::of_entry),
+                old,
                 new: Some(empty_node(needed)),
             };
             changes.push((parent, change, made));
+        }
+        if let Some(done) = self.session.done() {
+            done.extend(switched);
+        }
+        if !listening {
+            return;
         }
         for (parent, change, made) in changes {
             self.record_created_at(parent, Change::Map(vec![change]), made);

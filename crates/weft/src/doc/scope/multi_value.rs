@@ -8,6 +8,7 @@ use crate::doc::kind::Kind;
 use crate::doc::node::sorted;
 use crate::doc::object::multi_value_part;
 use crate::doc::scope::Target;
+use crate::undo::Done;
 use crate::value::Value;
 
 /// A multi-value register of a document during a transaction: writes made concurrently are
@@ -89,6 +90,13 @@ impl<'a> MultiValueScope<'a> {
     /// ```
     pub fn put(&mut self, value: impl Into<Value>) {
         let value = value.into();
+        if self.target.recording() {
+            let path = self.target.path().clone();
+            let old = self.values();
+            let new = vec![value.clone()];
+            self.target
+                .remember(Done::MultiValueWritten { path, old, new });
+        }
         if self.target.listening() {
             let old = self.values();
             self.target.prepare(Kind::MultiValue);

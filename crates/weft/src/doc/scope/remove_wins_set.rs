@@ -7,6 +7,7 @@ use crate::doc::events::Change;
 use crate::doc::kind::Kind;
 use crate::doc::object::remove_wins_set_part;
 use crate::doc::scope::Target;
+use crate::undo::Done;
 use crate::value::Value;
 
 /// A remove-wins set of values of a document during a transaction: an addition concurrent
@@ -70,6 +71,11 @@ impl<'a> RemoveWinsSetScope<'a> {
     /// ```
     pub fn insert(&mut self, value: impl Into<Value>) {
         let value = value.into();
+        if !self.contains(&value) && self.target.recording() {
+            let path = self.target.path().clone();
+            self.target
+                .remember(Done::set_changed(path, true, Some(&value), None));
+        }
         if self.target.listening() {
             let present = self.contains(&value);
             self.target.prepare(Kind::RemoveWinsSet);
@@ -100,6 +106,11 @@ impl<'a> RemoveWinsSetScope<'a> {
     /// ```
     pub fn remove(&mut self, value: &Value) -> bool {
         let present = self.contains(value);
+        if present && self.target.recording() {
+            let path = self.target.path().clone();
+            self.target
+                .remember(Done::set_changed(path, true, None, Some(value)));
+        }
         if self.target.listening() {
             self.target.prepare(Kind::RemoveWinsSet);
             if present {

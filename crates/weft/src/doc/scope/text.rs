@@ -10,6 +10,7 @@ use crate::doc::events::{Change, TextDelta};
 use crate::doc::kind::Kind;
 use crate::doc::object::text_part;
 use crate::doc::scope::Target;
+use crate::undo::Done;
 
 /// A text of a document during a transaction. Positions count Unicode scalar values; the
 /// `_utf16` methods count UTF-16 code units (JavaScript string positions). A text that does
@@ -99,7 +100,58 @@ impl<'a> TextScope<'a> {
             self.target.prepare(Kind::Text);
             self.record(position, utf16, TextDelta::Insert(text.to_owned()));
         }
-        self.edit(|scope| scope.insert(position, text))
+        self.edit(|scope| scope.insert(position, text))?;
+        if self.target.recording() {
+            let end = position + text.chars().count();
+            let runs = self
+                .current()
+                .and_then(|current| current.element_runs(position..end).ok())
+                .unwrap_or_default();
+            let path = self.target.path().clone();
+            self.target.remember(Done::TextInserted { path, runs });
+        }
+        Ok(())
+    }
+
+    /// Inserts `text` just before the element `before`, shown or deleted (where a deleted
+    /// character stood); returns the character index of the first inserted character.
+    pub(crate) fn insert_before(
+        &mut self,
+        before: weft_text::ElementId,
+        text: &str,
+    ) -> Result<usize, DocError> {
+        let run = weft_text::ElementRun {
+            first: before,
+            length: 1,
+        };
+        let position = self
+            .current()
+            .ok_or(weft_text::CursorError::UnknownElement { element: before })?
+            .place(&run)?
+            .first()
+            .map_or(0, |placed| placed.index as usize);
+        if text.is_empty() {
+            return Ok(position);
+        }
+        if self.target.listening() {
+            let utf16 = self.utf16_of(position);
+            self.record(position, utf16, TextDelta::Insert(text.to_owned()));
+        }
+        self.target
+            .apply(Kind::Text, |entry| {
+                text_part(entry, |scope| scope.insert_before(before, text))
+            })
+            .expect("a handle's path stays valid while it lives")?;
+        if self.target.recording() {
+            let end = position + text.chars().count();
+            let runs = self
+                .current()
+                .and_then(|current| current.element_runs(position..end).ok())
+                .unwrap_or_default();
+            let path = self.target.path().clone();
+            self.target.remember(Done::TextInserted { path, runs });
+        }
+        Ok(position)
     }
 
     /// Deletes the characters of `range`.
@@ -127,7 +179,32 @@ impl<'a> TextScope<'a> {
             });
             self.record(range.start, utf16, TextDelta::Delete(gone));
         }
-        self.edit(|scope| scope.delete(range))
+        let done = if self.target.recording() {
+            self.deleted_pieces(range.clone())
+        } else {
+            None
+        };
+        self.edit(|scope| scope.delete(range))?;
+        if let Some(done) = done {
+            self.target.remember(done);
+        }
+        Ok(())
+    }
+
+    /// What deleting `range` takes, for undo: the runs of elements and their characters.
+    fn deleted_pieces(&self, range: Range<usize>) -> Option<Done> {
+        let text = self.current()?;
+        let runs = text.element_runs(range.clone()).ok()?;
+        let mut characters = range.filter_map(|at| text.char_at(at));
+        let pieces = runs
+            .into_iter()
+            .map(|run| {
+                let shown: String = characters.by_ref().take(run.length as usize).collect();
+                (run, shown)
+            })
+            .collect();
+        let path = self.target.path().clone();
+        Some(Done::TextDeleted { path, pieces })
     }
 
     /// Replaces the characters of `range` by `text`.
