@@ -1,12 +1,13 @@
-// The test page: real EditorViews bound to Weft texts. `window.makePeers(n, { initial })`
-// makes `n` replicas of one document, each with an editor in the page, whose deltas reach
-// the others at once, or when `flush()` is called while `hold` is set.
+// The test page: real EditorViews bound to Weft texts. `window.makePeers(n, { initial,
+// options })` makes `n` replicas of one document, each with an editor in the page (bound with
+// `weftCollab({ doc, text, ...options(peer, i) })`), whose deltas reach the others at once, or
+// when `flush()` is called while `hold` is set.
 import { Doc } from "weft-crdt";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { weftCollab } from "weft-codemirror";
 
-window.makePeers = (count, { initial = "", extensions = () => [] } = {}) => {
+window.makePeers = (count, { initial = "", options = () => ({}) } = {}) => {
   const peers = [];
   const seed = new Doc();
   if (initial) seed.getText("note").insert(0, initial);
@@ -20,7 +21,7 @@ window.makePeers = (count, { initial = "", extensions = () => [] } = {}) => {
     const peer = { doc, text, inbox: [], hold: false };
     peer.view = new EditorView({
       parent,
-      state: EditorState.create({ doc: text.toString(), extensions: [weftCollab({ doc, text }), ...extensions(peer, i)] }),
+      state: EditorState.create({ doc: text.toString(), extensions: [weftCollab({ doc, text, ...options(peer, i) })] }),
     });
     peers.push(peer);
   }
