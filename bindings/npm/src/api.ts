@@ -29,6 +29,8 @@ export type {
   CursorSide,
   CursorJson,
 } from "./wasm/weft_wasm.js";
+export { UndoManager } from "./undo.js";
+export type { UndoManagerOptions, StackItemEvent, UndoScopeTarget } from "./undo.js";
 export { isWeftError } from "./errors.js";
 export type { WeftError } from "./errors.js";
 export { IndexedDbPersistence } from "./adapters/indexeddb.js";

@@ -29,6 +29,11 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// The shared document.
+    pub(crate) fn shared(&self) -> &SharedDoc {
+        &self.shared
+    }
+
     /// The document, as a sync session sees it.
     pub(crate) fn session_doc(&self) -> Box<dyn SessionDoc> {
         Box::new(self.shared.clone())

@@ -29,6 +29,7 @@ mod events;
 mod handles;
 mod shared;
 mod sync;
+mod undo;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -40,6 +41,7 @@ pub use handles::{
     CounterRef, ListRef, MapRef, MultiValueRef, RegisterRef, RemoveWinsSetRef, SetRef, TextRef,
 };
 pub use sync::SyncSession;
+pub use undo::{ContainerPathHandle, UndoCore};
 
 /// Set by the panic hook: the instance trapped and must not be used any more.
 pub(crate) static POISONED: AtomicBool = AtomicBool::new(false);

@@ -17,7 +17,7 @@ use std::sync::atomic::Ordering;
 
 use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::JsValue;
-use weft::{Change, ContainerPath, Doc, Event, Subscription, VersionVector};
+use weft::{Change, ContainerPath, Doc, Event, Origin, Subscription, VersionVector};
 
 use crate::POISONED;
 use crate::error::{JsResult, WeftError};
@@ -244,6 +244,9 @@ impl SharedDoc {
         if state.depth == 0 {
             state.local = false;
             state.origin = origin.unwrap_or(JsValue::UNDEFINED);
+            // Undo managers track changes by origin: a string origin is the Rust one too.
+            let named = state.origin.as_string().map(|name| Origin::new(&name));
+            state.doc.set_default_origin(named);
             state.before = (!state.updaters.is_empty()).then(|| state.doc.version());
         }
         state.depth += 1;
@@ -258,6 +261,7 @@ impl SharedDoc {
             if state.depth > 0 {
                 return Ok(());
             }
+            state.doc.set_default_origin(None);
             state.outboxes.retain(|outbox| outbox.strong_count() > 0);
             if state.batch.is_empty() && state.updaters.is_empty() && state.outboxes.is_empty() {
                 // Nobody to tell (the fast path of typing without listeners).

@@ -25,6 +25,12 @@ impl FromHandle for CounterRef {
 
 #[wasm_bindgen]
 impl CounterRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// The current value.
     #[wasm_bindgen(getter)]
     pub fn value(&self) -> JsResult<f64> {

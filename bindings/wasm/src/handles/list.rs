@@ -112,6 +112,12 @@ fn insert_empty(list: &mut ListScope<'_>, index: usize, kind: Kind) -> Result<()
 
 #[wasm_bindgen]
 impl ListRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// A stable cursor at `index`, on `side` of it: `"after"` anchors it to the element
     /// before `index` (elements inserted at the cursor go after it), `"before"` to the
     /// element at `index` (inserted elements go before it).

@@ -55,6 +55,12 @@ impl MapRef {
 
 #[wasm_bindgen]
 impl MapRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// How many names are present.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> JsResult<usize> {

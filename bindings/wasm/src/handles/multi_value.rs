@@ -26,6 +26,12 @@ impl FromHandle for MultiValueRef {
 
 #[wasm_bindgen]
 impl MultiValueRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// The concurrent values: none while never written, one once a write saw every other.
     #[wasm_bindgen(unchecked_return_type = "WeftValue[]")]
     pub fn values(&self) -> JsResult<Array> {

@@ -24,6 +24,12 @@ impl FromHandle for RegisterRef {
 
 #[wasm_bindgen]
 impl RegisterRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// The value, or `undefined` while none was written.
     #[wasm_bindgen(getter, unchecked_return_type = "WeftValue | undefined")]
     pub fn value(&self) -> JsResult<JsValue> {

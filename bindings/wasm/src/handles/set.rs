@@ -24,6 +24,12 @@ impl FromHandle for SetRef {
 
 #[wasm_bindgen]
 impl SetRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// How many values the set holds.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> JsResult<usize> {

@@ -28,6 +28,12 @@ impl FromHandle for TextRef {
 
 #[wasm_bindgen]
 impl TextRef {
+    /// The path of this container, to name it in an `UndoManager`'s scope.
+    #[wasm_bindgen(js_name = containerPath)]
+    pub fn container_path(&self) -> crate::undo::ContainerPathHandle {
+        crate::undo::ContainerPathHandle::new(self.handle.path.clone())
+    }
+
     /// The length in UTF-16 code units (what `toString().length` says).
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> JsResult<usize> {

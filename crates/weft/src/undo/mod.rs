@@ -551,6 +551,22 @@ impl UndoManager {
         std::mem::take(&mut self.state.borrow_mut().events)
     }
 
+    /// The id of the newest step of the undo stack (the one [`UndoManager::set_metadata`]
+    /// writes to).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId, UndoConfig, UndoManager};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// let undo = UndoManager::new(&mut doc, UndoConfig::default());
+    /// assert_eq!(undo.newest_step(), None);
+    /// doc.transact(|root| root.put("a", 1i64));
+    /// assert_eq!(undo.newest_step(), Some(0));
+    /// ```
+    #[must_use]
+    pub fn newest_step(&self) -> Option<u64> {
+        self.state.borrow().undo.last().map(|step| step.id)
+    }
+
     /// The origin of the manager's own transactions.
     ///
     /// ```
