@@ -103,3 +103,38 @@ test("three editors typing at once while their deltas are held converge", { time
   assert.match(first, /\[start\]/);
   await page.context().close();
 });
+
+test("Mod-z undoes only this editor's typing and puts its selection back; Mod-Shift-z redoes", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  await page.evaluate(() =>
+    window.makePeers(2, {
+      initial: "base",
+      options: (peer, i) => {
+        if (i !== 0) return { origin: "editor-1" };
+        peer.undo = new window.UndoManager(peer.doc, { scope: [peer.text], trackedOrigins: ["editor-0"] });
+        return { origin: "editor-0", undoManager: peer.undo };
+      },
+    }),
+  );
+  await page.click("#editor-0 .cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(" mine");
+  await page.click("#editor-1 .cm-content");
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.type("theirs ");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base mine")));
+  await page.click("#editor-0 .cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Control+z");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base")));
+  // The caret is where it was before " mine" was typed: after "base".
+  assert.equal(await page.evaluate(() => window.peers[0].view.state.selection.main.head), "theirs base".length);
+  // As a keyboard sends it: Shift makes the key "Z".
+  await page.keyboard.press("Control+Shift+Z");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base mine")));
+  // Nothing of the other editor's is undone: a second undo finds nothing more to take back.
+  await page.keyboard.press("Control+z");
+  await page.keyboard.press("Control+z");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base")));
+  await page.context().close();
+});

@@ -2,7 +2,7 @@
 // options })` makes `n` replicas of one document, each with an editor in the page (bound with
 // `weftCollab({ doc, text, ...options(peer, i) })`), whose deltas reach the others at once, or
 // when `flush()` is called while `hold` is set.
-import { Doc } from "weft-crdt";
+import { Doc, UndoManager } from "weft-crdt";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { weftCollab } from "weft-codemirror";
@@ -42,4 +42,5 @@ window.makePeers = (count, { initial = "", options = () => ({}) } = {}) => {
   return count;
 };
 
+window.UndoManager = UndoManager;
 window.ready = true;
