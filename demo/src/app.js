@@ -2,9 +2,10 @@
 // todo list (a list of maps with `text` and `done`), tags (an add-wins set) and a like
 // counter. Built on the npm package `weft-crdt`: the document lives in IndexedDB (works
 // offline, survives reloads), syncs with this browser's other tabs (BroadcastChannel) and
-// with everyone else through the server (WebSocket, reconnecting with backoff).
-import { BroadcastSync, IndexedDbPersistence, WebSocketSync } from "weft-crdt";
-import { createNoteEditor } from "./editor.js";
+// with everyone else through the server (WebSocket, reconnecting with backoff). Undo
+// reverts this page's typing in the note, nobody else's.
+import { BroadcastSync, IndexedDbPersistence, UndoManager, WebSocketSync } from "weft-crdt";
+import { EDITOR_ORIGIN, createNoteEditor } from "./editor.js";
 
 const params = new URLSearchParams(location.search);
 const documentName = params.get("doc") ?? "board";
@@ -141,7 +142,27 @@ $("work-offline").addEventListener("change", (event) => {
 
 // ---- start ----------------------------------------------------------------------------------
 
-const editor = createNoteEditor($("note"), { doc, text: note });
+// Undo and redo revert this page's typing in the note, nobody else's.
+const undoManager = new UndoManager(doc, { scope: [note], trackedOrigins: [EDITOR_ORIGIN] });
+const editor = createNoteEditor($("note"), { doc, text: note, undoManager });
+
+function renderUndo() {
+  $("undo").disabled = !undoManager.canUndo();
+  $("redo").disabled = !undoManager.canRedo();
+}
+undoManager.on("stack-item-added", renderUndo);
+undoManager.on("stack-item-popped", renderUndo);
+$("undo").addEventListener("click", () => {
+  editor.undo();
+  renderUndo();
+  editor.view.focus();
+});
+$("redo").addEventListener("click", () => {
+  editor.redo();
+  renderUndo();
+  editor.view.focus();
+});
+renderUndo();
 
 doc.subscribe(() => render());
 setInterval(renderStatus, 250);
@@ -155,6 +176,7 @@ render();
 window.weftDemo = {
   doc,
   editor,
+  undoManager,
   persistence,
   tabs,
   get online() {
