@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
-# Builds the demo app into demo/dist: its own files plus the npm package's build
-# (bindings/npm/dist, made by bindings/npm/scripts/build.sh) under vendor/weft-crdt, which the
-# page's import map names `weft-crdt`. Nothing to compile: plain ES modules.
+# Builds the demo app into demo/dist: its own files, the npm package's build
+# (bindings/npm/dist, made by bindings/npm/scripts/build.sh) under vendor/weft-crdt, the
+# CodeMirror binding's build (bindings/weft-codemirror/dist, compiled here if missing) under
+# vendor/weft-codemirror, and the CodeMirror packages (from the demo's node_modules: run
+# `npm ci` in demo/ first) under vendor/, each named by the page's import map. Nothing
+# bundled: plain ES modules.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 package="$root/bindings/npm/dist"
+binding="$root/bindings/weft-codemirror"
 if [ ! -f "$package/browser.js" ]; then
   echo "demo: the npm package is not built ($package); run bash bindings/npm/scripts/build.sh" >&2
   exit 1
+fi
+if [ ! -f "$binding/dist/index.js" ]; then
+  (cd "$binding" && npm ci --no-audit --no-fund && npx --no-install tsc -p tsconfig.json)
 fi
 rm -rf "$here/dist.tmp"
 mkdir -p "$here/dist.tmp/vendor"
 cp "$here"/src/* "$here/dist.tmp/"
 cp -r "$package" "$here/dist.tmp/vendor/weft-crdt"
+cp -r "$binding/dist" "$here/dist.tmp/vendor/weft-codemirror"
+# The ES modules of CodeMirror and what it imports (the import map in index.html names them).
+for module in @codemirror/state @codemirror/view @marijn/find-cluster-break style-mod w3c-keyname crelt; do
+  if [ ! -d "$here/node_modules/$module" ]; then
+    echo "demo: $module is not installed; run npm ci in $here" >&2
+    exit 1
+  fi
+  mkdir -p "$here/dist.tmp/vendor/$(dirname "$module")"
+  cp -r "$here/node_modules/$module" "$here/dist.tmp/vendor/$module"
+done
 rm -rf "$here/dist"
 mv "$here/dist.tmp" "$here/dist"
 echo "demo: built $here/dist"

@@ -18,7 +18,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 600 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}?doc=team-board`);
   await page.waitForSelector("body[data-ready=true]");
-  await page.click("#note");
+  await page.click("#note .cm-content");
   await page.keyboard.type(
     "Planning for Friday's release.\nEveryone edits this note at once; offline edits merge when you reconnect.",
   );

@@ -1,9 +1,11 @@
-// The Weft notes board: one document with a shared note (text), a todo list (a list of maps
-// with `text` and `done`), tags (an add-wins set) and a like counter. Built on the npm package
-// `weft-crdt`: the document lives in IndexedDB (works offline, survives reloads), syncs with
-// this browser's other tabs (BroadcastChannel) and with everyone else through the server
-// (WebSocket, reconnecting with backoff).
-import { BroadcastSync, IndexedDbPersistence, WebSocketSync } from "weft-crdt";
+// The Weft notes board: one document with a shared note (text, in a CodeMirror editor), a
+// todo list (a list of maps with `text` and `done`), tags (an add-wins set) and a like
+// counter. Built on the npm package `weft-crdt`: the document lives in IndexedDB (works
+// offline, survives reloads), syncs with this browser's other tabs (BroadcastChannel) and
+// with everyone else through the server (WebSocket, reconnecting with backoff). Undo
+// reverts this page's typing in the note, nobody else's.
+import { BroadcastSync, IndexedDbPersistence, UndoManager, WebSocketSync } from "weft-crdt";
+import { EDITOR_ORIGIN, createNoteEditor } from "./editor.js";
 
 const params = new URLSearchParams(location.search);
 const documentName = params.get("doc") ?? "board";
@@ -61,17 +63,6 @@ function renderStatus() {
   $("sync").textContent = sync[1];
 }
 
-function renderNote() {
-  const area = $("note");
-  const text = note.toString();
-  if (area.value === text) return;
-  // Keep the caret where it was, relative to the text around it.
-  const { selectionStart, selectionEnd } = area;
-  const focused = document.activeElement === area;
-  area.value = text;
-  if (focused) area.setSelectionRange(Math.min(selectionStart, text.length), Math.min(selectionEnd, text.length));
-}
-
 function renderTodos() {
   const list = $("todo-list");
   list.replaceChildren(
@@ -114,7 +105,6 @@ function renderTags() {
 }
 
 function render() {
-  renderNote();
   renderTodos();
   renderTags();
   $("like-count").textContent = String(likes.value);
@@ -122,25 +112,6 @@ function render() {
 }
 
 // ---- editing --------------------------------------------------------------------------------
-
-// The textarea's new value differs from the note by one replaced range (typing, deleting,
-// pasting): find it from both ends and apply it as a delete and an insert, in UTF-16 units.
-$("note").addEventListener("input", (event) => {
-  const before = note.toString();
-  const after = event.target.value;
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let end = 0;
-  while (
-    end < before.length - start &&
-    end < after.length - start &&
-    before[before.length - 1 - end] === after[after.length - 1 - end]
-  ) end++;
-  doc.transact(() => {
-    if (before.length - start - end > 0) note.delete(start, before.length - start - end);
-    if (after.length - start - end > 0) note.insert(start, after.slice(start, after.length - end));
-  });
-});
 
 $("todo-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -171,6 +142,28 @@ $("work-offline").addEventListener("change", (event) => {
 
 // ---- start ----------------------------------------------------------------------------------
 
+// Undo and redo revert this page's typing in the note, nobody else's.
+const undoManager = new UndoManager(doc, { scope: [note], trackedOrigins: [EDITOR_ORIGIN] });
+const editor = createNoteEditor($("note"), { doc, text: note, undoManager });
+
+function renderUndo() {
+  $("undo").disabled = !undoManager.canUndo();
+  $("redo").disabled = !undoManager.canRedo();
+}
+undoManager.on("stack-item-added", renderUndo);
+undoManager.on("stack-item-popped", renderUndo);
+$("undo").addEventListener("click", () => {
+  editor.undo();
+  renderUndo();
+  editor.view.focus();
+});
+$("redo").addEventListener("click", () => {
+  editor.redo();
+  renderUndo();
+  editor.view.focus();
+});
+renderUndo();
+
 doc.subscribe(() => render());
 setInterval(renderStatus, 250);
 $("document-name").textContent = `· ${documentName}`;
@@ -182,6 +175,8 @@ render();
 // For the end-to-end tests and the curious: `weftDemo.doc.toJSON()` in the console.
 window.weftDemo = {
   doc,
+  editor,
+  undoManager,
   persistence,
   tabs,
   get online() {

@@ -1,0 +1,140 @@
+// The binding in headless Chromium (playwright-core driving /usr/bin/chromium) with real
+// EditorViews typed into through the keyboard.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { startServer } from "../support/server.mjs";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+let server;
+let browser;
+const pageErrors = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+});
+
+async function openPage() {
+  const context = await browser.newContext();
+  await context.route("**/*", (route) =>
+    new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort(),
+  );
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") pageErrors.push(message.text());
+  });
+  await page.goto(`${server.url}/test/browser/page.html`);
+  await page.waitForFunction(() => window.ready === true);
+  return page;
+}
+
+/** Each peer's editor content and text, as `[[editor, text], ...]`. */
+const contents = (page) => page.evaluate(() => window.peers.map((p) => [p.view.state.doc.toString(), p.text.toString()]));
+
+test("typing in one editor reaches the other; both start from a non-empty text", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  await page.evaluate(() => window.makePeers(2, { initial: "Shared: " }));
+  assert.deepEqual(await contents(page), [["Shared: ", "Shared: "], ["Shared: ", "Shared: "]]);
+  await page.click("#editor-0 .cm-content");
+  await page.keyboard.press("End");
+  await page.keyboard.type("hello 😀 wörld");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("line two");
+  await page.keyboard.press("Backspace");
+  const want = "Shared: hello 😀 wörld\nline tw";
+  assert.deepEqual(await contents(page), [[want, want], [want, want]]);
+  // What the second editor draws is its document.
+  assert.equal(await page.locator("#editor-1 .cm-content").innerText(), want);
+  await page.context().close();
+});
+
+test("a remote change while the editor is not focused keeps its caret on its text", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  await page.evaluate(() => window.makePeers(2, { initial: "abc xyz" }));
+  // The first editor's caret after "abc", then the focus goes to the second editor.
+  await page.click("#editor-0 .cm-content");
+  await page.evaluate(() => window.peers[0].view.dispatch({ selection: { anchor: 3 } }));
+  await page.click("#editor-1 .cm-content");
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.type(">>> ");
+  assert.equal(await page.evaluate(() => window.peers[0].view.hasFocus), false);
+  assert.equal(await page.evaluate(() => window.peers[0].view.state.selection.main.head), 7);
+  // Back in the first editor, typing goes where its caret is.
+  await page.evaluate(() => window.peers[0].view.focus());
+  await page.keyboard.type("!");
+  const want = ">>> abc! xyz";
+  assert.deepEqual(await contents(page), [[want, want], [want, want]]);
+  await page.context().close();
+});
+
+test("three editors typing at once while their deltas are held converge", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  await page.evaluate(() => window.makePeers(3, { initial: "[start]" }));
+  await page.evaluate(() => window.peers.forEach((peer) => (peer.hold = true)));
+  const words = ["alpha ", "beta ", "gamma "];
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 3; i++) {
+      await page.click(`#editor-${i} .cm-content`);
+      await page.keyboard.press(round % 2 ? "Control+Home" : "Control+End");
+      await page.keyboard.type(words[i]);
+      // Deliver some of what is waiting for this peer mid-way.
+      if ((round + i) % 2 === 0) await page.evaluate((n) => window.peers[n].flush(), i);
+    }
+  }
+  await page.evaluate(() => window.peers.forEach((peer) => peer.flush()));
+  const [[first]] = await contents(page);
+  for (const [editor, text] of await contents(page)) {
+    assert.equal(editor, first);
+    assert.equal(text, first);
+  }
+  for (const word of words) assert.equal(first.split(word).length - 1, 3, `three "${word}" in ${first}`);
+  assert.match(first, /\[start\]/);
+  await page.context().close();
+});
+
+test("Mod-z undoes only this editor's typing and puts its selection back; Mod-Shift-z redoes", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  await page.evaluate(() =>
+    window.makePeers(2, {
+      initial: "base",
+      options: (peer, i) => {
+        if (i !== 0) return { origin: "editor-1" };
+        peer.undo = new window.UndoManager(peer.doc, { scope: [peer.text], trackedOrigins: ["editor-0"] });
+        return { origin: "editor-0", undoManager: peer.undo };
+      },
+    }),
+  );
+  await page.click("#editor-0 .cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(" mine");
+  await page.click("#editor-1 .cm-content");
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.type("theirs ");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base mine")));
+  await page.click("#editor-0 .cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Control+z");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base")));
+  // The caret is where it was before " mine" was typed: after "base".
+  assert.equal(await page.evaluate(() => window.peers[0].view.state.selection.main.head), "theirs base".length);
+  // As a keyboard sends it: Shift makes the key "Z".
+  await page.keyboard.press("Control+Shift+Z");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base mine")));
+  // Nothing of the other editor's is undone: a second undo finds nothing more to take back.
+  await page.keyboard.press("Control+z");
+  await page.keyboard.press("Control+z");
+  assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base")));
+  await page.context().close();
+});
