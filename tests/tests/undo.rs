@@ -89,9 +89,9 @@ fn undoing_an_insert_removes_exactly_my_characters_still_there() {
     let mut people = [Person::new(1), Person::new(2)];
     people[0].type_at(0, "Hello world");
     sync_all(&mut people);
-    // Bob types inside Alice's text and deletes part of it, concurrently with nothing.
+    // Bob types inside Alice's text and replaces part of it.
     people[1].type_at(5, ",");
-    people[1].delete(7, 12); // "orld"... deletes "world"
+    people[1].delete(7, 12); // "world"
     people[1].type_at(7, "there");
     sync_all(&mut people);
     assert_eq!(people[0].text(), "Hello, there");

@@ -15,6 +15,7 @@ use crate::list::List;
 use crate::sequence::Sequence;
 use crate::span::Metric;
 use crate::text::Text;
+use crate::tree::Location;
 
 /// Consecutive elements inserted by one replica: the changes `first.counter ..
 /// first.counter + length` of `first.replica`, in the sequence's order.
@@ -143,21 +144,10 @@ impl<C: Content> Sequence<C> {
     /// Where the elements of `run` stand now, in pieces of equal visibility: O(log n + r) per
     /// piece for r replicas.
     fn place_run(&self, run: &ElementRun) -> Result<Vec<Placed>, CursorError> {
-        let unknown = CursorError::UnknownElement { element: run.first };
-        let slot = self
-            .names
-            .iter()
-            .position(|name| *name == Some(run.first.replica))
-            .ok_or(unknown)?;
-        let replica = ReplicaIndex(u32::try_from(slot).map_err(|_| unknown)?);
         let mut pieces = Vec::new();
         let mut offset = 0;
         while offset < run.length {
-            let element = run.element(offset);
-            let location = self
-                .tree
-                .locate(Dot::new(replica, element.counter))
-                .ok_or(CursorError::UnknownElement { element })?;
+            let location = self.locate_element(run.element(offset))?;
             let span = self.tree.span(location);
             let length = u64::from(span.len() - location.offset).min(run.length - offset);
             pieces.push(Placed {
@@ -173,6 +163,13 @@ impl<C: Content> Sequence<C> {
 
     /// The dot of `element` here.
     pub(crate) fn dot_of(&self, element: ElementId) -> Result<Dot, CursorError> {
+        let location = self.locate_element(element)?;
+        Ok(self.tree.span(location).dot(location.offset))
+    }
+
+    /// Where `element` is in the order tree: O(r) to find the slot of its replica among the r
+    /// replicas the sequence names, plus O(log n) through the identity index.
+    pub(crate) fn locate_element(&self, element: ElementId) -> Result<Location, CursorError> {
         let unknown = CursorError::UnknownElement { element };
         let slot = self
             .names
@@ -180,9 +177,9 @@ impl<C: Content> Sequence<C> {
             .position(|name| *name == Some(element.replica))
             .ok_or(unknown)?;
         let replica = ReplicaIndex(u32::try_from(slot).map_err(|_| unknown)?);
-        let dot = Dot::new(replica, element.counter);
-        self.tree.locate(dot).ok_or(unknown)?;
-        Ok(dot)
+        self.tree
+            .locate(Dot::new(replica, element.counter))
+            .ok_or(unknown)
     }
 
     fn replica_name(&self, replica: ReplicaIndex) -> Result<weft_core::ReplicaId, CursorError> {

@@ -366,16 +366,7 @@ impl TextEditor for Scope<'_, Text> {
             });
         }
         let mut at = position as u64;
-        let mut rest = text;
-        while !rest.is_empty() {
-            let count = TextBuf::count(rest);
-            let (piece, tail, count) = if count > CHUNK {
-                let (piece, tail) = TextBuf::split_slice(rest, CHUNK);
-                (piece, tail, CHUNK)
-            } else {
-                (rest, "", count)
-            };
-            rest = tail;
+        for (piece, count) in chunks(text) {
             let (store, delta, transaction) = self.recording_parts();
             store.0.insert_local(
                 transaction,
@@ -431,20 +422,12 @@ impl TextEditor for Scope<'_, Text> {
     }
 
     fn insert_before(&mut self, before: ElementId, text: &str) -> Result<usize, CursorError> {
-        let dot = self.current().0.dot_of(before)?;
-        let mut first = None;
-        let mut rest = text;
-        while !rest.is_empty() {
-            let count = TextBuf::count(rest);
-            let (piece, tail, count) = if count > CHUNK {
-                let (piece, tail) = TextBuf::split_slice(rest, CHUNK);
-                (piece, tail, CHUNK)
-            } else {
-                (rest, "", count)
-            };
-            rest = tail;
+        let location = self.current().0.locate_element(before)?;
+        let position = self.current().0.tree.visible_index(location);
+        let dot = self.current().0.tree.span(location).dot(location.offset);
+        for (piece, count) in chunks(text) {
             let (store, delta, transaction) = self.recording_parts();
-            let at = store
+            store
                 .0
                 .insert_local_before(
                     transaction,
@@ -454,20 +437,33 @@ impl TextEditor for Scope<'_, Text> {
                     delta.map(|delta| &mut delta.0),
                 )
                 .ok_or(CursorError::UnknownElement { element: before })?;
-            first.get_or_insert(at);
         }
-        match first {
-            Some(at) => Ok(at as usize),
-            None => Ok(self.current().0.resolve_cursor(&crate::Cursor::Element {
-                element: before,
-                side: crate::Side::Before,
-            })? as usize),
-        }
+        Ok(position as usize)
     }
 
     fn text(&self) -> &Text {
         self.current()
     }
+}
+
+/// `text` in pieces of at most [`CHUNK`] scalars (a run's length is a `u32`), with their
+/// scalar counts.
+fn chunks(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let count = TextBuf::count(rest);
+        if count > CHUNK {
+            let (piece, tail) = TextBuf::split_slice(rest, CHUNK);
+            rest = tail;
+            Some((piece, CHUNK))
+        } else {
+            let piece = std::mem::take(&mut rest);
+            Some((piece, count))
+        }
+    })
 }
 
 /// Deletes the visible scalars `start..end` through `scope`.

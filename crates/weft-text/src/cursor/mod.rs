@@ -11,8 +11,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use weft_core::ReplicaId;
 use weft_core::store::Value;
-use weft_core::{Dot, ReplicaId, ReplicaIndex};
 
 use crate::element::Content;
 use crate::error::PositionError;
@@ -194,17 +194,7 @@ impl<C: Content> Sequence<C> {
             Cursor::End => return Ok(self.len()),
             Cursor::Element { element, side } => (element, side),
         };
-        let unknown = CursorError::UnknownElement { element };
-        let slot = self
-            .names
-            .iter()
-            .position(|name| *name == Some(element.replica))
-            .ok_or(unknown)?;
-        let replica = ReplicaIndex(u32::try_from(slot).map_err(|_| unknown)?);
-        let location = self
-            .tree
-            .locate(Dot::new(replica, element.counter))
-            .ok_or(unknown)?;
+        let location = self.locate_element(element)?;
         let before = self.tree.visible_index(location);
         let shown = !self.tree.span(location).is_deleted();
         Ok(before + u64::from(side == Side::After && shown))

@@ -101,15 +101,7 @@ impl<'a> TextScope<'a> {
             self.record(position, utf16, TextDelta::Insert(text.to_owned()));
         }
         self.edit(|scope| scope.insert(position, text))?;
-        if self.target.recording() {
-            let end = position + text.chars().count();
-            let runs = self
-                .current()
-                .and_then(|current| current.element_runs(position..end).ok())
-                .unwrap_or_default();
-            let path = self.target.path().clone();
-            self.target.remember(Done::TextInserted { path, runs });
-        }
+        self.remember_inserted(position, text);
         Ok(())
     }
 
@@ -142,15 +134,7 @@ impl<'a> TextScope<'a> {
                 text_part(entry, |scope| scope.insert_before(before, text))
             })
             .expect("a handle's path stays valid while it lives")?;
-        if self.target.recording() {
-            let end = position + text.chars().count();
-            let runs = self
-                .current()
-                .and_then(|current| current.element_runs(position..end).ok())
-                .unwrap_or_default();
-            let path = self.target.path().clone();
-            self.target.remember(Done::TextInserted { path, runs });
-        }
+        self.remember_inserted(position, text);
         Ok(position)
     }
 
@@ -189,6 +173,20 @@ impl<'a> TextScope<'a> {
             self.target.remember(done);
         }
         Ok(())
+    }
+
+    /// Records, for undo, that `text` was just inserted at `position`.
+    fn remember_inserted(&mut self, position: usize, text: &str) {
+        if !self.target.recording() {
+            return;
+        }
+        let end = position + text.chars().count();
+        let runs = self
+            .current()
+            .and_then(|current| current.element_runs(position..end).ok())
+            .unwrap_or_default();
+        let path = self.target.path().clone();
+        self.target.remember(Done::TextInserted { path, runs });
     }
 
     /// What deleting `range` takes, for undo: the runs of elements and their characters.
