@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use weft::sync::Message;
+use weft::sync::presence::Entry;
 
 use crate::access::Right;
 use crate::document_id::DocumentId;
@@ -101,7 +102,17 @@ pub(crate) enum Control {
 #[derive(Debug)]
 pub(crate) struct Incoming {
     pub(crate) session: SessionId,
-    pub(crate) message: Message,
+    pub(crate) message: Inbound,
+}
+
+/// What a client's frame carried, decoded by its connection.
+#[derive(Debug)]
+pub(crate) enum Inbound {
+    /// A sync protocol message.
+    Sync(Message),
+    /// A presence message (tag 9): at most `MAX_CLIENTS_PER_MESSAGE` entries, each state
+    /// within `MAX_STATE_LEN`.
+    Presence(Vec<Entry>),
 }
 
 /// Messages queued for one document before connections wait.
@@ -134,7 +145,7 @@ impl DocumentHandle {
     }
 
     /// Hands `message` of `session` to the document; false if the document's task is gone.
-    pub(crate) async fn send(&self, session: SessionId, message: Message) -> bool {
+    pub(crate) async fn send(&self, session: SessionId, message: Inbound) -> bool {
         self.incoming
             .send(Incoming { session, message })
             .await

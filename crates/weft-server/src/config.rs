@@ -16,6 +16,8 @@ const DEFAULT_COMPACT_AFTER_BYTES: u64 = 256 << 10;
 const DEFAULT_UNLOAD_AFTER_SECONDS: u64 = 30;
 const DEFAULT_MAX_QUEUED_MESSAGES: usize = 4096;
 const DEFAULT_CATCH_UP_MS: u64 = 2000;
+const DEFAULT_PRESENCE_CLIENTS_PER_SESSION: usize = 4;
+const DEFAULT_PRESENCE_TIMEOUT_MS: u64 = weft::sync::presence::DEFAULT_TIMEOUT_MS;
 
 /// How the server runs. Every flag has an environment fallback (`WEFT_*`).
 ///
@@ -143,6 +145,16 @@ pub struct Limits {
     /// Messages queued for one connection before it is dropped as too slow.
     #[arg(long, env = "WEFT_MAX_QUEUED_MESSAGES", default_value_t = DEFAULT_MAX_QUEUED_MESSAGES)]
     pub max_queued_messages: usize,
+
+    /// Presence client ids one session (a connection's session of one document) may publish
+    /// at once: a tab or two of one user. Entries about more are dropped, not relayed.
+    #[arg(long, env = "WEFT_PRESENCE_CLIENTS_PER_SESSION", default_value_t = DEFAULT_PRESENCE_CLIENTS_PER_SESSION)]
+    pub presence_clients_per_session: usize,
+
+    /// Milliseconds after which a presence entry not refreshed is dropped and its removal
+    /// relayed (clients resend their entry every 15 s).
+    #[arg(long, env = "WEFT_PRESENCE_TIMEOUT_MS", default_value_t = DEFAULT_PRESENCE_TIMEOUT_MS)]
+    pub presence_timeout_ms: u64,
 }
 
 impl Default for Limits {
@@ -155,6 +167,8 @@ impl Default for Limits {
             message_burst: DEFAULT_MESSAGE_BURST,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_queued_messages: DEFAULT_MAX_QUEUED_MESSAGES,
+            presence_clients_per_session: DEFAULT_PRESENCE_CLIENTS_PER_SESSION,
+            presence_timeout_ms: DEFAULT_PRESENCE_TIMEOUT_MS,
         }
     }
 }

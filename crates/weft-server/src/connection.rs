@@ -1,5 +1,5 @@
-//! One WebSocket connection: reads sync frames into document sessions (within the limits),
-//! writes what the documents send back.
+//! One WebSocket connection: reads sync and presence frames into document sessions (within
+//! the limits), writes what the documents send back.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,10 +11,12 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use weft::sync::Message;
+use weft::sync::{Message, presence};
 
 use crate::access::Grant;
-use crate::channel::{DocumentHandle, Outgoing, Peer, SessionId, close_code, truncate_reason};
+use crate::channel::{
+    DocumentHandle, Inbound, Outgoing, Peer, SessionId, close_code, truncate_reason,
+};
 use crate::config::Limits;
 use crate::document_id::DocumentId;
 use crate::envelope;
@@ -180,14 +182,7 @@ impl Reader {
             }
             return None;
         }
-        // A decoder bug that panics on some bytes ends this connection only.
-        let decoded = unwind::catch(|| Message::from_bytes(frame))
-            .map_err(|panic| {
-                tracing::warn!(%document, %panic, "a frame made the decoder panic");
-                "the frame breaks the decoder".to_string()
-            })
-            .and_then(|decoded| decoded.map_err(|error| error.to_string()));
-        let message = match decoded {
+        let message = match decode(frame) {
             Ok(message) => message,
             Err(error) => {
                 tracing::info!(%document, %error, "closing a connection: malformed frame");
@@ -248,6 +243,30 @@ impl Reader {
             reason: truncate_reason(reason),
         });
     }
+}
+
+/// Decodes one frame of a client: a presence message (tag 9) or a sync message. A decoder
+/// bug that panics on some bytes ends this connection only.
+fn decode(frame: &[u8]) -> Result<Inbound, String> {
+    let decoded = if presence::is_presence(frame) {
+        unwind::catch(|| {
+            presence::decode(frame)
+                .map(Inbound::Presence)
+                .map_err(|error| error.to_string())
+        })
+    } else {
+        unwind::catch(|| {
+            Message::from_bytes(frame)
+                .map(Inbound::Sync)
+                .map_err(|error| error.to_string())
+        })
+    };
+    decoded
+        .map_err(|panic| {
+            tracing::warn!(%panic, "a frame made the decoder panic");
+            "the frame breaks the decoder".to_string()
+        })
+        .and_then(|decoded| decoded)
 }
 
 /// What [`Reader::join`] did.

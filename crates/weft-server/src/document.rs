@@ -14,6 +14,10 @@
 //! database fails, or it panics) logs the cause, closes every session of the document with
 //! 1011 and unloads: the next session loads the document afresh from the database, which
 //! holds everything that was acknowledged.
+//!
+//! Presence messages pass through the same task but never reach the replica or the
+//! database: its [`PresenceTable`] relays them to the document's other subscribed sessions
+//! and, over the bus, to the other servers (`presence` module).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -31,16 +35,18 @@ use weft::{Object, Replica, ReplicaId, Replicated, VersionVector};
 use crate::access::Right;
 use crate::bus::{Bus, DocumentBus};
 use crate::channel::{
-    Control, DocumentHandle, DocumentInbox, Incoming, LoadedDocuments, Outgoing, Peer, SessionId,
-    close_code, truncate_reason,
+    Control, DocumentHandle, DocumentInbox, Inbound, Incoming, LoadedDocuments, Outgoing, Peer,
+    SessionId, close_code, truncate_reason,
 };
 use crate::document_id::DocumentId;
 use crate::error::StoreError;
 use crate::guard::GuardedReplica;
 use crate::hooks::Hooks;
+use crate::presence::{PresenceSettings, PresenceTable};
 use crate::store::{Database, Piece, PieceId, PieceKind, StoredDocument, Write};
 use crate::unwind;
 
+mod presence;
 mod remote;
 
 use remote::next_remote;
@@ -54,6 +60,8 @@ pub(crate) struct DocumentSettings {
     /// How often a document reads what other servers stored (`None`: no other server
     /// writes to this database).
     pub(crate) catch_up_every: Option<Duration>,
+    /// The bounds of each document's presence table.
+    pub(crate) presence: PresenceSettings,
 }
 
 /// What the document tasks share.
@@ -145,16 +153,20 @@ struct DocumentTask {
     control: mpsc::UnboundedReceiver<Control>,
     incoming: mpsc::Receiver<Incoming>,
     sessions: HashMap<SessionId, Session>,
+    /// Who is present: ephemeral, never stored.
+    presence: PresenceTable,
 }
 
 impl DocumentTask {
     fn new(id: DocumentId, services: Arc<Services>, inbox: DocumentInbox) -> Self {
+        let presence = PresenceTable::new(services.settings.presence);
         Self {
             id,
             services,
             control: inbox.control,
             incoming: inbox.incoming,
             sessions: HashMap::new(),
+            presence,
         }
     }
 
@@ -189,15 +201,26 @@ impl DocumentTask {
         let catch_up_every = self.services.settings.catch_up_every;
         // When to read what other servers stored next (periodically, or soon after a gap).
         let mut next_catch_up = catch_up_every.map(|every| Instant::now() + every);
+        // Since when no session is open: the document unloads `unload_after` later, whatever
+        // else (pieces, presence or catch-ups for other servers' clients) arrives meanwhile.
+        let mut idle_since: Option<Instant> = None;
         loop {
-            let idle = self.sessions.is_empty();
+            if !self.sessions.is_empty() {
+                idle_since = None;
+            } else if idle_since.is_none() {
+                idle_since = Some(Instant::now());
+            }
+            let unload_at = idle_since.map(|since| since + self.services.settings.unload_after);
+            let presence_expiry = self.presence.next_expiry();
             tokio::select! {
                 biased;
                 () = shutdown.cancelled() => {
                     self.drain(&mut replica, &mut stored, bus.as_ref()).await;
                     return Ok(());
                 }
-                Some(control) = self.control.recv() => self.on_control(control, &mut replica),
+                Some(control) = self.control.recv() => {
+                    self.on_control(control, &mut replica, bus.as_ref());
+                }
                 () = tokio::time::sleep_until(next_catch_up.unwrap_or_else(Instant::now)),
                     if next_catch_up.is_some() =>
                 {
@@ -228,7 +251,14 @@ impl DocumentTask {
                     }
                     self.process(batch, &mut replica, &mut stored, bus.as_ref()).await?;
                 }
-                () = tokio::time::sleep(self.services.settings.unload_after), if idle => {
+                () = tokio::time::sleep_until(presence_expiry.unwrap_or_else(Instant::now)),
+                    if presence_expiry.is_some() =>
+                {
+                    self.expire_presence(bus.as_ref());
+                }
+                () = tokio::time::sleep_until(unload_at.unwrap_or_else(Instant::now)),
+                    if unload_at.is_some() =>
+                {
                     if self.retire() {
                         tracing::debug!(document = %self.id, "unloaded");
                         return Ok(());
@@ -258,7 +288,12 @@ impl DocumentTask {
         Ok((GuardedReplica::new(replica), stored))
     }
 
-    fn on_control(&mut self, control: Control, replica: &mut GuardedReplica) {
+    fn on_control(
+        &mut self,
+        control: Control,
+        replica: &mut GuardedReplica,
+        bus: Option<&DocumentBus>,
+    ) {
         match control {
             Control::Join {
                 session,
@@ -274,6 +309,7 @@ impl DocumentTask {
             }
             Control::Leave { session } => {
                 self.sessions.remove(&session);
+                self.leave_presence(session, bus);
             }
             #[cfg(feature = "fault-injection")]
             Control::Fault(fault) => match fault {
@@ -294,11 +330,19 @@ impl DocumentTask {
         let mut changed = false;
         let mut repaired = false;
         for Incoming { session, message } in batch {
+            let message = match message {
+                Inbound::Sync(message) => message,
+                Inbound::Presence(entries) => {
+                    self.receive_presence(session, entries, bus);
+                    continue;
+                }
+            };
             let Some(entry) = self.sessions.get_mut(&session) else {
                 continue; // it left; its client sends again what was not acknowledged
             };
             let Some(message) = admit(entry.right, message, &entry.state, replica) else {
                 tracing::info!(document = %self.id, "closing a read-only session that sent a change");
+                self.leave_presence(session, bus);
                 if let Some(entry) = self.sessions.remove(&session) {
                     entry.peer.send(Outgoing::Close {
                         code: close_code::READ_ONLY,
@@ -334,6 +378,7 @@ impl DocumentTask {
             };
             let (cause, reason) = refused;
             tracing::warn!(document = %self.id, %cause, "closing a session: protocol error");
+            self.leave_presence(session, bus);
             if let Some(entry) = self.sessions.remove(&session) {
                 entry.peer.send(Outgoing::Close {
                     code: close_code::PROTOCOL_ERROR,
@@ -459,7 +504,7 @@ impl DocumentTask {
         bus: Option<&DocumentBus>,
     ) {
         while let Ok(control) = self.control.try_recv() {
-            self.on_control(control, replica);
+            self.on_control(control, replica, bus);
         }
         let mut batch = Vec::new();
         while let Ok(incoming) = self.incoming.try_recv() {

@@ -117,6 +117,7 @@ mod guard;
 mod hooks;
 mod http;
 mod hub;
+mod presence;
 mod rate;
 mod server;
 mod store;

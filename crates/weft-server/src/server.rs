@@ -21,6 +21,7 @@ use crate::error::ServerError;
 use crate::hooks::Hooks;
 use crate::http::{self, AppState};
 use crate::hub::Hub;
+use crate::presence::PresenceSettings;
 use crate::store::{Database, DocumentStore, PostgresStore, SqliteStore};
 
 /// A running sync server.
@@ -142,6 +143,10 @@ impl Server {
             unload_after: config.storage.unload_after(),
             catch_up_every: (shared && config.storage.catch_up_ms > 0)
                 .then(|| Duration::from_millis(config.storage.catch_up_ms)),
+            presence: PresenceSettings {
+                clients_per_session: limits.presence_clients_per_session,
+                timeout: Duration::from_millis(limits.presence_timeout_ms),
+            },
         };
         let tracker = TaskTracker::new();
         let bus = match &config.redis {

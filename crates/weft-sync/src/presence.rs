@@ -73,6 +73,24 @@ pub struct Entry {
     pub state: Option<String>,
 }
 
+/// Whether `bytes` look like a presence frame: the magic, a frame of kind 4 and the
+/// presence tag as the payload's first byte (offset 4). A cheap routing check for a
+/// transport that carries presence and sync messages on one connection: nothing beyond
+/// those bytes is checked, so a frame it accepts may still fail [`decode`].
+///
+/// ```
+/// use weft_sync::presence::{encode, is_presence};
+/// assert!(is_presence(&encode(&[]).unwrap()));
+/// assert!(!is_presence(b"WF\x01\x04\x01"));
+/// ```
+#[must_use]
+pub fn is_presence(bytes: &[u8]) -> bool {
+    matches!(bytes, [first, second, _, kind, tag, ..]
+        if [*first, *second] == frame::MAGIC
+            && *kind == Kind::SyncMessage as u8
+            && *tag == PRESENCE_TAG)
+}
+
 /// Encodes entries as one presence frame.
 ///
 /// ```

@@ -8,6 +8,11 @@
 //! (a server disconnected from Redis, a full queue) costs latency, never data: each document's
 //! task catches up from the database when it sees a gap (a delta waiting for one it never
 //! got), periodically, and after every reconnection to Redis.
+//!
+//! Presence travels on the same channels: the entries a server accepted from its own
+//! sessions (and their removals when they leave), best effort — a message lost is repaired
+//! by the client's next refresh (every 15 s), and a server that dies stops refreshing, so
+//! the others time its clients out.
 
 mod message;
 mod subscriber;
@@ -21,10 +26,13 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use weft::sync::presence::{self, Entry, MAX_CLIENTS_PER_MESSAGE};
+
 use crate::document_id::DocumentId;
 use crate::store::Piece;
 
 pub(crate) use message::Origin;
+use message::Published;
 
 /// What the bus hands a document's task.
 #[derive(Debug)]
@@ -33,6 +41,13 @@ pub(crate) enum Remote {
     Piece(Piece),
     /// Messages may have been missed (a reconnection to Redis): read the database.
     CatchUp,
+    /// Presence entries another server accepted from its sessions.
+    Presence {
+        /// The server that published them.
+        origin: Origin,
+        /// At most `MAX_CLIENTS_PER_MESSAGE`, each state within `MAX_STATE_LEN`.
+        entries: Vec<Entry>,
+    },
 }
 
 /// Pieces queued for one document before the bus drops them (the document catches up).
@@ -74,7 +89,7 @@ pub(crate) struct Bus {
     origin: Origin,
     subscriptions: Arc<Mutex<Subscriptions>>,
     commands: mpsc::UnboundedSender<Command>,
-    publish: mpsc::Sender<(DocumentId, Piece)>,
+    publish: mpsc::Sender<(DocumentId, Published)>,
     #[cfg(feature = "fault-injection")]
     drops: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -111,10 +126,33 @@ impl DocumentBus {
         if self
             .bus
             .publish
-            .try_send((self.document.clone(), piece))
+            .try_send((self.document.clone(), Published::Piece(piece)))
             .is_err()
         {
             tracing::debug!(document = %self.document, "publish queue full: a piece is not published");
+        }
+    }
+
+    /// Publishes presence entries this server accepted from its sessions (or their
+    /// removals), in frames of at most [`MAX_CLIENTS_PER_MESSAGE`] entries; dropped if the
+    /// queue is full (the clients refresh their entries).
+    pub(crate) fn publish_presence(&self, entries: &[Entry]) {
+        for chunk in entries.chunks(MAX_CLIENTS_PER_MESSAGE) {
+            let frame = match presence::encode(chunk) {
+                Ok(frame) => frame,
+                Err(error) => {
+                    tracing::warn!(document = %self.document, %error, "presence not published");
+                    continue;
+                }
+            };
+            if self
+                .bus
+                .publish
+                .try_send((self.document.clone(), Published::Presence(frame)))
+                .is_err()
+            {
+                tracing::debug!(document = %self.document, "publish queue full: presence is not published");
+            }
         }
     }
 }
@@ -237,7 +275,7 @@ fn channel(document: &DocumentId) -> String {
 async fn publish_pieces(
     client: redis::Client,
     origin: Origin,
-    mut pieces: mpsc::Receiver<(DocumentId, Piece)>,
+    mut pieces: mpsc::Receiver<(DocumentId, Published)>,
     shutdown: CancellationToken,
 ) {
     let mut connection: Option<redis::aio::MultiplexedConnection> = None;
@@ -246,7 +284,7 @@ async fn publish_pieces(
             () = shutdown.cancelled() => return,
             next = pieces.recv() => next,
         };
-        let Some((document, piece)) = next else {
+        let Some((document, published)) = next else {
             return;
         };
         if connection.is_none() {
@@ -260,7 +298,7 @@ async fn publish_pieces(
             tracing::debug!(%document, "Redis unreachable: a piece is not published");
             continue;
         };
-        let payload = message::encode(origin, &piece);
+        let payload = message::encode(origin, &published);
         let published = open.publish::<_, _, i64>(channel(&document), payload);
         match tokio::time::timeout(PUBLISH_TIMEOUT, published).await {
             Ok(Ok(_)) => {}

@@ -9,6 +9,9 @@ use redis::aio::{PubSubSink, PubSubStream};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use weft::sync::presence;
+
+use crate::bus::message::Published;
 use crate::bus::{Bus, Command, Remote, channel, message};
 use crate::document_id::DocumentId;
 
@@ -113,7 +116,7 @@ fn receive(bus: &Bus, channel_name: &str, payload: &[u8]) {
     else {
         return;
     };
-    let Some((origin, piece)) = message::decode(payload) else {
+    let Some((origin, published)) = message::decode(payload) else {
         tracing::warn!(%document, "a bus message that is not one: ignored");
         return;
     };
@@ -124,5 +127,15 @@ fn receive(bus: &Bus, channel_name: &str, payload: &[u8]) {
     if bus.drops_this_message() {
         return;
     }
-    bus.deliver(&document, Remote::Piece(piece));
+    let remote = match published {
+        Published::Piece(piece) => Remote::Piece(piece),
+        Published::Presence(frame) => match presence::decode(&frame) {
+            Ok(entries) => Remote::Presence { origin, entries },
+            Err(error) => {
+                tracing::warn!(%document, %error, "a presence message on the bus that does not decode: ignored");
+                return;
+            }
+        },
+    };
+    bus.deliver(&document, remote);
 }

@@ -53,6 +53,9 @@ impl DocumentTask {
             match remote {
                 Remote::CatchUp => catch_up = true,
                 Remote::Piece(piece) => self.take(&piece, replica, stored, &mut taken),
+                Remote::Presence { origin, entries } => {
+                    self.receive_remote_presence(origin, entries);
+                }
             }
         }
         self.settle(replica, stored, durable, taken.changed, bus)

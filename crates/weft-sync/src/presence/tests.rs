@@ -242,3 +242,21 @@ quickcheck! {
         }
     }
 }
+
+#[test]
+fn is_presence_looks_at_the_kind_and_the_tag_only() {
+    let presence = encode(&[]).expect("an empty message");
+    assert!(is_presence(&presence));
+    let mut damaged = presence.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    assert!(is_presence(&damaged), "the checksum is decode's to check");
+    assert!(decode(&damaged).is_err());
+    let sync = frame::seal(Kind::SyncMessage, |out| out.u8(1));
+    assert!(!is_presence(&sync));
+    let delta = frame::seal(Kind::Delta, |out| out.u8(PRESENCE_TAG));
+    assert!(!is_presence(&delta));
+    assert!(!is_presence(&presence[..4]));
+    assert!(!is_presence(b""));
+    assert!(!is_presence(b"XF\x01\x04\x09"));
+}
