@@ -41,6 +41,15 @@
 //! the pieces it covers, in one transaction. Commits of all documents go through one
 //! database thread that groups whatever is waiting into one transaction ([`Database`]).
 //!
+//! # Presence
+//! Presence messages (tag 9, `weft::sync::presence`: a user's name, colour, cursor) are
+//! relayed per document, never stored: to the document's other sessions that sent presence
+//! themselves (so older clients are never sent one), with each session owning at most
+//! [`Limits::presence_clients_per_session`] client ids and none of anyone else's; a
+//! session's clients are removed when it leaves, and entries not refreshed within
+//! [`Limits::presence_timeout_ms`] time out. With `--redis` the servers relay each other's
+//! (`docs/SYNC.md`, "Presence through the server").
+//!
 //! # Several servers
 //! With `--redis`, a server publishes every piece it commits on the document's Redis
 //! channel; the other servers holding the document apply it (through the same checks as a

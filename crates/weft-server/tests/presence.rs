@@ -325,6 +325,30 @@ async fn a_silent_client_times_out_and_a_late_subscriber_does_not_see_it() {
 }
 
 #[tokio::test]
+async fn presence_counts_against_the_message_rate() {
+    let (server, _directory) = start(|config| {
+        config.limits.messages_per_second = 20;
+        config.limits.message_burst = 1;
+    })
+    .await;
+    let url = server.sync_url("board");
+    let mut watcher = PresencePeer::open(&url).await;
+    watcher.send(&[]).await;
+    let mut flooder = PresencePeer::open(&url).await;
+    let started = std::time::Instant::now();
+    let updates = 11;
+    for clock in 1..=updates {
+        flooder.send(&[entry(1, clock, Some("{}"))]).await;
+    }
+    for clock in 1..=updates {
+        assert_eq!(watcher.next().await, vec![entry(1, clock, Some("{}"))]);
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(450), "{elapsed:?}");
+    server.shutdown().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
 async fn read_only_clients_publish_presence() {
     const SECRET: &str = "a test secret of more than thirty-two bytes";
     let (server, _directory) = start(|config| {
@@ -407,30 +431,70 @@ async fn presence_crosses_servers_over_the_bus() {
     there.send(&[]).await;
     let mut here = PresencePeer::open(&first.sync_url(&document)).await;
     let state = entry(1, 1, Some(r#"{"name":"Alice"}"#));
-    // Resent (as a client refreshes its entry) until the second server, which subscribes
-    // to the document's channel as it loads it, relays it.
+    send_until_relayed(&mut here, &mut there, &state).await;
+    here.close().await;
+    assert_eq!(
+        next_after_refreshes(&mut there, &state).await,
+        vec![entry(1, 2, None)]
+    );
+    first.shutdown().await.expect("a clean shutdown");
+    second.shutdown().await.expect("a clean shutdown");
+}
+
+/// Sends `state` from `here` until `there` relays it (the receiving server subscribes to the
+/// document's channel as it loads the document), as a client refreshes its entry.
+async fn send_until_relayed(here: &mut PresencePeer, there: &mut PresencePeer, state: &Entry) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        here.send(std::slice::from_ref(&state)).await;
+        here.send(std::slice::from_ref(state)).await;
         if let Some((_, entries)) = there.next_within(Duration::from_millis(200)).await {
             assert_eq!(entries, vec![state.clone()]);
-            break;
+            return;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
             "presence never crossed"
         );
     }
-    here.close().await;
-    let removal = entry(1, 2, None);
+}
+
+/// The next presence frame of `peer` that is not a refresh of `state` still in flight.
+async fn next_after_refreshes(peer: &mut PresencePeer, state: &Entry) -> Vec<Entry> {
     loop {
-        let entries = there.next().await;
-        if entries == vec![state.clone()] {
-            continue; // a refresh still in flight
+        let entries = peer.next().await;
+        if entries != vec![state.clone()] {
+            return entries;
         }
-        assert_eq!(entries, vec![removal.clone()]);
-        break;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clients_of_a_server_that_stops_time_out_on_the_others() {
+    let Some(services) = services("the_clients_of_a_server_that_stops_time_out_on_the_others")
+    else {
+        return;
+    };
+    let first = start_server(&services.postgres, &services.redis, |_| {}).await;
+    let second = start_server(&services.postgres, &services.redis, |config| {
+        config.limits.presence_timeout_ms = 600;
+    })
+    .await;
+    let document = unique("presence-stop");
+    let mut there = PresencePeer::open(&second.sync_url(&document)).await;
+    there.send(&[]).await;
+    let mut here = PresencePeer::open(&first.sync_url(&document)).await;
+    let state = entry(1, 3, Some(r#"{"name":"Alice"}"#));
+    send_until_relayed(&mut here, &mut there, &state).await;
+    let relayed_at = std::time::Instant::now();
+    // A shutdown publishes no removal: the second server times the client out, no sooner
+    // than its timeout after the last refresh it relayed.
     first.shutdown().await.expect("a clean shutdown");
+    assert_eq!(
+        next_after_refreshes(&mut there, &state).await,
+        vec![entry(1, 4, None)]
+    );
+    let elapsed = relayed_at.elapsed();
+    assert!(elapsed >= Duration::from_millis(500), "{elapsed:?}");
+    drop(here);
     second.shutdown().await.expect("a clean shutdown");
 }
