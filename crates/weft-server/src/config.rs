@@ -147,7 +147,8 @@ pub struct Limits {
     pub max_queued_messages: usize,
 
     /// Presence client ids one session (a connection's session of one document) may publish
-    /// at once: a tab or two of one user. Entries about more are dropped, not relayed.
+    /// at once: a tab or two of one user. Entries about more are dropped, not relayed (0:
+    /// sessions only receive presence).
     #[arg(long, env = "WEFT_PRESENCE_CLIENTS_PER_SESSION", default_value_t = DEFAULT_PRESENCE_CLIENTS_PER_SESSION)]
     pub presence_clients_per_session: usize,
 
