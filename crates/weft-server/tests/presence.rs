@@ -1,7 +1,8 @@
 //! Presence through the server: entries a client sends reach the document's other
 //! subscribed clients (never the sender, never a client that sent no presence), a client
 //! that subscribes is sent who is present, leaving and timing out relay removals, the
-//! bounds hold (client ids per session, no spoofing, malformed frames), multiplexed
+//! bounds hold (client ids per session, no spoofing, malformed frames, the message rate),
+//! read-only tokens may publish presence and an expiring token removes it, multiplexed
 //! connections carry presence per document, and two servers relay each other's clients
 //! over Redis.
 
@@ -349,29 +350,47 @@ async fn presence_counts_against_the_message_rate() {
 }
 
 #[tokio::test]
-async fn read_only_clients_publish_presence() {
+async fn read_only_clients_publish_presence_until_their_token_expires() {
     const SECRET: &str = "a test secret of more than thirty-two bytes";
     let (server, _directory) = start(|config| {
         config.access.jwt_secret = Some(SECRET.to_string());
     })
     .await;
-    let expiry = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970")
-        .as_secs()
-        + 600;
-    let token = |right: &str| {
+        .as_secs();
+    let token = |right: &str, expiry: u64| {
         let claims = serde_json::json!({ "exp": expiry, "docs": ["board"], "right": right });
         let key = EncodingKey::from_secret(SECRET.as_bytes());
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).expect("a token")
     };
-    let url = |right: &str| format!("{}?token={}", server.sync_url("board"), token(right));
-    let mut writer = PresencePeer::open(&url("write")).await;
+    let url = |right: &str, expiry: u64| {
+        format!(
+            "{}?token={}",
+            server.sync_url("board"),
+            token(right, expiry)
+        )
+    };
+    // Presence opens a document on a multiplexed connection with the same grant checks.
+    let address = server.local_addr();
+    let multiplexed = format!("ws://{address}/sync?token={}", token("read", now + 600));
+    let mut stranger = PresencePeer::open_multiplexed(&multiplexed).await;
+    let other = DocumentId::parse("other").expect("an id");
+    stranger.send_to(&other, &[entry(6, 1, Some("{}"))]).await;
+    let (code, reason) = expect_close(&mut stranger.socket).await;
+    assert_eq!(code, 4403, "{reason}");
+    let mut writer = PresencePeer::open(&url("write", now + 600)).await;
     writer.send(&[]).await;
-    let mut viewer = PresencePeer::open(&url("read")).await;
+    // A viewer whose token ends within two seconds.
+    let mut viewer = PresencePeer::open(&url("read", now + 2)).await;
     let cursor = entry(5, 1, Some(r#"{"cursor":7}"#));
     viewer.send(std::slice::from_ref(&cursor)).await;
     assert_eq!(writer.next().await, vec![cursor]);
+    // The token expires: the connection closes (4401) and the viewer's cursor goes.
+    assert_eq!(writer.next().await, vec![entry(5, 2, None)]);
+    let (code, reason) = expect_close(&mut viewer.socket).await;
+    assert_eq!(code, 4401, "{reason}");
     server.shutdown().await.expect("a clean shutdown");
 }
 
