@@ -517,3 +517,36 @@ async fn the_clients_of_a_server_that_stops_time_out_on_the_others() {
     drop(here);
     second.shutdown().await.expect("a clean shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_from_other_servers_does_not_keep_a_document_loaded() {
+    let Some(services) = services("presence_from_other_servers_does_not_keep_a_document_loaded")
+    else {
+        return;
+    };
+    let first = start_server(&services.postgres, &services.redis, |_| {}).await;
+    let second = start_server(&services.postgres, &services.redis, |config| {
+        config.storage.unload_after_seconds = 1;
+    })
+    .await;
+    let document = unique("presence-unload");
+    let mut there = PresencePeer::open(&second.sync_url(&document)).await;
+    there.send(&[]).await;
+    let mut here = PresencePeer::open(&first.sync_url(&document)).await;
+    let state = entry(1, 1, Some("{}"));
+    send_until_relayed(&mut here, &mut there, &state).await;
+    there.close().await;
+    // The first server's client keeps refreshing (and the second server keeps catching up
+    // from the database); the second server still unloads the document it has no session of.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while second.loaded_documents() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the document stayed loaded"
+        );
+        here.send(std::slice::from_ref(&state)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    first.shutdown().await.expect("a clean shutdown");
+    second.shutdown().await.expect("a clean shutdown");
+}
