@@ -5,8 +5,10 @@
 //! a frame of kind 4 whose payload starts with tag 9 (see `docs/SYNC.md`): a peer that does not
 //! know the tag gets an "unknown sync message tag" decode error from
 //! [`Message::from_bytes`](crate::Message::from_bytes) before anything changes (what it does
-//! then is the transport's choice: today's weft-server closes the connection, so presence is
-//! sent only to peers known to speak it).
+//! then is the transport's choice: a weft-server from before presence relaying closes the
+//! connection, so presence is sent only to peers known to speak it; [`is_presence`] routes a
+//! frame to [`decode`] instead). weft-server relays presence to the sessions of a document
+//! that sent presence themselves (`docs/SYNC.md`, "Presence through the server").
 //! Time is always passed in, as milliseconds (wasm32 has no clock).
 
 use std::collections::BTreeMap;
