@@ -111,6 +111,22 @@ pub fn encode(entries: &[Entry]) -> Result<Vec<u8>, PresenceError> {
     }))
 }
 
+/// Whether `bytes` look like a presence message rather than another sync message: a frame
+/// of kind 4 whose payload starts with [`PRESENCE_TAG`]. Only the header is looked at (a
+/// transport routes on it); [`decode`] checks the rest.
+///
+/// ```
+/// use weft_sync::presence::{is_presence, Presence};
+/// let presence = Presence::new(weft_core::ReplicaId::from_u128(1));
+/// assert!(is_presence(&presence.encode_local()));
+/// assert!(!is_presence(b"WF"));
+/// ```
+#[must_use]
+pub fn is_presence(bytes: &[u8]) -> bool {
+    matches!(bytes, [first, second, _, kind, tag, ..]
+        if [*first, *second] == frame::MAGIC && *kind == Kind::SyncMessage as u8 && *tag == PRESENCE_TAG)
+}
+
 /// Decodes a presence frame from untrusted bytes.
 ///
 /// ```
