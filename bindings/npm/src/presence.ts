@@ -36,8 +36,8 @@ type Send = (message: Uint8Array) => void;
 
 interface Link {
   send: Send;
-  /** The clients this link heard as present. */
-  heard: Set<string>;
+  /** The core's number of the link (which keeps whom it heard). */
+  id: number;
 }
 
 /**
@@ -63,10 +63,11 @@ export class Presence {
   private readonly listeners = new Set<(change: PresenceChange) => void>();
   private readonly timer: ReturnType<typeof setInterval>;
   private states: Map<string, PresenceState> | undefined;
-  private local: PresenceState | null = null;
+  /** The local state as JSON text (`null`: none), parsed again for each `getLocal`. */
+  private local: string | null = null;
   private pending = false;
   private lastSent = 0;
-  private hidden: PresenceState | null = null;
+  private hidden: string | null = null;
   private destroyed = false;
   private readonly onPageHide = () => this.pageHidden();
   private readonly onPageShow = (event: Event) => this.pageShown(event);
@@ -101,8 +102,9 @@ export class Presence {
    */
   setLocal(state: PresenceState | null): void {
     const was = this.local;
-    this.core.setLocal(state === null ? undefined : JSON.stringify(state));
-    this.local = state === null ? null : structuredClone(state);
+    const text = state === null ? null : JSON.stringify(state);
+    this.core.setLocal(text ?? undefined);
+    this.local = text;
     this.states = undefined;
     this.scheduleSend();
     const id = this.clientId;
@@ -115,7 +117,7 @@ export class Presence {
 
   /** This page's state (a copy), or `null`. */
   getLocal(): PresenceState | null {
-    return this.local === null ? null : structuredClone(this.local);
+    return this.local === null ? null : (JSON.parse(this.local) as PresenceState);
   }
 
   /** Every present client's state by client id, this page's included if set. */
@@ -141,7 +143,7 @@ export class Presence {
    * through which the transport hands over what it receives.
    */
   link(send: Send): PresenceLink {
-    const link: Link = { send, heard: new Set() };
+    const link: Link = { send, id: this.core.openLink() };
     this.links.add(link);
     return {
       receive: (message) => this.receive(link, message),
@@ -170,31 +172,21 @@ export class Presence {
 
   private receive(link: Link, message: Uint8Array): void {
     if (this.destroyed || !this.links.has(link)) return;
-    const applied = this.core.apply(message, Date.now());
-    for (const [client, present] of applied.clients) {
-      if (present) link.heard.add(client);
-      else link.heard.delete(client);
-    }
-    this.changed({ added: applied.added, updated: applied.updated, removed: applied.removed, local: false });
+    const change = this.core.apply(message, Date.now(), link.id);
+    if (change) this.changed({ added: change[0], updated: change[1], removed: change[2], local: false });
   }
 
   private unlink(link: Link): void {
     if (!this.links.delete(link) || this.destroyed) return;
-    const stillHeard = new Set([...this.links].flatMap((other) => [...other.heard]));
-    const gone = [...link.heard].filter((client) => !stillHeard.has(client));
-    if (gone.length === 0) return;
-    const removed = this.core.removeClients(gone);
-    this.changed({ added: [], updated: [], removed, local: false });
+    const change = this.core.closeLink(link.id);
+    if (change) this.changed({ added: change[0], updated: change[1], removed: change[2], local: false });
   }
 
   private tick(): void {
     if (this.destroyed) return;
     const now = Date.now();
     const expired = this.core.expire(now, this.timeout);
-    if (expired.length > 0) {
-      for (const link of this.links) for (const client of expired) link.heard.delete(client);
-      this.changed({ added: [], updated: [], removed: expired, local: false });
-    }
+    if (expired.length > 0) this.changed({ added: [], updated: [], removed: expired, local: false });
     if (now - this.lastSent >= this.resendInterval) this.sendNow();
   }
 
@@ -231,7 +223,7 @@ export class Presence {
   /** The page came back from the back-forward cache: show this page again. */
   private pageShown(event: Event): void {
     if (this.destroyed || this.hidden === null || !(event as { persisted?: boolean }).persisted) return;
-    const state = this.hidden;
+    const state = JSON.parse(this.hidden) as PresenceState;
     this.hidden = null;
     this.setLocal(state);
   }

@@ -2,7 +2,9 @@
 //! from JavaScript. The package's `Presence` class (`bindings/npm/src/presence.ts`) wraps it,
 //! keeping the states as parsed JSON, the timers and the transports' links.
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use std::collections::{BTreeMap, BTreeSet};
+
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use weft::ReplicaId;
 use weft::sync::presence::{self, PresenceChange};
@@ -14,6 +16,9 @@ use crate::error::{JsResult, WeftError};
 #[wasm_bindgen]
 pub struct PresenceCore {
     presence: presence::Presence,
+    /// Per open link, the clients heard through it as present.
+    links: BTreeMap<u32, BTreeSet<ReplicaId>>,
+    next_link: u32,
 }
 
 #[wasm_bindgen]
@@ -25,6 +30,8 @@ impl PresenceCore {
     pub fn new(#[wasm_bindgen(js_name = clientId)] client: &str) -> JsResult<PresenceCore> {
         Ok(Self {
             presence: presence::Presence::new(parse_client(client)?),
+            links: BTreeMap::new(),
+            next_link: 0,
         })
     }
 
@@ -63,39 +70,61 @@ impl PresenceCore {
         Uint8Array::from(self.presence.encode_local().as_slice())
     }
 
-    /// Applies a presence message received at `nowMs`, returning who was added, updated and
-    /// removed, and every other client the message spoke of with whether it is present
-    /// (`{ added, updated, removed, clients }`; `clients` tells a transport whom it hears).
+    /// Opens a transport's link: the clients heard through it are remembered under the
+    /// number returned, so that closing it removes those heard nowhere else.
+    #[wasm_bindgen(js_name = openLink)]
+    pub fn open_link(&mut self) -> u32 {
+        self.next_link = self.next_link.wrapping_add(1);
+        self.links.insert(self.next_link, BTreeSet::new());
+        self.next_link
+    }
+
+    /// Closes link `link`: the clients heard only through it leave. Returns the change as
+    /// `[added, updated, removed]`, or `undefined` if nobody left.
+    #[wasm_bindgen(
+        js_name = closeLink,
+        unchecked_return_type = "[string[], string[], string[]] | undefined"
+    )]
+    pub fn close_link(&mut self, link: u32) -> JsValue {
+        let Some(heard) = self.links.remove(&link) else {
+            return JsValue::UNDEFINED;
+        };
+        let gone: Vec<ReplicaId> = heard
+            .into_iter()
+            .filter(|client| !self.links.values().any(|other| other.contains(client)))
+            .collect();
+        change_value(&self.presence.remove_clients(&gone))
+    }
+
+    /// Applies a presence message that link `link` received at `nowMs`. Returns who was
+    /// added, updated and removed as `[added, updated, removed]` (client ids), or
+    /// `undefined` if nothing changed (a periodic resend).
     ///
     /// @throws {WeftError} `WEFT_DECODE` if the bytes are not a valid presence message;
     /// nothing changes then.
-    #[wasm_bindgen(
-        unchecked_return_type = "{ added: string[]; updated: string[]; removed: string[]; clients: Array<[string, boolean]> }"
-    )]
+    #[wasm_bindgen(unchecked_return_type = "[string[], string[], string[]] | undefined")]
     pub fn apply(
         &mut self,
         bytes: &[u8],
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
-    ) -> JsResult<Object> {
+        link: u32,
+    ) -> JsResult<JsValue> {
         let entries = presence::decode(bytes).map_err(WeftError::Presence)?;
-        let change = self
-            .presence
-            .apply(bytes, to_millis(now_ms))
-            .map_err(WeftError::Presence)?;
-        let object = change_object(&change);
-        let clients: Array = entries
-            .iter()
-            .filter(|entry| entry.client != self.presence.client())
-            .map(|entry| {
-                Array::of2(
-                    &JsValue::from_str(&entry.client.to_string()),
-                    &JsValue::from_bool(entry.state.is_some()),
-                )
-            })
-            .collect();
-        // Setting a property on a fresh object cannot fail.
-        let _ = Reflect::set(&object, &JsValue::from_str("clients"), &clients);
-        Ok(object)
+        if let Some(heard) = self.links.get_mut(&link) {
+            for entry in &entries {
+                if entry.client == self.presence.client() {
+                    continue;
+                }
+                if entry.state.is_some() {
+                    heard.insert(entry.client);
+                } else {
+                    heard.remove(&entry.client);
+                }
+            }
+        }
+        Ok(change_value(
+            &self.presence.apply_entries(entries, to_millis(now_ms)),
+        ))
     }
 
     /// Drops the clients not heard from for more than `timeoutMs` before `nowMs`; returns
@@ -105,27 +134,15 @@ impl PresenceCore {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
         #[wasm_bindgen(js_name = timeoutMs)] timeout_ms: f64,
     ) -> Vec<String> {
-        self.presence
-            .expire(to_millis(now_ms), to_millis(timeout_ms))
-            .iter()
-            .map(ReplicaId::to_string)
-            .collect()
-    }
-
-    /// Removes clients a transport knows have left; returns those that were present.
-    /// Ids that are not UUIDs are skipped.
-    #[wasm_bindgen(js_name = removeClients)]
-    pub fn remove_clients(&mut self, clients: Vec<String>) -> Vec<String> {
-        let clients: Vec<ReplicaId> = clients
-            .iter()
-            .filter_map(|client| client.parse().ok())
-            .collect();
-        self.presence
-            .remove_clients(&clients)
-            .removed
-            .iter()
-            .map(ReplicaId::to_string)
-            .collect()
+        let expired = self
+            .presence
+            .expire(to_millis(now_ms), to_millis(timeout_ms));
+        for heard in self.links.values_mut() {
+            for client in &expired {
+                heard.remove(client);
+            }
+        }
+        expired.iter().map(ReplicaId::to_string).collect()
     }
 
     /// Every present client's state, the local one included: `[clientId, jsonText]` pairs.
@@ -160,20 +177,22 @@ fn to_millis(value: f64) -> u64 {
     }
 }
 
-/// `{ added, updated, removed }` of a change.
-fn change_object(change: &PresenceChange) -> Object {
-    let object = Object::new();
-    for (name, clients) in [
-        ("added", &change.added),
-        ("updated", &change.updated),
-        ("removed", &change.removed),
-    ] {
-        let ids: Array = clients
+/// `[added, updated, removed]` of a change, or `undefined` for none (most messages are
+/// resends that change nothing: they cost no JavaScript objects).
+fn change_value(change: &PresenceChange) -> JsValue {
+    if change.is_empty() {
+        return JsValue::UNDEFINED;
+    }
+    let ids = |clients: &[ReplicaId]| -> Array {
+        clients
             .iter()
             .map(|client| JsValue::from_str(&client.to_string()))
-            .collect();
-        // Setting a property on a fresh object cannot fail.
-        let _ = Reflect::set(&object, &JsValue::from_str(name), &ids);
-    }
-    object
+            .collect()
+    };
+    Array::of3(
+        &ids(&change.added),
+        &ids(&change.updated),
+        &ids(&change.removed),
+    )
+    .into()
 }

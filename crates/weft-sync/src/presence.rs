@@ -374,7 +374,24 @@ impl Presence {
     /// # Errors
     /// The errors of [`decode`]; nothing changes then.
     pub fn apply(&mut self, bytes: &[u8], now_ms: u64) -> Result<PresenceChange, PresenceError> {
-        let entries = decode(bytes)?;
+        Ok(self.apply_entries(decode(bytes)?, now_ms))
+    }
+
+    /// Applies entries already decoded (by [`decode`]) at `now_ms`, as [`apply`](Self::apply)
+    /// does: for a transport that looks at the entries itself (whom it hears) without
+    /// decoding twice.
+    ///
+    /// ```
+    /// use weft_core::ReplicaId;
+    /// use weft_sync::presence::{decode, Presence};
+    /// let mut alice = Presence::new(ReplicaId::from_u128(1));
+    /// alice.set_local(Some("{}"))?;
+    /// let entries = decode(&alice.encode_local())?;
+    /// let mut bob = Presence::new(ReplicaId::from_u128(2));
+    /// assert_eq!(bob.apply_entries(entries, 0).added, vec![ReplicaId::from_u128(1)]);
+    /// # Ok::<(), weft_sync::presence::PresenceError>(())
+    /// ```
+    pub fn apply_entries(&mut self, entries: Vec<Entry>, now_ms: u64) -> PresenceChange {
         let mut change = PresenceChange::default();
         for entry in entries {
             if entry.client == self.client {
@@ -418,7 +435,7 @@ impl Presence {
                 }
             }
         }
-        Ok(change)
+        change
     }
 
     /// Drops the clients not heard from for more than `timeout_ms` before `now_ms`, and
