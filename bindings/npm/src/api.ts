@@ -30,11 +30,14 @@ export type {
   CursorJson,
 } from "./wasm/weft_wasm.js";
 export { UndoManager } from "./undo.js";
+export { Presence } from "./presence.js";
+export type { PresenceState, PresenceChange, PresenceOptions, PresenceLink } from "./presence.js";
 export type { UndoManagerOptions, StackItemEvent, UndoScopeTarget } from "./undo.js";
 export { isWeftError } from "./errors.js";
 export type { WeftError } from "./errors.js";
 export { IndexedDbPersistence } from "./adapters/indexeddb.js";
 export type { IndexedDbOptions } from "./adapters/indexeddb.js";
 export { BroadcastSync } from "./adapters/broadcast.js";
+export type { BroadcastSyncOptions } from "./adapters/broadcast.js";
 export { WebSocketSync } from "./adapters/websocket.js";
 export type { WebSocketSyncOptions, ConnectionStatus } from "./adapters/websocket.js";

@@ -6,6 +6,7 @@ use std::fmt;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use weft::sync::SyncError;
+use weft::sync::presence::PresenceError;
 use weft::{DecodeError, DocError, PositionError};
 
 /// Why a call from JavaScript was refused. A refused call changes nothing.
@@ -31,6 +32,8 @@ pub(crate) enum WeftError {
     InvalidValue(String),
     /// An argument that is not what the call accepts (`WEFT_INVALID_ARGUMENT`).
     InvalidArgument(String),
+    /// A presence message that does not decode or exceeds a limit (`WEFT_DECODE`).
+    Presence(PresenceError),
     /// A sync message the session refused (`WEFT_SYNC`).
     Sync(SyncError),
     /// A bug trapped inside the module earlier; the instance cannot be used (`WEFT_POISONED`).
@@ -41,7 +44,7 @@ impl WeftError {
     /// The stable code JavaScript code can branch on.
     pub(crate) fn code(&self) -> &'static str {
         match self {
-            Self::Decode(_) => "WEFT_DECODE",
+            Self::Decode(_) | Self::Presence(_) => "WEFT_DECODE",
             Self::Position(_) => "WEFT_POSITION",
             Self::NotAContainer(_) => "WEFT_NOT_A_CONTAINER",
             Self::WrongKind { .. } => "WEFT_WRONG_KIND",
@@ -68,6 +71,7 @@ impl fmt::Display for WeftError {
             }
             Self::Deleted => f.write_str("the list element this handle refers to was deleted"),
             Self::Sync(error) => write!(f, "{error}"),
+            Self::Presence(error) => write!(f, "{error}"),
             Self::Poisoned => f.write_str(
                 "the Weft module trapped on an internal error earlier and can no longer be used",
             ),

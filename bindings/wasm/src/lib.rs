@@ -4,7 +4,8 @@
 //! - One JS class per file: [`Doc`] (`doc.rs`), the container handles in `handles/`
 //!   (`TextRef`, `ListRef`, `MapRef`, `CounterRef`, `SetRef` (add-wins), `RemoveWinsSetRef`,
 //!   `MultiValueRef`, `RegisterRef` (one value, last writer wins)), [`Cursor`] (`cursor.rs`,
-//!   stable positions in texts and lists), [`SyncSession`] (`sync.rs`).
+//!   stable positions in texts and lists), [`SyncSession`] (`sync.rs`), [`PresenceCore`]
+//!   (`presence.rs`, the ephemeral presence of clients), [`UndoCore`] (`undo.rs`).
 //! - Handles own a shared pointer to the document and the path of their container
 //!   (`weft::ContainerPath`, which names list elements by identity); they edit through the
 //!   `weft` crate's scoped handles. No reference or lifetime crosses the boundary, and there
@@ -27,6 +28,7 @@ mod doc;
 mod error;
 mod events;
 mod handles;
+mod presence;
 mod shared;
 mod sync;
 mod undo;
@@ -40,6 +42,7 @@ pub use doc::Doc;
 pub use handles::{
     CounterRef, ListRef, MapRef, MultiValueRef, RegisterRef, RemoveWinsSetRef, SetRef, TextRef,
 };
+pub use presence::PresenceCore;
 pub use sync::SyncSession;
 pub use undo::{ContainerPathHandle, UndoCore};
 

@@ -75,24 +75,6 @@ pub struct Entry {
     pub state: Option<String>,
 }
 
-/// Whether `bytes` look like a presence frame: the magic, a frame of kind 4 and the
-/// presence tag as the payload's first byte (offset 4). A cheap routing check for a
-/// transport that carries presence and sync messages on one connection: nothing beyond
-/// those bytes is checked, so a frame it accepts may still fail [`decode`].
-///
-/// ```
-/// use weft_sync::presence::{encode, is_presence};
-/// assert!(is_presence(&encode(&[]).unwrap()));
-/// assert!(!is_presence(b"WF\x01\x04\x01"));
-/// ```
-#[must_use]
-pub fn is_presence(bytes: &[u8]) -> bool {
-    matches!(bytes, [first, second, _, kind, tag, ..]
-        if [*first, *second] == frame::MAGIC
-            && *kind == Kind::SyncMessage as u8
-            && *tag == PRESENCE_TAG)
-}
-
 /// Encodes entries as one presence frame.
 ///
 /// ```
@@ -129,6 +111,22 @@ pub fn encode(entries: &[Entry]) -> Result<Vec<u8>, PresenceError> {
             }
         }
     }))
+}
+
+/// Whether `bytes` look like a presence message rather than another sync message: a frame
+/// of kind 4 whose payload starts with [`PRESENCE_TAG`]. Only the header is looked at (a
+/// transport routes on it); [`decode`] checks the rest.
+///
+/// ```
+/// use weft_sync::presence::{is_presence, Presence};
+/// let presence = Presence::new(weft_core::ReplicaId::from_u128(1));
+/// assert!(is_presence(&presence.encode_local()));
+/// assert!(!is_presence(b"WF"));
+/// ```
+#[must_use]
+pub fn is_presence(bytes: &[u8]) -> bool {
+    matches!(bytes, [first, second, _, kind, tag, ..]
+        if [*first, *second] == frame::MAGIC && *kind == Kind::SyncMessage as u8 && *tag == PRESENCE_TAG)
 }
 
 /// Decodes a presence frame from untrusted bytes.
@@ -378,7 +376,24 @@ impl Presence {
     /// # Errors
     /// The errors of [`decode`]; nothing changes then.
     pub fn apply(&mut self, bytes: &[u8], now_ms: u64) -> Result<PresenceChange, PresenceError> {
-        let entries = decode(bytes)?;
+        Ok(self.apply_entries(decode(bytes)?, now_ms))
+    }
+
+    /// Applies entries already decoded (by [`decode`]) at `now_ms`, as [`apply`](Self::apply)
+    /// does: for a transport that looks at the entries itself (whom it hears) without
+    /// decoding twice.
+    ///
+    /// ```
+    /// use weft_core::ReplicaId;
+    /// use weft_sync::presence::{decode, Presence};
+    /// let mut alice = Presence::new(ReplicaId::from_u128(1));
+    /// alice.set_local(Some("{}"))?;
+    /// let entries = decode(&alice.encode_local())?;
+    /// let mut bob = Presence::new(ReplicaId::from_u128(2));
+    /// assert_eq!(bob.apply_entries(entries, 0).added, vec![ReplicaId::from_u128(1)]);
+    /// # Ok::<(), weft_sync::presence::PresenceError>(())
+    /// ```
+    pub fn apply_entries(&mut self, entries: Vec<Entry>, now_ms: u64) -> PresenceChange {
         let mut change = PresenceChange::default();
         for entry in entries {
             if entry.client == self.client {
@@ -422,7 +437,7 @@ impl Presence {
                 }
             }
         }
-        Ok(change)
+        change
     }
 
     /// Drops the clients not heard from for more than `timeout_ms` before `now_ms`, and

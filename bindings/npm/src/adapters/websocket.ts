@@ -1,5 +1,6 @@
 import { SyncSession } from "../wasm/weft_wasm.js";
 import type { Doc } from "../wasm/weft_wasm.js";
+import { Presence, type PresenceLink } from "../presence.js";
 
 /** Where a {@link WebSocketSync} connection stands. */
 export type ConnectionStatus = "connecting" | "open" | "offline" | "closed";
@@ -16,6 +17,12 @@ export interface WebSocketSyncOptions {
   WebSocket?: typeof WebSocket;
   /** Called whenever the status changes. */
   onStatus?: (status: ConnectionStatus) => void;
+  /**
+   * Carries this presence too: the local state is sent on every connection and change, the
+   * others' states arrive through the server, and those heard only here leave when the
+   * connection drops.
+   */
+  presence?: Presence;
 }
 
 /**
@@ -26,8 +33,9 @@ export interface WebSocketSyncOptions {
  */
 export class WebSocketSync {
   private readonly session: SyncSession;
-  private readonly options: Required<Omit<WebSocketSyncOptions, "onStatus">> &
-    Pick<WebSocketSyncOptions, "onStatus">;
+  private readonly options: Required<Omit<WebSocketSyncOptions, "onStatus" | "presence">> &
+    Pick<WebSocketSyncOptions, "onStatus" | "presence">;
+  private presenceLink: PresenceLink | undefined;
   private socket: WebSocket | undefined;
   private attempts = 0;
   private connectedOnce = false;
@@ -47,6 +55,7 @@ export class WebSocketSync {
       timeout: options.timeout ?? 3_000,
       WebSocket: options.WebSocket ?? globalThis.WebSocket,
       onStatus: options.onStatus,
+      presence: options.presence,
     };
     this.session = new SyncSession(doc, (message) => {
       if (this.socket?.readyState === 1) this.socket.send(message);
@@ -69,6 +78,8 @@ export class WebSocketSync {
   close(): void {
     if (this.current === "closed") return;
     this.setStatus("closed");
+    this.presenceLink?.close();
+    this.presenceLink = undefined;
     clearInterval(this.idleTimer);
     clearTimeout(this.retryTimer);
     this.socket?.close();
@@ -92,11 +103,23 @@ export class WebSocketSync {
         this.connectedOnce = true;
         this.session.flush();
       }
+      if (this.options.presence) {
+        // The first presence message also tells the server this client speaks presence.
+        this.presenceLink = this.options.presence.link((message) => {
+          if (socket.readyState === 1) socket.send(message);
+        });
+        this.presenceLink.announce();
+      }
     };
     socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
       this.lastHeard = Date.now();
+      const message = new Uint8Array(event.data);
       try {
-        this.session.receive(new Uint8Array(event.data));
+        if (this.presenceLink && Presence.isPresenceMessage(message)) {
+          this.presenceLink.receive(message);
+        } else {
+          this.session.receive(message);
+        }
       } catch (error) {
         // A message the protocol refuses changes nothing; the server will send again.
         console.warn("weft: refused a sync message", error);
@@ -105,6 +128,8 @@ export class WebSocketSync {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      this.presenceLink?.close();
+      this.presenceLink = undefined;
       this.scheduleReconnect();
     };
     socket.onerror = () => socket.close();

@@ -281,3 +281,36 @@ test("JSON values, iterators and observers with origins in the browser", { timeo
   assert.deepEqual(result.own, [[true, true]]);
   await page.close();
 });
+
+test("presence between tabs: each sees the other, and a closed tab leaves at once", { timeout: 60_000 }, async () => {
+  const [one, two] = [await openPage(), await openPage()];
+  const start = (name) => {
+    window.doc = new window.weft.Doc();
+    window.presence = new window.weft.Presence(window.doc);
+    window.presence.setLocal({ user: { name } });
+    window.sync = new window.weft.BroadcastSync(window.doc, "presence-tabs", { presence: window.presence });
+    window.changes = [];
+    window.presence.on("change", (change) => window.changes.push(change));
+  };
+  await one.evaluate(start, "one");
+  await two.evaluate(start, "two");
+  const names = (page) =>
+    page.evaluate(() => [...window.presence.getStates().values()].map((state) => state.user.name).sort());
+  for (const page of [one, two]) {
+    await page.waitForFunction(() => window.presence.getStates().size === 2);
+    assert.deepEqual(await names(page), ["one", "two"]);
+  }
+  const twoId = await two.evaluate(() => window.presence.clientId);
+  await two.evaluate(() => window.presence.setLocal({ user: { name: "two" }, cursor: 4 }));
+  await one.waitForFunction((id) => window.presence.getStates().get(id)?.cursor === 4, twoId);
+  // Closing runs pagehide: the leave is sent then, long before the 30 s timeout.
+  const closedAt = Date.now();
+  await two.close({ runBeforeUnload: true });
+  await one.waitForFunction((id) => !window.presence.getStates().has(id), twoId, { timeout: 10_000 });
+  assert.ok(Date.now() - closedAt < 10_000);
+  assert.deepEqual(
+    await one.evaluate(() => window.changes.filter((change) => change.removed.length > 0)),
+    [{ added: [], updated: [], removed: [twoId], local: false }],
+  );
+  await one.close();
+});

@@ -5,6 +5,7 @@ import {
   Cursor,
   Doc,
   IndexedDbPersistence,
+  Presence,
   SyncSession,
   WebSocketSync,
   isWeftError,
@@ -13,6 +14,9 @@ import {
   type DocEvent,
   type JsonValue,
   type KeyChange,
+  type PresenceChange,
+  type PresenceLink,
+  type PresenceState,
   type TextDeltaOp,
   type Version,
   type WeftValue,
@@ -135,3 +139,15 @@ if (caretJson.anchor === "element") void (caretJson.counter satisfies number);
 doc.getText("notes").cursorAt(0, "left");
 // @ts-expect-error a cursor is made by cursorAt, not written by hand
 doc.getText("notes").resolveCursor({ anchor: "start" });
+
+// Presence: a JSON state per client, change events, carried by the transports.
+const presence = new Presence(doc, { timeout: 30_000 });
+presence.setLocal({ user: { name: "Ada", color: "#d81b60" }, cursor: caretJson });
+const others: Map<string, PresenceState> = presence.getStates();
+const stopListening: () => void = presence.on("change", (change: PresenceChange) => void change.added.length);
+const presenceLink: PresenceLink = presence.link((message: Uint8Array) => void message.length);
+void [others, stopListening, presenceLink, Presence.isPresenceMessage(new Uint8Array())];
+void new BroadcastSync(doc, "tabs", { presence });
+void new WebSocketSync(doc, "ws://127.0.0.1:1/sync/notes", { presence });
+// @ts-expect-error presence has only change events
+presence.on("update", () => {});

@@ -138,3 +138,70 @@ test("Mod-z undoes only this editor's typing and puts its selection back; Mod-Sh
   assert.deepEqual(await contents(page), Array(2).fill(Array(2).fill("theirs base")));
   await page.context().close();
 });
+
+test("with weft-crdt's Presence, each editor shows the others' carets and selections where they are", { timeout: 60_000 }, async () => {
+  const page = await openPage();
+  const users = [
+    { name: "Ada", color: "#d81b60" },
+    { name: "Grace", color: "#1e88e5" },
+    { name: "Alan", color: "#43a047" },
+  ];
+  await page.evaluate((users) => {
+    window.makePeers(3, {
+      initial: "alpha beta gamma",
+      options: (peer, i) => {
+        peer.presence = new window.Presence(peer.doc);
+        return { origin: `editor-${i}`, presence: peer.presence, user: users[i] };
+      },
+    });
+    window.linkPresences(window.peers.map((peer) => peer.presence));
+  }, users);
+  // Ada's caret after "alpha", Grace selects "beta", Alan's caret at the end.
+  await page.evaluate(() => {
+    const [ada, grace, alan] = window.peers;
+    ada.view.dispatch({ selection: { anchor: 5 } });
+    grace.view.dispatch({ selection: { anchor: 6, head: 10 } });
+    alan.view.dispatch({ selection: { anchor: 16 } });
+  });
+  const ids = await page.evaluate(() => window.peers.map((peer) => peer.presence.clientId));
+  const carets = (i) =>
+    page.evaluate(
+      (i) =>
+        [...document.querySelectorAll(`#editor-${i} .cm-weft-caret`)].map((caret) => [
+          caret.dataset.client,
+          window.peers[i].view.posAtDOM(caret),
+          caret.textContent,
+        ]),
+      i,
+    );
+  const heads = [5, 10, 16];
+  for (const i of [0, 1, 2]) {
+    await page.waitForFunction((i) => document.querySelectorAll(`#editor-${i} .cm-weft-caret`).length === 2, i);
+    const expected = [0, 1, 2].filter((j) => j !== i).map((j) => [ids[j], heads[j], users[j].name]);
+    assert.deepEqual((await carets(i)).sort(), expected.sort());
+  }
+  for (const i of [0, 2]) {
+    assert.equal(await page.textContent(`#editor-${i} .cm-weft-selection[data-client="${ids[1]}"]`), "beta");
+  }
+  // Alan types at the start: the others' carets keep to their characters.
+  await page.evaluate(() => {
+    const alan = window.peers[2];
+    alan.view.dispatch({ changes: { from: 0, insert: ">> " }, selection: { anchor: 3 } });
+  });
+  await page.waitForFunction(
+    (id) => {
+      const caret = document.querySelector(`#editor-1 .cm-weft-caret[data-client="${id}"]`);
+      return caret && window.peers[1].view.posAtDOM(caret) === 8;
+    },
+    ids[0],
+  );
+  // Grace leaves: her caret and selection go from the other editors.
+  await page.evaluate(() => window.peers[1].presence.destroy());
+  for (const i of [0, 2]) {
+    await page.waitForFunction(
+      ({ i, id }) => !document.querySelector(`#editor-${i} [data-client="${id}"]`),
+      { i, id: ids[1] },
+    );
+  }
+  await page.context().close();
+});

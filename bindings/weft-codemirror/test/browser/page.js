@@ -2,7 +2,7 @@
 // options })` makes `n` replicas of one document, each with an editor in the page (bound with
 // `weftCollab({ doc, text, ...options(peer, i) })`), whose deltas reach the others at once, or
 // when `flush()` is called while `hold` is set.
-import { Doc, UndoManager } from "weft-crdt";
+import { Doc, Presence, UndoManager } from "weft-crdt";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { weftCollab } from "weft-codemirror";
@@ -42,5 +42,22 @@ window.makePeers = (count, { initial = "", options = () => ({}) } = {}) => {
   return count;
 };
 
+/** Joins every pair of `presences` by links that deliver at once. */
+window.linkPresences = (presences) => {
+  for (const [i, one] of presences.entries()) {
+    for (const other of presences.slice(i + 1)) {
+      let toOther;
+      let toOne;
+      const fromOne = one.link((message) => toOther.receive(message));
+      const fromOther = other.link((message) => toOne.receive(message));
+      toOther = fromOther;
+      toOne = fromOne;
+      fromOne.announce();
+      fromOther.announce();
+    }
+  }
+};
+
 window.UndoManager = UndoManager;
+window.Presence = Presence;
 window.ready = true;
