@@ -1,5 +1,7 @@
-// Takes the README's screenshot of the demo (docs/demo.png): the server on 127.0.0.1, one
-// headless Chromium page with a board filled in. Run after demo/scripts/build.sh:
+// Takes the README's screenshot of the demo (docs/demo.png): the server on 127.0.0.1 and three
+// headless Chromium pages (three people) on one board; the screenshot is of the first, showing
+// the two others' carets (one with a selection) in the note and everyone in "who is here". Run after
+// demo/scripts/build.sh:
 //   node demo/scripts/screenshot.mjs
 import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -15,9 +17,16 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 600 }, deviceScaleFactor: 1 });
-  await page.goto(`${server.url}?doc=team-board`);
-  await page.waitForSelector("body[data-ready=true]");
+  const open = async (name) => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 640 }, deviceScaleFactor: 1 });
+    await page.goto(`${server.url}?doc=team-board`);
+    await page.waitForSelector("body[data-ready=true]");
+    await page.fill("#user-name", name);
+    return page;
+  };
+  const page = await open("Ada");
+  const other = await open("Grace");
+  const third = await open("Alan");
   await page.click("#note .cm-content");
   await page.keyboard.type(
     "Planning for Friday's release.\nEveryone edits this note at once; offline edits merge when you reconnect.",
@@ -33,7 +42,29 @@ try {
   }
   for (let i = 0; i < 3; i++) await page.click("#like");
   await page.waitForFunction(() => document.getElementById("sync").dataset.state === "synced");
-  await page.evaluate(() => document.activeElement?.blur());
+  // Ada's caret after "release"; Grace selects "offline edits".
+  await page.evaluate(() => {
+    const { view } = window.weftDemo.editor;
+    const at = view.state.doc.toString().indexOf(" release") + " release".length;
+    view.focus();
+    view.dispatch({ selection: { anchor: at } });
+  });
+  await other.waitForFunction(() => window.weftDemo.editor.view.state.doc.toString().includes("offline edits"));
+  await other.evaluate(() => {
+    const { view } = window.weftDemo.editor;
+    const from = view.state.doc.toString().indexOf("offline edits");
+    view.focus();
+    view.dispatch({ selection: { anchor: from, head: from + "offline edits".length } });
+  });
+  await third.waitForFunction(() => window.weftDemo.editor.view.state.doc.toString().includes("Friday"));
+  await third.evaluate(() => {
+    const { view } = window.weftDemo.editor;
+    view.focus();
+    view.dispatch({ selection: { anchor: view.state.doc.toString().indexOf("Friday") } });
+  });
+  await page.waitForSelector("#note .cm-weft-selection");
+  await page.waitForFunction(() => document.querySelectorAll("#note .cm-weft-caret").length === 2);
+  await page.waitForFunction(() => document.querySelectorAll("#people li").length === 3);
   await page.screenshot({ path: output, fullPage: true });
   console.log(`screenshot: ${output}`);
 } finally {

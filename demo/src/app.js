@@ -2,10 +2,11 @@
 // todo list (a list of maps with `text` and `done`), tags (an add-wins set) and a like
 // counter. Built on the npm package `weft-crdt`: the document lives in IndexedDB (works
 // offline, survives reloads), syncs with this browser's other tabs (BroadcastChannel) and
-// with everyone else through the server (WebSocket, reconnecting with backoff). Undo
-// reverts this page's typing in the note, nobody else's.
-import { BroadcastSync, IndexedDbPersistence, UndoManager, WebSocketSync } from "weft-crdt";
+// with everyone else through the server (WebSocket, reconnecting with backoff). Presence
+// (who is here, where their cursors are) travels with both; undo reverts this page's typing.
+import { BroadcastSync, IndexedDbPersistence, Presence, UndoManager, WebSocketSync } from "weft-crdt";
 import { EDITOR_ORIGIN, createNoteEditor } from "./editor.js";
+import { loadUser, publishUser, renderPeople, saveUser } from "./people.js";
 
 const params = new URLSearchParams(location.search);
 const documentName = params.get("doc") ?? "board";
@@ -15,7 +16,8 @@ const offlineKey = `weft-demo:offline:${documentName}`;
 const $ = (id) => document.getElementById(id);
 const persistence = await IndexedDbPersistence.open(`demo:${documentName}`);
 const doc = persistence.doc;
-const tabs = new BroadcastSync(doc, `demo:${documentName}`);
+const presence = new Presence(doc);
+const tabs = new BroadcastSync(doc, `demo:${documentName}`, { presence });
 let server; // the WebSocketSync while online
 let connection = "offline";
 
@@ -34,6 +36,7 @@ function serverUrl() {
 function goOnline() {
   if (server) return;
   server = new WebSocketSync(doc, serverUrl(), {
+    presence,
     onStatus: (status) => {
       connection = status;
       renderStatus();
@@ -144,7 +147,8 @@ $("work-offline").addEventListener("change", (event) => {
 
 // Undo and redo revert this page's typing in the note, nobody else's.
 const undoManager = new UndoManager(doc, { scope: [note], trackedOrigins: [EDITOR_ORIGIN] });
-const editor = createNoteEditor($("note"), { doc, text: note, undoManager });
+let user = loadUser();
+const editor = createNoteEditor($("note"), { doc, text: note, presence, undoManager, user });
 
 function renderUndo() {
   $("undo").disabled = !undoManager.canUndo();
@@ -164,6 +168,16 @@ $("redo").addEventListener("click", () => {
 });
 renderUndo();
 
+$("user-name").value = user.name;
+$("user-name").addEventListener("input", (event) => {
+  const name = event.target.value.trim();
+  if (!name) return;
+  user = saveUser({ ...user, name });
+  publishUser(presence, user);
+});
+presence.on("change", () => renderPeople($("people"), presence));
+renderPeople($("people"), presence);
+
 doc.subscribe(() => render());
 setInterval(renderStatus, 250);
 $("document-name").textContent = `· ${documentName}`;
@@ -176,6 +190,7 @@ render();
 window.weftDemo = {
   doc,
   editor,
+  presence,
   undoManager,
   persistence,
   tabs,

@@ -112,6 +112,8 @@ export class WebSocketSync {
       }
     };
     socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+      // A closing socket may still deliver what was in flight; the session is freed by then.
+      if (this.socket !== socket) return;
       this.lastHeard = Date.now();
       const message = new Uint8Array(event.data);
       try {

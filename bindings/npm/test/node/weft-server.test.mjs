@@ -1,7 +1,7 @@
 // The package against the real Rust sync server (crates/weft-server), when its binary is given
 // in WEFT_SERVER_BIN (scripts/test.sh passes the one `cargo test` built): two clients converge
 // through it, keep editing while it is down, and converge again once it is back, from what it
-// stored.
+// stored; presence goes through it to the document's other clients.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { Doc, WebSocketSync } from "weft-crdt";
+import { Doc, Presence, WebSocketSync } from "weft-crdt";
 import { until } from "../support/server.mjs";
 
 const binary = process.env.WEFT_SERVER_BIN;
@@ -81,6 +81,59 @@ test("clients of the package converge through weft-server, across a server resta
   } finally {
     a.close();
     b.close();
+    await stop(server);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("presence through weft-server: joins, a late joiner, updates, a closed connection leaving", {
+  skip: binary ? false : "WEFT_SERVER_BIN is not set",
+  timeout: 60_000,
+}, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "weft-server-"));
+  const port = await freePort();
+  const url = `ws://127.0.0.1:${port}/sync/js-presence`;
+  const options = { WebSocket, minDelay: 50, maxDelay: 500, timeout: 500 };
+  const server = await startWeftServer(port, dataDir);
+  const clients = [];
+  const connect = (name) => {
+    const doc = new Doc();
+    const presence = new Presence(doc);
+    presence.setLocal({ user: { name } });
+    const sync = new WebSocketSync(doc, url, { ...options, presence });
+    const client = { doc, presence, sync, name };
+    clients.push(client);
+    return client;
+  };
+  const names = (client) => [...client.presence.getStates().values()].map((state) => state.user.name).sort();
+  try {
+    const alice = connect("alice");
+    const bob = connect("bob");
+    await until(() => names(alice).length === 2 && names(bob).length === 2, 20_000, "alice and bob to see each other");
+    const carol = connect("carol");
+    await until(() => names(carol).join() === "alice,bob,carol", 20_000, "the late joiner to learn everyone");
+    await until(() => names(alice).length === 3 && names(bob).length === 3, 20_000, "everyone to see carol");
+
+    alice.presence.setLocal({ user: { name: "alice" }, cursor: 7 });
+    await until(() => carol.presence.getStates().get(alice.doc.replicaId)?.cursor === 7, 20_000, "the update");
+    // Text and presence share the connection.
+    bob.doc.getText("t").insert(0, "hello");
+    await until(() => carol.doc.getText("t").toString() === "hello", 20_000, "the text");
+
+    const closedAt = Date.now();
+    bob.sync.close();
+    await until(
+      () => !alice.presence.getStates().has(bob.doc.replicaId) && !carol.presence.getStates().has(bob.doc.replicaId),
+      20_000,
+      "bob to leave",
+    );
+    assert.ok(Date.now() - closedAt < 5_000, "a closed connection leaves at once, not after the timeout");
+    assert.deepEqual(names(alice), ["alice", "carol"]);
+  } finally {
+    for (const client of clients) {
+      client.sync.close();
+      client.presence.destroy();
+    }
     await stop(server);
     await rm(dataDir, { recursive: true, force: true });
   }
