@@ -241,7 +241,7 @@ impl<C: Content> Sequence<C> {
             ..
         } = other;
         if !marks.is_empty() {
-            self.marks.join(marks);
+            self.marks.join(context, marks);
         }
         if self.tree.is_empty() && self.loose.is_empty() && self.history.is_empty() {
             self.tree = tree;

@@ -1,6 +1,6 @@
 //! `MarkSet`: the mark operations a text holds, a grow-only set keyed by dot.
 
-use weft_core::{Clock, Dot, ReplicaIndex};
+use weft_core::{CausalContext, Clock, Dot, ReplicaIndex};
 
 use crate::marks::{Anchor, MarkValue};
 
@@ -71,20 +71,18 @@ impl MarkSet {
         }
     }
 
-    /// Whether the set holds the operation `dot`.
-    pub(crate) fn contains(&self, dot: Dot) -> bool {
-        self.ops
-            .binary_search_by_key(&key(dot), |held| key(held.dot))
-            .is_ok()
-    }
-
-    /// Adds every operation of `other` this set lacks.
-    pub(crate) fn join(&mut self, other: Self) {
+    /// Adds every operation of `other` whose dot is outside `context` (what the receiver
+    /// has seen: a dot it has seen is held already, or was another change).
+    pub(crate) fn join(&mut self, context: &CausalContext, other: Self) {
+        let fresh = other
+            .ops
+            .into_iter()
+            .filter(|op| !context.includes_range(op.dot.replica, op.dot.counter, op.dot.counter));
         if self.ops.is_empty() {
-            self.ops = other.ops;
+            self.ops = fresh.collect();
             return;
         }
-        for op in other.ops {
+        for op in fresh {
             self.insert(op);
         }
     }
