@@ -157,7 +157,7 @@ impl Text {
 /// What a received fragment of a [`Text`] will change here, read before it is joined (see
 /// [`Text::incoming`]).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct TextIncoming(Incoming<TextBuf>);
+pub struct TextIncoming(pub(crate) Incoming<TextBuf>);
 
 impl TextIncoming {
     /// Whether the fragment inserts nothing this replica lacks and deletes nothing it shows.

@@ -10,6 +10,7 @@
 //! cover characters. A text without marks stores an empty vector and pays nothing else.
 
 mod anchor;
+mod changes;
 mod codec;
 mod delta;
 mod edit;
@@ -101,11 +102,18 @@ pub enum MarkError {
     NotFinite,
 }
 
-/// Checks a mark's name and value against the limits.
+/// Checks a mark's name and value (`None` for an unmark) against the limits, as every
+/// edit that makes a mark does first.
+///
+/// ```
+/// use weft_text::{MarkError, MarkValue, check_mark};
+/// assert_eq!(check_mark("bold", Some(&MarkValue::Bool(true))), Ok(()));
+/// assert_eq!(check_mark("size", Some(&MarkValue::Number(f64::NAN))), Err(MarkError::NotFinite));
+/// ```
 ///
 /// # Errors
 /// [`MarkError::BadName`], [`MarkError::ValueTooLong`] or [`MarkError::NotFinite`].
-pub(crate) fn check_mark(name: &str, value: Option<&MarkValue>) -> Result<(), MarkError> {
+pub fn check_mark(name: &str, value: Option<&MarkValue>) -> Result<(), MarkError> {
     if name.is_empty() || name.len() > MAX_MARK_NAME {
         return Err(MarkError::BadName { length: name.len() });
     }

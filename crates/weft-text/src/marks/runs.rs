@@ -148,6 +148,35 @@ impl Text {
             .collect()
     }
 
+    /// The formatting over the scalar range `range`: its formatted stretches, sorted and
+    /// disjoint, clipped to the range (characters in none of them have no attributes).
+    /// Costs O(n + m log m).
+    ///
+    /// ```
+    /// use weft_core::{Replica, ReplicaId};
+    /// use weft_text::{Expand, MarkValue, Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "abcd")).unwrap();
+    /// text.edit(|t| t.mark(1..3, "bold", MarkValue::Bool(true), Expand::After)).unwrap();
+    /// let over = text.attributes_over(2..4);
+    /// assert_eq!(over.len(), 1);
+    /// assert_eq!(over[0].0, 2..3);
+    /// ```
+    #[must_use]
+    pub fn attributes_over(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> Vec<(std::ops::Range<usize>, Attributes)> {
+        let (start, end) = (range.start as u64, range.end as u64);
+        self.format_segments()
+            .into_iter()
+            .filter(|(from, to, _)| *from < end && start < *to)
+            .map(|(from, to, attributes)| {
+                (from.max(start) as usize..to.min(end) as usize, attributes)
+            })
+            .collect()
+    }
+
     /// The mark operations the text holds (marks and unmarks, winning or not), sorted by
     /// their identity's replica slot and counter here.
     ///
@@ -212,6 +241,14 @@ impl Text {
     /// indices, sorted, disjoint, none with empty attributes. A sweep over the boundaries of
     /// the operations, keeping per name the covering operations ordered by rank.
     pub(crate) fn format_segments(&self) -> Vec<(u64, u64, Attributes)> {
+        self.format_segments_where(|_| true)
+    }
+
+    /// [`Text::format_segments`] counting only the operations `keep` accepts.
+    pub(crate) fn format_segments_where(
+        &self,
+        keep: impl Fn(&MarkOp) -> bool,
+    ) -> Vec<(u64, u64, Attributes)> {
         if self.0.marks.is_empty() {
             return Vec::new();
         }
@@ -219,6 +256,9 @@ impl Text {
         let mut edges: Vec<(u64, bool, usize)> = Vec::with_capacity(self.0.marks.len() * 2);
         let ops: Vec<&MarkOp> = self.0.marks.iter().collect();
         for (index, op) in ops.iter().enumerate() {
+            if !keep(op) {
+                continue;
+            }
             if let (Some(start), Some(end)) = (self.0.boundary(op.start), self.0.boundary(op.end))
                 && start < end
             {

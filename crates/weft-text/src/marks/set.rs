@@ -87,6 +87,13 @@ impl MarkSet {
         }
     }
 
+    /// Whether the set holds the operation `dot`.
+    pub(crate) fn contains(&self, dot: Dot) -> bool {
+        self.ops
+            .binary_search_by_key(&key(dot), |held| key(held.dot))
+            .is_ok()
+    }
+
     /// The operations above `since`: O(replicas · log m + returned).
     pub(crate) fn since(&self, since: &Clock) -> Self {
         let mut ops = Vec::new();
