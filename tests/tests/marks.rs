@@ -91,7 +91,7 @@ fn typing_at_the_end_of_bold_extends_it_but_not_at_its_start() {
     text.update(|t| t.insert(7, "es").unwrap());
     text.update(|t| t.insert(4, "red ").unwrap());
     expect(
-        &*text,
+        &text,
         &[("The red ", ""), ("foxes", "bold"), (" jumped.", "")],
     );
 }
@@ -104,7 +104,7 @@ fn typing_at_the_end_of_a_link_does_not_extend_it() {
     text.update(|t| t.insert(8, "!").unwrap());
     text.update(|t| t.insert(4, "the ").unwrap());
     expect(
-        &*text,
+        &text,
         &[
             ("see the ", ""),
             ("weft", "link=https://weft.example"),
@@ -121,7 +121,7 @@ fn typing_at_the_start_grows_a_before_mark_and_both_grows_at_both_ends() {
     text.update(|t| t.insert(4, "E").unwrap());
     text.update(|t| t.insert(2, "S").unwrap());
     expect(
-        &*text,
+        &text,
         &[
             ("ab", ""),
             ("Scd", "before,both"),
@@ -233,7 +233,7 @@ fn marks_survive_the_deletion_of_their_anchor_characters() {
         t.delete(1..2).unwrap(); // "b"
     });
     sync(&mut alice, &mut bob);
-    expect(&*alice, &[("a", ""), ("cd", "bold"), ("f", "")]);
+    expect(&alice, &[("a", ""), ("cd", "bold"), ("f", "")]);
     // Typing where "e" was (after "d") is still at the bold's end.
     alice.update(|t| t.insert(3, "E").unwrap());
     // Typing where "b" was (after "a") is before the start.
@@ -290,7 +290,7 @@ fn marks_of_different_names_do_not_compete() {
     let mut text = typed(1, "abc");
     text.update(|t| t.mark(0..3, "bold", bold(), Expand::After).unwrap());
     text.update(|t| t.unmark(0..3, "italic", Expand::After).unwrap());
-    expect(&*text, &[("abc", "bold")]);
+    expect(&text, &[("abc", "bold")]);
     assert_eq!(text.marks_at(1).get("bold"), Some(&bold()));
 }
 
