@@ -481,7 +481,10 @@ fn read_body<C: Content>(
         return Err(body.malformed("a list holds no marks"));
     } else {
         let marks = crate::marks::read_marks(body, slots)?;
-        check_marks_disjoint(&marks, &history, &loose_runs, body)?;
+        let loose = loose_runs
+            .iter()
+            .map(|(replica, run, _, _)| (*replica, run.counter(), run.end()));
+        crate::marks::check_marks_disjoint(&marks, &history, loose, body)?;
         marks
     };
     let total = usize::try_from(visible + loose_visible)
@@ -650,40 +653,6 @@ fn check_runs_disjoint(
             .any(|(replica, first, end)| history.overlaps(*replica, *first, *end));
     if overlapping {
         return Err(body.malformed("two runs claim one change"));
-    }
-    Ok(())
-}
-
-/// Refuses marks whose dot a run of the history or a loose run claims too (the marks are
-/// unique among themselves by their order).
-fn check_marks_disjoint(
-    marks: &MarkSet,
-    history: &History,
-    loose: &[LooseHeader],
-    body: &Decoder<'_>,
-) -> Result<(), DecodeError> {
-    let mut ranges: Vec<(ReplicaIndex, u64, u64)> = loose
-        .iter()
-        .map(|(replica, run, _, _)| (*replica, run.counter(), run.end()))
-        .collect();
-    weft_core::sorting::sort_by_key(&mut ranges, |(replica, first, _)| {
-        weft_core::sorting::dot_key(weft_core::Dot::new(*replica, *first))
-    });
-    let key = |replica: ReplicaIndex, counter: u64| {
-        weft_core::sorting::dot_key(weft_core::Dot::new(replica, counter))
-    };
-    for op in marks.iter() {
-        let (replica, counter) = (op.dot.replica, op.dot.counter);
-        // Loose runs are disjoint: only the last one starting at or before the dot can hold it.
-        let after = ranges
-            .partition_point(|(other, first, _)| key(*other, *first) <= key(replica, counter));
-        let in_loose = after > 0 && {
-            let (other, _, end) = ranges[after - 1];
-            other == replica && counter < end
-        };
-        if in_loose || history.overlaps(replica, counter, counter + 1) {
-            return Err(body.malformed("two runs claim one change"));
-        }
     }
     Ok(())
 }

@@ -2,7 +2,10 @@
 //! when the text holds marks, so texts without marks encode as before.
 
 use weft_core::codec::{Decoder, Encoder, unzigzag, zigzag};
+use weft_core::sorting::{dot_key, sort_by_key};
 use weft_core::{DecodeError, Dot, MAX_COUNTER, ReplicaIndex};
+
+use crate::history::History;
 
 use crate::marks::{Anchor, MAX_MARK_NAME, MAX_MARK_VALUE, MarkOp, MarkSet, MarkValue};
 
@@ -179,4 +182,35 @@ pub(crate) fn read_marks(
         previous = Some((slot, counter));
     }
     Ok(MarkSet::from_ops(ops))
+}
+
+/// Refuses marks whose dot a run of the history or one of the `loose` runs
+/// (`(replica, first, end)`, disjoint) claims too; the marks are unique among themselves by
+/// their order.
+///
+/// # Errors
+/// [`DecodeError::Malformed`] for a dot claimed twice.
+pub(crate) fn check_marks_disjoint(
+    marks: &MarkSet,
+    history: &History,
+    loose: impl Iterator<Item = (ReplicaIndex, u64, u64)>,
+    body: &Decoder<'_>,
+) -> Result<(), DecodeError> {
+    let key = |replica: ReplicaIndex, counter: u64| dot_key(Dot::new(replica, counter));
+    let mut ranges: Vec<(ReplicaIndex, u64, u64)> = loose.collect();
+    sort_by_key(&mut ranges, |(replica, first, _)| key(*replica, *first));
+    for op in marks.iter() {
+        let (replica, counter) = (op.dot.replica, op.dot.counter);
+        // Only the last loose run starting at or before the dot can hold it.
+        let after = ranges
+            .partition_point(|(other, first, _)| key(*other, *first) <= key(replica, counter));
+        let in_loose = after > 0 && {
+            let (other, _, end) = ranges[after - 1];
+            other == replica && counter < end
+        };
+        if in_loose || history.overlaps(replica, counter, counter + 1) {
+            return Err(body.malformed("two runs claim one change"));
+        }
+    }
+    Ok(())
 }

@@ -21,7 +21,7 @@ mod value;
 use thiserror::Error;
 
 pub(crate) use anchor::Anchor;
-pub(crate) use codec::{read_marks, write_marks};
+pub(crate) use codec::{check_marks_disjoint, read_marks, write_marks};
 pub use delta::{DeltaOp, Format};
 pub(crate) use edit::{apply_delta, mark};
 pub use runs::{Attributes, Mark, TextRun};

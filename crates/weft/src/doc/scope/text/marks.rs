@@ -1,0 +1,267 @@
+//! Formatting a document's text: marks and unmarks under the document's expand rules,
+//! Quill-style deltas in and out (see `docs/RICHTEXT.md`).
+
+use std::ops::Range;
+
+use weft_text::{
+    Attributes, DeltaOp, Expand, Format, MarkValue, PositionError, Text, TextEditor, TextRun,
+};
+
+use crate::doc::error::DocError;
+use crate::doc::events::TextDelta;
+use crate::doc::kind::Kind;
+use crate::doc::object::text_part;
+use crate::doc::scope::TextScope;
+
+impl TextScope<'_> {
+    /// Sets the mark `name` to `value` over the characters of `range`, anchored by the
+    /// document's expand rule for `name` ([`Doc::set_expand`](crate::Doc::set_expand),
+    /// [`ExpandRules`](crate::ExpandRules)). Where marks of one name overlap, the one made
+    /// last by Lamport time wins; a mark made here wins over every mark this replica has
+    /// seen. An empty range changes nothing. Marks are not undone by an
+    /// [`UndoManager`](crate::UndoManager).
+    ///
+    /// ```
+    /// use weft::{Doc, MarkValue, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "Hello world")?;
+    ///     note.mark(0..5, "bold", true)?;
+    ///     note.mark(6..11, "link", "https://weft.example")?;
+    ///     let runs = note.to_delta();
+    ///     assert_eq!(runs[0].text, "Hello");
+    ///     assert_eq!(runs[2].attributes["link"], MarkValue::from("https://weft.example"));
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] for a reversed range or one past the end, [`DocError::Mark`]
+    /// for a refused name or value; nothing changes then.
+    pub fn mark(
+        &mut self,
+        range: Range<usize>,
+        name: &str,
+        value: impl Into<MarkValue>,
+    ) -> Result<(), DocError> {
+        let expand = self.target.expand(name);
+        self.mark_with(range, name, Some(value.into()), expand)
+    }
+
+    /// Clears the mark `name` over the characters of `range` (an operation that competes by
+    /// Lamport time with the marks of that name, anchored as a mark of that name is).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "abc")?;
+    ///     note.mark(0..3, "bold", true)?;
+    ///     note.unmark(1..2, "bold")?;
+    ///     assert_eq!(note.to_delta().len(), 3);
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`TextScope::mark`]; nothing changes then.
+    pub fn unmark(&mut self, range: Range<usize>, name: &str) -> Result<(), DocError> {
+        let expand = self.target.expand(name);
+        self.mark_with(range, name, None, expand)
+    }
+
+    /// [`TextScope::mark`] (`Some`) or [`TextScope::unmark`] (`None`) with the expand rule
+    /// `expand` instead of the document's.
+    ///
+    /// ```
+    /// use weft::{Doc, Expand, MarkValue, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "ab")?;
+    ///     note.mark_with(0..1, "bold", Some(MarkValue::Bool(true)), Expand::None)?;
+    ///     note.insert(1, "x")?; // after a mark that does not expand
+    ///     assert_eq!(note.to_delta()[0].text, "a");
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`TextScope::mark`]; nothing changes then.
+    pub fn mark_with(
+        &mut self,
+        range: Range<usize>,
+        name: &str,
+        value: Option<MarkValue>,
+        expand: Expand,
+    ) -> Result<(), DocError> {
+        self.check(range.start, range.end)?;
+        weft_text::check_mark(name, value.as_ref())?;
+        if range.is_empty() {
+            return Ok(());
+        }
+        if self.target.listening() {
+            let start = self.utf16_of(range.start);
+            let utf16 = self.utf16_of(range.end) - start;
+            let format = Format::from([(name.to_owned(), value.clone())]);
+            let run = TextDelta::Retain {
+                chars: range.len(),
+                utf16,
+                attributes: Some(format),
+            };
+            self.record(range.start, start, run);
+        }
+        self.target
+            .apply(Kind::Text, |entry| {
+                text_part(entry, |scope| match value {
+                    Some(value) => scope.mark(range, name, value, expand),
+                    None => scope.unmark(range, name, expand),
+                })
+            })
+            .expect("a handle's path stays valid while it lives")?;
+        Ok(())
+    }
+
+    /// The text as runs of characters with equal formatting (Quill's delta of a document).
+    ///
+    /// ```
+    /// use weft::{Doc, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "plain").unwrap();
+    ///     assert_eq!(note.to_delta()[0].text, "plain");
+    /// });
+    /// ```
+    #[must_use]
+    pub fn to_delta(&self) -> Vec<TextRun> {
+        self.text_or_empty(Text::to_delta)
+    }
+
+    /// Applies a Quill-style delta: inserts with exactly their attributes (marks they would
+    /// inherit and lack are cleared over them), deletes, and retains that format; names are
+    /// anchored by the document's expand rules. Events and undo steps are those of the
+    /// inserts, deletes and marks it makes.
+    ///
+    /// ```
+    /// use weft::{Attributes, DeltaOp, Doc, Format, MarkValue, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.transact(|root| -> Result<(), weft::DocError> {
+    ///     let mut note = root.text("note");
+    ///     note.insert(0, "Hello world")?;
+    ///     let bold = Format::from([("bold".to_owned(), Some(MarkValue::Bool(true)))]);
+    ///     note.apply_delta(&[
+    ///         DeltaOp::Retain { count: 6, attributes: Format::new() },
+    ///         DeltaOp::Delete(5),
+    ///         DeltaOp::Insert { text: "Weft".into(), attributes: Attributes::new() },
+    ///         DeltaOp::Retain { count: 0, attributes: bold },
+    ///     ])?;
+    ///     assert_eq!(note.to_string(), "Hello Weft");
+    ///     Ok(())
+    /// }).result?;
+    /// # Ok::<(), weft::DocError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::Position`] if an op passes the end, [`DocError::Mark`] for a refused name
+    /// or value; every op is checked first, and nothing changes then.
+    pub fn apply_delta(&mut self, ops: &[DeltaOp]) -> Result<(), DocError> {
+        self.check_delta(ops)?;
+        let mut at = 0usize;
+        for op in ops {
+            match op {
+                DeltaOp::Insert { text, attributes } => {
+                    self.insert(at, text)?;
+                    let end = at + text.chars().count();
+                    for (name, value) in self.differences(at..end, attributes) {
+                        let expand = self.target.expand(&name);
+                        self.mark_with(at..end, &name, value, expand)?;
+                    }
+                    at = end;
+                }
+                DeltaOp::Retain { count, attributes } => {
+                    for (name, value) in attributes {
+                        let expand = self.target.expand(name);
+                        self.mark_with(at..at + count, name, value.clone(), expand)?;
+                    }
+                    at += count;
+                }
+                DeltaOp::Delete(count) => self.delete(at..at + count)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every op of a delta against the text without changing anything.
+    fn check_delta(&self, ops: &[DeltaOp]) -> Result<(), DocError> {
+        let (mut at, mut length) = (0usize, self.len());
+        let past = |position: usize, length: usize| PositionError::OutOfRange {
+            position: position as u64,
+            length: length as u64,
+        };
+        for op in ops {
+            match op {
+                DeltaOp::Insert { text, attributes } => {
+                    for (name, value) in attributes {
+                        weft_text::check_mark(name, Some(value))?;
+                    }
+                    let count = text.chars().count();
+                    length += count;
+                    at += count;
+                }
+                DeltaOp::Retain { count, attributes } => {
+                    for (name, value) in attributes {
+                        weft_text::check_mark(name, value.as_ref())?;
+                    }
+                    at = at.saturating_add(*count);
+                    if at > length {
+                        return Err(past(at, length).into());
+                    }
+                }
+                DeltaOp::Delete(count) => {
+                    let end = at.saturating_add(*count);
+                    if end > length {
+                        return Err(past(end, length).into());
+                    }
+                    length -= count;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The names whose value over `range` is not everywhere the one `wanted` gives (absent:
+    /// no mark), with the value to set.
+    fn differences(
+        &self,
+        range: Range<usize>,
+        wanted: &Attributes,
+    ) -> Vec<(String, Option<MarkValue>)> {
+        let over = self.text_or_empty(|text| text.attributes_over(range.clone()));
+        let mut changes: Vec<(String, Option<MarkValue>)> = wanted
+            .iter()
+            .filter(|(name, value)| {
+                let matching: usize = over
+                    .iter()
+                    .filter(|(_, attributes)| attributes.get(*name) == Some(value))
+                    .map(|(piece, _)| piece.len())
+                    .sum();
+                matching < range.len()
+            })
+            .map(|(name, value)| (name.clone(), Some(value.clone())))
+            .collect();
+        for (_, attributes) in &over {
+            for name in attributes.keys() {
+                if !wanted.contains_key(name) && !changes.iter().any(|(held, _)| held == name) {
+                    changes.push((name.clone(), None));
+                }
+            }
+        }
+        changes
+    }
+}
