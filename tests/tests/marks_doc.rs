@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use weft::{
     Attributes, Change, ContainerPath, DeltaOp, Doc, DocError, Event, Expand, Format, MarkValue,
-    ReplicaId, TextDelta, TextRun,
+    ReplicaId, TextDelta, TextRun, UndoConfig, UndoManager,
 };
 
 fn doc(id: u128) -> Doc {
@@ -323,4 +323,88 @@ fn refused_marks_and_deltas_change_nothing() {
         .result;
     assert!(matches!(result, Err(DocError::Position(_))));
     assert_eq!(doc.save(), before);
+}
+
+/// The runs as `(text, names)`.
+fn shape(doc: &mut Doc) -> Vec<(String, Vec<String>)> {
+    runs(doc)
+        .into_iter()
+        .map(|run| (run.text, run.attributes.into_keys().collect()))
+        .collect()
+}
+
+fn shaped(expected: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+    expected
+        .iter()
+        .map(|(text, names)| {
+            let names = names.iter().map(|name| (*name).to_owned()).collect();
+            ((*text).to_owned(), names)
+        })
+        .collect()
+}
+
+#[test]
+fn undoing_a_mark_restores_the_formatting_it_replaced_and_redo_makes_it_again() {
+    let mut doc = doc(1);
+    let undo = UndoManager::new(&mut doc, UndoConfig::default());
+    doc.transact(|root| -> Result<(), DocError> {
+        let mut note = root.text("note");
+        note.insert(0, "abcdef")?;
+        note.mark(0..2, "bold", true)
+    })
+    .result
+    .unwrap();
+    undo.stop_capturing();
+    doc.transact(|root| root.text("note").mark(1..5, "bold", true))
+        .result
+        .unwrap();
+    undo.stop_capturing();
+    doc.transact(|root| root.text("note").unmark(0..6, "italic"))
+        .result
+        .unwrap();
+    assert_eq!(shape(&mut doc), shaped(&[("abcde", &["bold"]), ("f", &[])]));
+    undo.stop_capturing();
+    undo.undo(&mut doc).expect("the unmark is undone");
+    undo.undo(&mut doc).expect("the second bold is undone");
+    assert_eq!(shape(&mut doc), shaped(&[("ab", &["bold"]), ("cdef", &[])]));
+    undo.redo(&mut doc).expect("the second bold is made again");
+    assert_eq!(shape(&mut doc), shaped(&[("abcde", &["bold"]), ("f", &[])]));
+}
+
+#[test]
+fn undoing_a_mark_leaves_what_others_marked_since() {
+    let mut alice = doc(1);
+    let undo = UndoManager::new(&mut alice, UndoConfig::default());
+    alice
+        .transact(|root| root.text("note").insert(0, "abcdef"))
+        .result
+        .unwrap();
+    undo.stop_capturing();
+    alice
+        .transact(|root| root.text("note").mark(0..6, "link", "a"))
+        .result
+        .unwrap();
+    let mut bob = doc(2);
+    sync(&mut alice, &mut bob);
+    // Bob, having seen Alice's link, links "cd" elsewhere.
+    bob.transact(|root| root.text("note").mark(2..4, "link", "b"))
+        .result
+        .unwrap();
+    sync(&mut alice, &mut bob);
+    undo.undo(&mut alice).expect("the link is undone");
+    sync(&mut alice, &mut bob);
+    let expected = runs(&mut alice);
+    assert_eq!(runs(&mut bob), expected);
+    let texts: Vec<(String, Option<MarkValue>)> = expected
+        .into_iter()
+        .map(|run| (run.text, run.attributes.get("link").cloned()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("ab".to_owned(), None),
+            ("cd".to_owned(), Some(MarkValue::from("b"))),
+            ("ef".to_owned(), None),
+        ]
+    );
 }

@@ -12,14 +12,16 @@ use crate::doc::events::TextDelta;
 use crate::doc::kind::Kind;
 use crate::doc::object::text_part;
 use crate::doc::scope::TextScope;
+use crate::undo::Done;
 
 impl TextScope<'_> {
     /// Sets the mark `name` to `value` over the characters of `range`, anchored by the
     /// document's expand rule for `name` ([`Doc::set_expand`](crate::Doc::set_expand),
     /// [`ExpandRules`](crate::ExpandRules)). Where marks of one name overlap, the one made
     /// last by Lamport time wins; a mark made here wins over every mark this replica has
-    /// seen. An empty range changes nothing. Marks are not undone by an
-    /// [`UndoManager`](crate::UndoManager).
+    /// seen. An empty range changes nothing. An [`UndoManager`](crate::UndoManager) undoes it
+    /// by putting back the formatting it replaced, where its characters still carry what it
+    /// set.
     ///
     /// ```
     /// use weft::{Doc, MarkValue, ReplicaId};
@@ -116,6 +118,11 @@ impl TextScope<'_> {
             };
             self.record(range.start, start, run);
         }
+        let done = if self.target.recording() {
+            self.marked_pieces(range.clone(), name, value.clone())
+        } else {
+            None
+        };
         self.target
             .apply(Kind::Text, |entry| {
                 text_part(entry, |scope| match value {
@@ -124,7 +131,43 @@ impl TextScope<'_> {
                 })
             })
             .expect("a handle's path stays valid while it lives")?;
+        if let Some(done) = done {
+            self.target.remember(done);
+        }
         Ok(())
+    }
+
+    /// What marking `range` with `name` replaces, for undo: the runs of its characters with
+    /// the value `name` shows on each.
+    fn marked_pieces(
+        &self,
+        range: Range<usize>,
+        name: &str,
+        value: Option<MarkValue>,
+    ) -> Option<Done> {
+        let text = self.current()?;
+        let mut pieces = Vec::new();
+        let mut add = |part: Range<usize>, previous: Option<&MarkValue>| {
+            if part.is_empty() {
+                return;
+            }
+            for run in text.element_runs(part).unwrap_or_default() {
+                pieces.push((run, previous.cloned()));
+            }
+        };
+        let mut at = range.start;
+        for (piece, attributes) in text.attributes_over(range.clone()) {
+            add(at..piece.start, None);
+            add(piece.clone(), attributes.get(name));
+            at = piece.end;
+        }
+        add(at..range.end, None);
+        Some(Done::TextMarked {
+            path: self.target.path().clone(),
+            name: name.to_owned(),
+            value,
+            pieces,
+        })
     }
 
     /// The text as runs of characters with equal formatting (Quill's delta of a document).
