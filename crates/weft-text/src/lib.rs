@@ -61,7 +61,7 @@ pub use error::PositionError;
 pub use list::{List, ListEditor, ListIncoming};
 pub use marks::{
     Attributes, DeltaOp, Expand, Format, MAX_MARK_NAME, MAX_MARK_VALUE, Mark, MarkError, MarkValue,
-    TextRun, check_mark,
+    TextRun, check_delta, check_mark,
 };
 pub use observe::Splice;
 pub use text::{Text, TextEditor, TextIncoming};

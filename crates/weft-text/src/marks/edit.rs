@@ -1,13 +1,12 @@
 //! Making marks: one mark operation over a range, and a Quill delta applied as inserts,
 //! deletes and marks.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use weft_core::Scope;
 
 use crate::error::PositionError;
-use crate::marks::{DeltaOp, Expand, MarkError, MarkOp, MarkValue, check_mark};
+use crate::marks::{Attributes, DeltaOp, Expand, MarkError, MarkOp, MarkValue, check_mark};
 use crate::text::{Text, TextEditor, ordered};
 
 /// Sets `name` to `value` (`None`: clears it) over the scalar range `range`, anchored by
@@ -59,8 +58,20 @@ pub(crate) fn mark(
     Ok(())
 }
 
-/// Checks `ops` against a text of `length` characters without changing anything.
-fn check_delta(ops: &[DeltaOp], mut length: u64) -> Result<(), MarkError> {
+/// Checks the ops of a Quill delta against a text of `length` characters without changing
+/// anything, as [`TextEditor::apply_delta`] does before applying the first.
+///
+/// ```
+/// use weft_text::{DeltaOp, check_delta};
+/// assert!(check_delta(&[DeltaOp::Delete(2)], 2).is_ok());
+/// assert!(check_delta(&[DeltaOp::Delete(1), DeltaOp::Delete(2)], 2).is_err());
+/// ```
+///
+/// # Errors
+/// [`MarkError::Position`] if an op passes the end; [`MarkError::BadName`],
+/// [`MarkError::ValueTooLong`] or [`MarkError::NotFinite`] for a refused attribute.
+pub fn check_delta(ops: &[DeltaOp], length: usize) -> Result<(), MarkError> {
+    let mut length = length as u64;
     let mut at = 0u64;
     for op in ops {
         match op {
@@ -111,18 +122,14 @@ pub(crate) fn apply_delta(
     ops: &[DeltaOp],
     expand_of: &dyn Fn(&str) -> Expand,
 ) -> Result<(), MarkError> {
-    check_delta(ops, scope.current().0.len())?;
+    check_delta(ops, scope.current().len())?;
     let mut at = 0usize;
     for op in ops {
         match op {
             DeltaOp::Insert { text, attributes } => {
                 scope.insert(at, text)?;
                 let end = at + text.chars().count();
-                let wanted: BTreeMap<String, Option<MarkValue>> = attributes
-                    .iter()
-                    .map(|(name, value)| (name.clone(), Some(value.clone())))
-                    .collect();
-                for (name, value) in differences(scope.text(), at..end, &wanted) {
+                for (name, value) in scope.text().marks_to_match(at..end, attributes) {
                     mark(scope, at..end, &name, value, expand_of(&name))?;
                 }
                 at = end;
@@ -140,35 +147,49 @@ pub(crate) fn apply_delta(
     Ok(())
 }
 
-/// The names whose value is not `wanted` (absent: cleared) everywhere over `range`, with the
-/// value to set there.
-fn differences(
-    text: &Text,
-    range: Range<usize>,
-    wanted: &BTreeMap<String, Option<MarkValue>>,
-) -> Vec<(String, Option<MarkValue>)> {
-    let (start, end) = (range.start as u64, range.end as u64);
-    // Per name, how many characters of the range already show the wanted value.
-    let mut matching: BTreeMap<String, u64> = BTreeMap::new();
-    let mut present: Vec<String> = Vec::new();
-    for (from, to, attributes) in text.format_segments() {
-        let overlap = to.min(end).saturating_sub(from.max(start));
-        if overlap == 0 {
-            continue;
-        }
-        for (name, value) in attributes {
-            if wanted.get(&name) == Some(&Some(value)) {
-                *matching.entry(name).or_default() += overlap;
-            } else if !wanted.contains_key(&name) && !present.contains(&name) {
-                present.push(name);
+impl Text {
+    /// The marks to make over the scalar range `range` so that it carries exactly
+    /// `attributes`: each name whose value is not that everywhere over the range, with the
+    /// value to set, and each name it carries that `attributes` lacks, with `None`.
+    ///
+    /// ```
+    /// use weft_core::{Replica, ReplicaId};
+    /// use weft_text::{Attributes, Expand, MarkValue, Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "abc")).unwrap();
+    /// text.edit(|t| t.mark(0..2, "bold", MarkValue::Bool(true), Expand::After)).unwrap();
+    /// let italic = Attributes::from([("italic".to_owned(), MarkValue::Bool(true))]);
+    /// assert_eq!(
+    ///     text.marks_to_match(1..3, &italic),
+    ///     [("italic".to_owned(), Some(MarkValue::Bool(true))), ("bold".to_owned(), None)]
+    /// );
+    /// ```
+    #[must_use]
+    pub fn marks_to_match(
+        &self,
+        range: Range<usize>,
+        attributes: &Attributes,
+    ) -> Vec<(String, Option<MarkValue>)> {
+        let over = self.attributes_over(range.clone());
+        let mut changes: Vec<(String, Option<MarkValue>)> = attributes
+            .iter()
+            .filter(|(name, value)| {
+                let matching: usize = over
+                    .iter()
+                    .filter(|(_, shown)| shown.get(*name) == Some(value))
+                    .map(|(piece, _)| piece.len())
+                    .sum();
+                matching < range.len()
+            })
+            .map(|(name, value)| (name.clone(), Some(value.clone())))
+            .collect();
+        for (_, shown) in &over {
+            for name in shown.keys() {
+                if !attributes.contains_key(name) && !changes.iter().any(|(held, _)| held == name) {
+                    changes.push((name.clone(), None));
+                }
             }
         }
+        changes
     }
-    let mut changes: Vec<(String, Option<MarkValue>)> = wanted
-        .iter()
-        .filter(|(name, _)| matching.get(*name).copied().unwrap_or(0) < end - start)
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect();
-    changes.extend(present.into_iter().map(|name| (name, None)));
-    changes
 }

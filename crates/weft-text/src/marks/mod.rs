@@ -23,6 +23,7 @@ use thiserror::Error;
 pub(crate) use anchor::Anchor;
 pub(crate) use codec::{check_marks_disjoint, read_marks, write_marks};
 pub use delta::{DeltaOp, Format};
+pub use edit::check_delta;
 pub(crate) use edit::{apply_delta, mark};
 pub use runs::{Attributes, Mark, TextRun};
 pub(crate) use set::{MarkOp, MarkSet};

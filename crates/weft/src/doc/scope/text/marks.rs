@@ -3,9 +3,7 @@
 
 use std::ops::Range;
 
-use weft_text::{
-    Attributes, DeltaOp, Expand, Format, MarkValue, PositionError, Text, TextEditor, TextRun,
-};
+use weft_text::{DeltaOp, Expand, Format, MarkValue, Text, TextEditor, TextRun};
 
 use crate::doc::error::DocError;
 use crate::doc::events::TextDelta;
@@ -214,14 +212,16 @@ impl TextScope<'_> {
     /// [`DocError::Position`] if an op passes the end, [`DocError::Mark`] for a refused name
     /// or value; every op is checked first, and nothing changes then.
     pub fn apply_delta(&mut self, ops: &[DeltaOp]) -> Result<(), DocError> {
-        self.check_delta(ops)?;
+        weft_text::check_delta(ops, self.len())?;
         let mut at = 0usize;
         for op in ops {
             match op {
                 DeltaOp::Insert { text, attributes } => {
                     self.insert(at, text)?;
                     let end = at + text.chars().count();
-                    for (name, value) in self.differences(at..end, attributes) {
+                    let changes =
+                        self.text_or_empty(|text| text.marks_to_match(at..end, attributes));
+                    for (name, value) in changes {
                         let expand = self.target.expand(&name);
                         self.mark_with(at..end, &name, value, expand)?;
                     }
@@ -238,73 +238,5 @@ impl TextScope<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Checks every op of a delta against the text without changing anything.
-    fn check_delta(&self, ops: &[DeltaOp]) -> Result<(), DocError> {
-        let (mut at, mut length) = (0usize, self.len());
-        let past = |position: usize, length: usize| PositionError::OutOfRange {
-            position: position as u64,
-            length: length as u64,
-        };
-        for op in ops {
-            match op {
-                DeltaOp::Insert { text, attributes } => {
-                    for (name, value) in attributes {
-                        weft_text::check_mark(name, Some(value))?;
-                    }
-                    let count = text.chars().count();
-                    length += count;
-                    at += count;
-                }
-                DeltaOp::Retain { count, attributes } => {
-                    for (name, value) in attributes {
-                        weft_text::check_mark(name, value.as_ref())?;
-                    }
-                    at = at.saturating_add(*count);
-                    if at > length {
-                        return Err(past(at, length).into());
-                    }
-                }
-                DeltaOp::Delete(count) => {
-                    let end = at.saturating_add(*count);
-                    if end > length {
-                        return Err(past(end, length).into());
-                    }
-                    length -= count;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The names whose value over `range` is not everywhere the one `wanted` gives (absent:
-    /// no mark), with the value to set.
-    fn differences(
-        &self,
-        range: Range<usize>,
-        wanted: &Attributes,
-    ) -> Vec<(String, Option<MarkValue>)> {
-        let over = self.text_or_empty(|text| text.attributes_over(range.clone()));
-        let mut changes: Vec<(String, Option<MarkValue>)> = wanted
-            .iter()
-            .filter(|(name, value)| {
-                let matching: usize = over
-                    .iter()
-                    .filter(|(_, attributes)| attributes.get(*name) == Some(value))
-                    .map(|(piece, _)| piece.len())
-                    .sum();
-                matching < range.len()
-            })
-            .map(|(name, value)| (name.clone(), Some(value.clone())))
-            .collect();
-        for (_, attributes) in &over {
-            for name in attributes.keys() {
-                if !wanted.contains_key(name) && !changes.iter().any(|(held, _)| held == name) {
-                    changes.push((name.clone(), None));
-                }
-            }
-        }
-        changes
     }
 }
