@@ -91,6 +91,54 @@ pub fn text(histories: u64) -> Corpus<Replica<Text>> {
     )
 }
 
+/// Deltas and snapshots of `Text` with rich-text marks (marks, unmarks, every expand rule,
+/// every kind of value) among the inserts and deletes, from `histories` seeded histories.
+///
+/// ```
+/// let corpus = weft_tests::fuzz_corpus::text_marks(1);
+/// assert!(!corpus.entries.is_empty());
+/// ```
+#[must_use]
+pub fn text_marks(histories: u64) -> Corpus<Replica<Text>> {
+    use weft_text::{Expand, MarkValue};
+    sequence(
+        histories,
+        |replica: &mut Replica<Text>, random: &mut SplitMix64| {
+            let length = replica.len();
+            let at = random.index(length + 1);
+            if length > 0 && random.chance(50) {
+                let end = (at + 1 + random.index(4)).min(length);
+                let start = at.min(end.saturating_sub(1));
+                let expand =
+                    [Expand::After, Expand::Before, Expand::Both, Expand::None][random.index(4)];
+                let value = match random.index(5) {
+                    0 => None,
+                    1 => Some(MarkValue::Bool(true)),
+                    2 => Some(MarkValue::Number(1.5)),
+                    3 => Some(MarkValue::from("https://example.com/é")),
+                    _ => Some(MarkValue::Json {
+                        json: r#"{"id":7}"#.into(),
+                    }),
+                };
+                let name = ["bold", "link", "comment"][random.index(3)];
+                replica.update(|text| {
+                    match value {
+                        Some(value) => text.mark(start..end, name, value, expand),
+                        None => text.unmark(start..end, name, expand),
+                    }
+                    .expect("in range")
+                })
+            } else if length > 0 && random.chance(30) {
+                let end = (at + 1 + random.index(4)).min(length);
+                let start = at.min(end.saturating_sub(1));
+                replica.update(|text| text.delete(start..end).expect("in range"))
+            } else {
+                replica.update(|text| text.insert(at, "mark me ").expect("in range"))
+            }
+        },
+    )
+}
+
 /// Deltas and snapshots of `List<u64>` from `histories` seeded editing histories.
 ///
 /// ```

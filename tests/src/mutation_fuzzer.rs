@@ -250,7 +250,7 @@ fn scripted<S: Workload>(name: &'static str) -> Target {
 
 /// The names of every target: each replicated type's deltas and snapshots, `List`, `Text`,
 /// documents, sync messages and persistence logs.
-pub const NAMES: [&str; 16] = [
+pub const NAMES: [&str; 17] = [
     "g_counter",
     "pn_counter",
     "lww_register",
@@ -262,6 +262,7 @@ pub const NAMES: [&str; 16] = [
     "nested_map",
     "list",
     "text",
+    "text_marks",
     "doc",
     "doc_against",
     "sync_message",
@@ -289,6 +290,7 @@ pub fn target(name: &str) -> Option<Target> {
         "nested_map" => scripted::<Map<u8, Map<u8, LwwRegister<u8>>>>("nested_map"),
         "list" => replicated("list", fuzz_corpus::list(4)),
         "text" => replicated("text", fuzz_corpus::text(4)),
+        "text_marks" => replicated("text_marks", fuzz_corpus::text_marks(4)),
         "doc" => {
             let corpus = fuzz_corpus::documents(4);
             let partner = corpus.partner;

@@ -91,6 +91,75 @@ impl<Inner: Arbitrary> Arbitrary for MapOp<Inner> {
     }
 }
 
+/// An operation on a text with marks: positions are taken modulo the text's length, so
+/// every operation applies.
+#[derive(Clone, Debug)]
+pub enum TextOp {
+    /// Insert a short word.
+    Insert(u8, Small),
+    /// Delete up to three characters.
+    Delete(u8, u8),
+    /// Mark up to four characters (name, value and expand rule from the small numbers).
+    Mark(u8, u8, Small, Small),
+    /// Unmark up to four characters.
+    Unmark(u8, u8, Small),
+}
+
+impl Arbitrary for TextOp {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let (at, length) = (u8::arbitrary(g), u8::arbitrary(g));
+        match u8::arbitrary(g) % 5 {
+            0 | 1 => Self::Insert(at, Small::arbitrary(g)),
+            2 => Self::Delete(at, length),
+            3 => Self::Mark(at, length, Small::arbitrary(g), Small::arbitrary(g)),
+            _ => Self::Unmark(at, length, Small::arbitrary(g)),
+        }
+    }
+}
+
+impl Workload for weft::Text {
+    type Op = TextOp;
+
+    fn perform(scope: &mut Scope<'_, Self>, op: &TextOp) {
+        use weft::{Expand, MarkValue, TextEditor};
+        let length = scope.text().len();
+        let range = |at: u8, count: u8, most: usize| {
+            let start = usize::from(at) % length;
+            start..(start + 1 + usize::from(count) % most).min(length)
+        };
+        let name = |which: Small| ["bold", "link"][usize::from(which.0 % 2)];
+        let expand = |which: Small| {
+            [Expand::After, Expand::None, Expand::Before, Expand::Both][usize::from(which.0)]
+        };
+        let result = match op {
+            TextOp::Insert(at, word) => {
+                let word = ["a", "bc", "é😀", "word "][usize::from(word.0)];
+                scope
+                    .insert(usize::from(*at) % (length + 1), word)
+                    .map_err(weft::MarkError::from)
+            }
+            _ if length == 0 => Ok(()),
+            TextOp::Delete(at, count) => scope
+                .delete(range(*at, *count, 3))
+                .map_err(weft::MarkError::from),
+            TextOp::Mark(at, count, which, kind) => {
+                let value = match kind.0 {
+                    0 => MarkValue::Bool(true),
+                    1 => MarkValue::from("https://a.example"),
+                    2 => MarkValue::Number(2.5),
+                    _ => MarkValue::Json { json: "[1]".into() },
+                };
+                let rule = expand(Small((which.0 + kind.0) % 4));
+                scope.mark(range(*at, *count, 4), name(*which), value, rule)
+            }
+            TextOp::Unmark(at, count, which) => {
+                scope.unmark(range(*at, *count, 4), name(*which), expand(*which))
+            }
+        };
+        result.expect("positions are taken modulo the length");
+    }
+}
+
 impl Workload for GCounter {
     type Op = u8;
 

@@ -214,7 +214,11 @@ fn events_say_what_changed_locally_and_remotely() {
         (
             vec![key("note")],
             Change::Text(vec![
-                TextDelta::Retain { chars: 6, utf16: 6 },
+                TextDelta::Retain {
+                    chars: 6,
+                    utf16: 6,
+                    attributes: None,
+                },
                 TextDelta::Insert("brave ".into()),
             ]),
         ),
@@ -385,9 +389,17 @@ fn remote_text_events_count_utf16_units_for_editors() {
         vec![(
             vec![key("t")],
             Change::Text(vec![
-                TextDelta::Retain { chars: 1, utf16: 2 },
+                TextDelta::Retain {
+                    chars: 1,
+                    utf16: 2,
+                    attributes: None,
+                },
                 TextDelta::Delete("a".into()),
-                TextDelta::Retain { chars: 1, utf16: 1 },
+                TextDelta::Retain {
+                    chars: 1,
+                    utf16: 1,
+                    attributes: None,
+                },
                 TextDelta::Insert("é😀".into()),
             ]),
         )]

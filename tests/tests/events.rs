@@ -182,7 +182,7 @@ fn replay(mirror: &mut Node, event: &Event, doc: &Doc) -> Option<()> {
             let (mut at, mut out) = (0, String::new());
             for run in runs {
                 match run {
-                    TextDelta::Retain { chars, utf16 } => {
+                    TextDelta::Retain { chars, utf16, .. } => {
                         let kept: String = old.get(at..at + chars)?.iter().collect();
                         if kept.encode_utf16().count() != *utf16 {
                             return None;

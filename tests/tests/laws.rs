@@ -120,6 +120,9 @@ fn delta_against_base_is_the_same_delta<S: Workload>(script: Vec<Step<S::Op>>, o
         .collect();
     deltas.iter().all(|delta| {
         let plain = over_the_wire(delta);
+        // Against a base, `delta` is written in its own table's order, as `to_bytes` writes
+        // it; a sequence's deflated body may differ by a few bytes from the decoded copy's.
+        let written = plain.to_bytes().len().max(delta.to_bytes().len());
         bases.iter().all(|base| {
             let bytes = delta.to_bytes_against(base);
             let Ok(decoded) = weft::Delta::<S>::from_bytes_against(&bytes, base) else {
@@ -141,7 +144,7 @@ fn delta_against_base_is_the_same_delta<S: Workload>(script: Vec<Step<S::Op>>, o
                 && decoded.covered() == plain.covered()
                 && changes == expected
                 && stable_against(&decoded, base)
-                && bytes.len() <= plain.to_bytes().len() + 4 * base.len() + 8
+                && bytes.len() <= written + 4 * base.len() + 8
         })
     })
 }
@@ -258,3 +261,4 @@ laws!(map_of_registers, Map<u8, MvRegister<u8>>);
 laws!(map_of_maps, Map<u8, Map<u8, LwwRegister<u8>>>);
 laws!(map_of_remove_wins_sets, Map<u8, RemoveWinsSet<u8>>);
 laws!(document, weft::Object);
+laws!(text_with_marks, weft::Text);

@@ -82,6 +82,11 @@ fn text() {
 }
 
 #[test]
+fn text_marks() {
+    bounded("text_marks", 8_000);
+}
+
+#[test]
 fn doc() {
     bounded("doc", 8_000);
 }

@@ -10,6 +10,7 @@ use weft_core::{DecodeError, Dot, MAX_COUNTER, ReplicaIndex};
 
 use crate::element::Content;
 use crate::history::{History, NO_DOT, Packed, Run};
+use crate::marks::MarkSet;
 use crate::sequence::{Loose, Sequence};
 use crate::span::{MAX_SPAN, Span};
 use crate::tree::{MAX_VISIBLE_SPAN, Tree};
@@ -46,6 +47,12 @@ pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
     for loose in &sequence.loose {
         mark(loose.replica);
         visit_run_dots(&loose.run, &mut mark);
+    }
+    for op in sequence.marks.iter() {
+        mark(op.dot.replica);
+        for dot in [op.start.dot(), op.end.dot()].into_iter().flatten() {
+            mark(dot.replica);
+        }
     }
     weft_core::sorting::sort_by_key(&mut used, |replica| {
         weft_core::sorting::replica_index_key(*replica)
@@ -108,6 +115,10 @@ pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
         content.insert(at, loose.content.as_slice(), loose.content.len());
     }
     columns.finish(&mut body);
+    // Marks, only when there are some: texts without marks encode as before.
+    if !sequence.marks.is_empty() {
+        crate::marks::write_marks(&sequence.marks, &mut body, &slot_of, width);
+    }
     let mut text = Encoder::new();
     C::write_column(&content, &mut text);
     write_part(out, body.as_bytes());
@@ -464,6 +475,18 @@ fn read_body<C: Content>(
     }
     readers.finish()?;
     check_runs_disjoint(&history, &loose_runs, body)?;
+    let marks = if body.is_at_end() {
+        MarkSet::default()
+    } else if !C::HAS_MARKS {
+        return Err(body.malformed("a list holds no marks"));
+    } else {
+        let marks = crate::marks::read_marks(body, slots)?;
+        let loose = loose_runs
+            .iter()
+            .map(|(replica, run, _, _)| (*replica, run.counter(), run.end()));
+        crate::marks::check_marks_disjoint(&marks, &history, loose, body)?;
+        marks
+    };
     let total = usize::try_from(visible + loose_visible)
         .map_err(|_| text.malformed("more visible elements than this platform can hold"))?;
     let content = C::read_column(text, total)?;
@@ -472,6 +495,7 @@ fn read_body<C: Content>(
     let mut sequence = Sequence {
         tree: Tree::from_spans(spans, in_tree),
         history,
+        marks,
         ..Sequence::default()
     };
     for (replica, run, gone, shown) in loose_runs {

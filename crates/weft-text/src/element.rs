@@ -13,6 +13,9 @@ use crate::span::Metric;
 
 /// The visible content of a run of elements, addressed by element index.
 pub(crate) trait Content: Clone + Debug + Default + PartialEq {
+    /// Whether a sequence of this content may hold rich-text marks (text only).
+    const HAS_MARKS: bool;
+
     /// A borrowed run of elements: `str` for text, `[T]` for lists.
     type Slice: ?Sized + Debug + PartialEq;
 
@@ -132,6 +135,8 @@ fn grow_string(text: &mut String, extra: usize) {
 }
 
 impl Content for TextBuf {
+    const HAS_MARKS: bool = true;
+
     type Slice = str;
 
     fn len(&self) -> usize {
@@ -284,6 +289,8 @@ impl<T> Default for ListBuf<T> {
 }
 
 impl<T: Value> Content for ListBuf<T> {
+    const HAS_MARKS: bool = false;
+
     type Slice = [T];
 
     fn len(&self) -> usize {

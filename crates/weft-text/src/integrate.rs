@@ -237,9 +237,13 @@ impl<C: Content> Sequence<C> {
             tree,
             history,
             loose,
+            marks,
             ..
         } = other;
-        if self.is_bottom_store() && self.history.is_empty() {
+        if !marks.is_empty() {
+            self.marks.join(context, marks);
+        }
+        if self.tree.is_empty() && self.loose.is_empty() && self.history.is_empty() {
             self.tree = tree;
             self.history = history;
             let fresh = unseen(context, loose);
@@ -261,7 +265,7 @@ impl<C: Content> Sequence<C> {
 
     /// Whether the store holds nothing at all.
     pub(crate) fn is_bottom_store(&self) -> bool {
-        self.tree.is_empty() && self.loose.is_empty()
+        self.tree.is_empty() && self.loose.is_empty() && self.marks.is_empty()
     }
 
     /// The runs of `history` above `since`, with the content their inserts hold in `tree`.
@@ -298,6 +302,7 @@ impl<C: Content> Sequence<C> {
             ..Self::default()
         };
         fragment.loose = Self::runs_of(&self.tree, &self.history, since);
+        fragment.marks = self.marks.since(since);
         for loose in &self.loose {
             if loose.run.end() > since.get(loose.replica) + 1 {
                 fragment.loose.push(loose.clone());
@@ -321,6 +326,7 @@ impl<C: Content> Sequence<C> {
         self.names = names;
         self.tree.rename(map);
         self.history.remap(map);
+        self.marks.remap(map);
         for loose in &mut self.loose {
             loose.replica = map[loose.replica.as_usize()];
             loose.run = loose.run.remap(map);
@@ -344,6 +350,7 @@ impl<C: Content> Sequence<C> {
         for loose in &self.loose {
             visit(loose.replica, loose.run.counter(), loose.run.end() - 1);
         }
+        self.marks.visit_ranges(visit);
     }
 
     /// Whether the visible content and the order of every element (deleted ones included)
@@ -375,6 +382,7 @@ impl<C: Content> Sequence<C> {
             && content(self) == content(other)
             && spans(self) == spans(other)
             && self.loose.len() == other.loose.len()
+            && self.marks == other.marks
     }
 }
 

@@ -46,6 +46,7 @@ mod history;
 mod index;
 mod integrate;
 mod list;
+mod marks;
 mod observe;
 mod schema;
 mod sequence;
@@ -58,5 +59,9 @@ pub use cursor::{Cursor, CursorError, ElementId, Side};
 pub use elements::{ElementRun, Placed};
 pub use error::PositionError;
 pub use list::{List, ListEditor, ListIncoming};
+pub use marks::{
+    Attributes, DeltaOp, Expand, Format, MAX_MARK_NAME, MAX_MARK_VALUE, Mark, MarkError, MarkValue,
+    TextRun, check_delta, check_mark,
+};
 pub use observe::Splice;
 pub use text::{Text, TextEditor, TextIncoming};

@@ -25,6 +25,9 @@ pub(crate) struct Incoming<C> {
     /// Visible element runs the fragment deletes, with their content: `(replica, first
     /// counter, content)`.
     deleted: Vec<(ReplicaId, u64, C)>,
+    /// Mark operations the fragment carries that this replica does not hold:
+    /// `(replica, counter)`.
+    pub(crate) marked: Vec<(ReplicaId, u64)>,
 }
 
 impl<C> Default for Incoming<C> {
@@ -32,6 +35,7 @@ impl<C> Default for Incoming<C> {
         Self {
             inserted: Vec::new(),
             deleted: Vec::new(),
+            marked: Vec::new(),
         }
     }
 }
@@ -40,7 +44,7 @@ impl<C> Incoming<C> {
     /// Whether the fragment changes nothing visible here (as far as can be told before the
     /// join: new elements may still turn out deleted).
     pub(crate) fn is_empty(&self) -> bool {
-        self.inserted.is_empty() && self.deleted.is_empty()
+        self.inserted.is_empty() && self.deleted.is_empty() && self.marked.is_empty()
     }
 }
 
@@ -96,6 +100,17 @@ impl<C: Content> Sequence<C> {
             )
         };
         runs.extend(fragment.loose.iter().cloned());
+        for op in fragment.marks.iter() {
+            let Some(&author) = replicas.get(op.dot.replica.as_usize()) else {
+                continue;
+            };
+            let held = table
+                .index(author)
+                .is_some_and(|index| self.marks.contains(Dot::new(index, op.dot.counter)));
+            if !held {
+                incoming.marked.push((author, op.dot.counter));
+            }
+        }
         for loose in runs {
             let Some(&author) = replicas.get(loose.replica.as_usize()) else {
                 continue;

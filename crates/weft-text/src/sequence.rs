@@ -6,6 +6,7 @@ use weft_core::{Dot, ReplicaId, ReplicaIndex, Transaction};
 use crate::element::Content;
 use crate::error::PositionError;
 use crate::history::{History, NO_DOT, Run};
+use crate::marks::MarkSet;
 use crate::span::{MAX_SPAN, Metric, Span};
 use crate::tree::{Found, Location, MAX_VISIBLE_SPAN, Tree};
 
@@ -33,6 +34,8 @@ pub(crate) struct Sequence<C> {
     /// Per replica index, the id of the replica (used to order concurrent inserts the same
     /// way on every replica, whatever its table).
     pub(crate) names: Vec<Option<ReplicaId>>,
+    /// Rich-text marks (texts only; empty, and allocating nothing, until the first mark).
+    pub(crate) marks: MarkSet,
 }
 
 impl<C> Default for Sequence<C> {
@@ -42,6 +45,7 @@ impl<C> Default for Sequence<C> {
             history: History::default(),
             loose: Vec::new(),
             names: Vec::new(),
+            marks: MarkSet::default(),
         }
     }
 }
@@ -72,7 +76,7 @@ impl<C: Content> Sequence<C> {
 
     /// Makes sure this delta's context mentions the replica of `dot` (an origin or a target
     /// of a change by `me`), so that the delta's replica table names it: once per replica.
-    fn declare(
+    pub(crate) fn declare(
         &mut self,
         dot: Dot,
         me: ReplicaIndex,
@@ -88,7 +92,7 @@ impl<C: Content> Sequence<C> {
         }
     }
 
-    fn name_of(&self, replica: ReplicaIndex) -> Option<ReplicaId> {
+    pub(crate) fn name_of(&self, replica: ReplicaIndex) -> Option<ReplicaId> {
         self.names.get(replica.as_usize()).copied().flatten()
     }
 

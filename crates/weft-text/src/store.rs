@@ -75,6 +75,10 @@ macro_rules! sequence_dot_store {
                 });
             }
 
+            fn max_lamport(&self) -> u64 {
+                self.0.marks.max_lamport()
+            }
+
             fn repair_join(&mut self, other: Self) {
                 // Integrate exactly the runs this store does not hold.
                 let held = self.0.held();

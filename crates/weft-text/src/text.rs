@@ -8,6 +8,7 @@ use weft_core::Scope;
 use crate::cursor::{CursorError, ElementId};
 use crate::element::{Content, TextBuf};
 use crate::error::PositionError;
+use crate::marks::{self, DeltaOp, Expand, MarkError, MarkValue};
 use crate::observe::{Incoming, Splice};
 use crate::schema::TEXT;
 use crate::sequence::Sequence;
@@ -156,7 +157,7 @@ impl Text {
 /// What a received fragment of a [`Text`] will change here, read before it is joined (see
 /// [`Text::incoming`]).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct TextIncoming(Incoming<TextBuf>);
+pub struct TextIncoming(pub(crate) Incoming<TextBuf>);
 
 impl TextIncoming {
     /// Whether the fragment inserts nothing this replica lacks and deletes nothing it shows.
@@ -352,6 +353,76 @@ pub trait TextEditor {
     /// then.
     fn insert_before(&mut self, before: ElementId, text: &str) -> Result<usize, CursorError>;
 
+    /// Sets the mark `name` to `value` over the scalar range `range` (one mark operation,
+    /// anchored to the characters by `expand`; see [`Expand`]). Where marks of one name
+    /// overlap, the one made last by Lamport time wins. An empty range changes nothing.
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Expand, MarkValue, Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "Hello world")).unwrap();
+    /// text.edit(|t| t.mark(0..5, "bold", MarkValue::Bool(true), Expand::After)).unwrap();
+    /// assert_eq!(text.to_delta()[0].text, "Hello");
+    /// ```
+    ///
+    /// # Errors
+    /// [`MarkError::Position`] for a reversed range or one past the end,
+    /// [`MarkError::BadName`], [`MarkError::ValueTooLong`] or [`MarkError::NotFinite`];
+    /// nothing changes then.
+    fn mark(
+        &mut self,
+        range: Range<usize>,
+        name: &str,
+        value: MarkValue,
+        expand: Expand,
+    ) -> Result<(), MarkError>;
+
+    /// Clears the mark `name` over the scalar range `range` (an operation that competes
+    /// with the marks of that name by Lamport time, anchored by `expand` as a mark is).
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Expand, MarkValue, Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// text.edit(|t| t.insert(0, "abc")).unwrap();
+    /// text.edit(|t| t.mark(0..3, "bold", MarkValue::Bool(true), Expand::After)).unwrap();
+    /// text.edit(|t| t.unmark(1..2, "bold", Expand::After)).unwrap();
+    /// let runs = text.to_delta();
+    /// assert_eq!(runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    /// assert!(runs[1].attributes.is_empty());
+    /// ```
+    ///
+    /// # Errors
+    /// As [`TextEditor::mark`]; nothing changes then.
+    fn unmark(&mut self, range: Range<usize>, name: &str, expand: Expand) -> Result<(), MarkError>;
+
+    /// Applies a Quill-style delta: inserts (with exactly their attributes), deletes, and
+    /// retains that format (each name anchored by `expand_of(name)`).
+    ///
+    /// ```
+    /// # use weft_core::{Replica, ReplicaId};
+    /// # use weft_text::{Attributes, DeltaOp, Expand, Format, MarkValue, Text, TextEditor};
+    /// let mut text = Replica::<Text>::new(ReplicaId::random());
+    /// let bold = Attributes::from([("bold".to_owned(), MarkValue::Bool(true))]);
+    /// let ops = [
+    ///     DeltaOp::Insert { text: "Hi".into(), attributes: bold.clone() },
+    ///     DeltaOp::Insert { text: " you".into(), attributes: Attributes::new() },
+    /// ];
+    /// text.edit(|t| t.apply_delta(&ops, &|_| Expand::After)).unwrap();
+    /// assert_eq!(text.to_delta()[0].text, "Hi");
+    /// assert_eq!(text.to_delta()[0].attributes, bold);
+    /// ```
+    ///
+    /// # Errors
+    /// [`MarkError`] if an op passes the end or carries a bad name or value; every op is
+    /// checked first, and nothing changes then.
+    fn apply_delta(
+        &mut self,
+        ops: &[DeltaOp],
+        expand_of: &dyn Fn(&str) -> Expand,
+    ) -> Result<(), MarkError>;
+
     /// The text as it stands.
     fn text(&self) -> &Text;
 }
@@ -439,6 +510,28 @@ impl TextEditor for Scope<'_, Text> {
                 .ok_or(CursorError::UnknownElement { element: before })?;
         }
         Ok(position as usize)
+    }
+
+    fn mark(
+        &mut self,
+        range: Range<usize>,
+        name: &str,
+        value: MarkValue,
+        expand: Expand,
+    ) -> Result<(), MarkError> {
+        marks::mark(self, range, name, Some(value), expand)
+    }
+
+    fn unmark(&mut self, range: Range<usize>, name: &str, expand: Expand) -> Result<(), MarkError> {
+        marks::mark(self, range, name, None, expand)
+    }
+
+    fn apply_delta(
+        &mut self,
+        ops: &[DeltaOp],
+        expand_of: &dyn Fn(&str) -> Expand,
+    ) -> Result<(), MarkError> {
+        marks::apply_delta(self, ops, expand_of)
     }
 
     fn text(&self) -> &Text {

@@ -38,9 +38,9 @@ mod value;
 
 pub use doc::{
     Change, ChildKey, ContainerPath, CounterScope, Doc, DocDelta, DocError, Element, Entry, Event,
-    Item, KeyChange, Kind, ListContainer, ListDelta, ListScope, MapScope, MultiValueScope, Node,
-    Object, Origin, PathSegment, RemoveWinsSetScope, SetScope, Step, Subscription, TextDelta,
-    TextScope, Transacted,
+    ExpandRules, Item, KeyChange, Kind, ListContainer, ListDelta, ListScope, MapScope,
+    MultiValueScope, Node, Object, Origin, PathSegment, RemoveWinsSetScope, SetScope, Step,
+    Subscription, TextDelta, TextScope, Transacted,
 };
 pub use undo::{Reverted, TrackedOrigins, UndoConfig, UndoEvent, UndoManager, UndoStack};
 pub use value::Value;
@@ -50,8 +50,9 @@ pub use weft_core::{
     Replicated, Scope, Stamp, VersionVector,
 };
 pub use weft_text::{
-    Cursor, CursorError, ElementId, ElementRun, List, ListEditor, ListIncoming, Placed,
-    PositionError, Side, Splice, Text, TextEditor, TextIncoming,
+    Attributes, Cursor, CursorError, DeltaOp, ElementId, ElementRun, Expand, Format, List,
+    ListEditor, ListIncoming, Mark, MarkError, MarkValue, Placed, PositionError, Side, Splice,
+    Text, TextEditor, TextIncoming, TextRun,
 };
 
 /// The sync protocol (sans IO: `SyncState`, `Message`, `generate`, `receive`) and the

@@ -39,6 +39,21 @@ pub enum DocError {
     /// or of another container).
     #[error(transparent)]
     Cursor(weft_text::CursorError),
+    /// A mark's name or value was refused (empty or too long a name, too long a value, a
+    /// number that is not finite).
+    #[error(transparent)]
+    Mark(weft_text::MarkError),
+}
+
+impl From<weft_text::MarkError> for DocError {
+    /// A position refused while marking is a [`DocError::Position`], like every other
+    /// position.
+    fn from(error: weft_text::MarkError) -> Self {
+        match error {
+            weft_text::MarkError::Position(position) => Self::Position(position),
+            other => Self::Mark(other),
+        }
+    }
 }
 
 impl From<weft_text::CursorError> for DocError {

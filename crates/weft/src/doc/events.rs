@@ -71,18 +71,26 @@ impl fmt::Display for Origin {
 ///
 /// ```
 /// use weft::TextDelta;
-/// let typed = [TextDelta::Retain { chars: 5, utf16: 5 }, TextDelta::Insert("!".into())];
+/// let typed = [
+///     TextDelta::Retain { chars: 5, utf16: 5, attributes: None },
+///     TextDelta::Insert("!".into()),
+/// ];
 /// assert_eq!(typed[1].utf16_len(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TextDelta {
-    /// Characters kept: `chars` Unicode scalar values, `utf16` UTF-16 code units.
+    /// Characters kept: `chars` Unicode scalar values, `utf16` UTF-16 code units; with
+    /// `attributes`, their formatting changed (Quill's retain with attributes): each name's
+    /// new value, `None` where the mark no longer applies.
     Retain {
         /// Unicode scalar values.
         chars: usize,
         /// UTF-16 code units (JavaScript string positions).
         utf16: usize,
+        /// The formatting set on these characters (`None`: unchanged).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attributes: Option<weft_text::Format>,
     },
     /// Characters inserted.
     Insert(String),
@@ -196,7 +204,10 @@ pub enum Change {
 /// let heard = heard.borrow();
 /// assert_eq!(
 ///     heard[0].change,
-///     Change::Text(vec![TextDelta::Retain { chars: 2, utf16: 2 }, TextDelta::Insert("!".into())])
+///     Change::Text(vec![
+///         TextDelta::Retain { chars: 2, utf16: 2, attributes: None },
+///         TextDelta::Insert("!".into()),
+///     ])
 /// );
 /// assert_eq!(heard[0].origin, Some(Origin::new("keyboard")));
 /// assert!(heard[0].local);

@@ -3,6 +3,7 @@
 mod entry;
 mod error;
 mod events;
+mod expand;
 mod kind;
 mod list;
 mod node;
@@ -15,6 +16,7 @@ mod scope;
 pub use entry::Entry;
 pub use error::DocError;
 pub use events::{Change, Event, KeyChange, ListDelta, Origin, TextDelta};
+pub use expand::ExpandRules;
 pub use kind::Kind;
 pub(crate) use list::Placement;
 pub use list::{ChildKey, Element, Item, ListContainer};
@@ -98,6 +100,8 @@ pub struct Doc {
     undo: UndoHub,
     /// The origin of local changes made without one.
     default_origin: Option<Origin>,
+    /// The expand rule of each mark name, for marks made here.
+    expand: ExpandRules,
 }
 
 impl Doc {
@@ -119,6 +123,7 @@ impl Doc {
             observers: Observers::default(),
             undo: UndoHub::default(),
             default_origin: None,
+            expand: ExpandRules::default(),
         }
     }
 
@@ -261,6 +266,7 @@ impl Doc {
                 root,
                 listening.then_some(&mut log),
                 done.as_mut(),
+                &self.expand,
                 change,
             ));
         });
@@ -286,7 +292,13 @@ impl Doc {
         let mut log = EventLog::default();
         let mut done = Vec::new();
         let delta = self.replica.update(|root| {
-            run(root, listening.then_some(&mut log), Some(&mut done), change);
+            run(
+                root,
+                listening.then_some(&mut log),
+                Some(&mut done),
+                &self.expand,
+                change,
+            );
         });
         self.announce(&mut log, Some(&origin), true);
         (delta, done)
@@ -369,9 +381,15 @@ impl Doc {
         let listening = !self.observers.is_empty();
         let mut log = EventLog::default();
         let mut done = self.undo.recording().then(Vec::new);
-        let result = self
-            .replica
-            .edit(|root| run(root, listening.then_some(&mut log), done.as_mut(), change));
+        let result = self.replica.edit(|root| {
+            run(
+                root,
+                listening.then_some(&mut log),
+                done.as_mut(),
+                &self.expand,
+                change,
+            )
+        });
         self.announce(&mut log, origin.as_ref(), true);
         if let Some(done) = done {
             self.undo
@@ -674,9 +692,15 @@ fn run<R>(
     root: &mut Scope<'_, Object>,
     log: Option<&mut EventLog>,
     done: Option<&mut Vec<Done>>,
+    expand: &ExpandRules,
     change: impl FnOnce(&mut MapScope<'_>) -> R,
 ) -> R {
-    let mut session = Session { root, log, done };
+    let mut session = Session {
+        root,
+        log,
+        done,
+        expand,
+    };
     let mut scope = MapScope::new(&mut session, ContainerPath::root());
     change(&mut scope)
 }
@@ -696,7 +720,7 @@ impl Object {
         scope: &mut Scope<'_, Object>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> R {
-        run(scope, None, None, change)
+        run(scope, None, None, &ExpandRules::default(), change)
     }
 }
 

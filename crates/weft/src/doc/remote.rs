@@ -313,7 +313,11 @@ fn text_events(
         .splices(incoming, table)
         .into_iter()
         .map(|(run, utf16)| match run {
-            Splice::Retain(chars) => TextDelta::Retain { chars, utf16 },
+            Splice::Retain(chars) => TextDelta::Retain {
+                chars,
+                utf16,
+                attributes: None,
+            },
             Splice::Insert(text) => TextDelta::Insert(text),
             Splice::Delete(text) => TextDelta::Delete(text),
         })
@@ -321,6 +325,35 @@ fn text_events(
     if !runs.is_empty() {
         push(root, path, Change::Text(runs), log);
     }
+    // Formatting, over the text as it is now (after the inserts and deletes above).
+    let formats = format_runs(text, incoming);
+    if !formats.is_empty() {
+        push(root, path, Change::Text(formats), log);
+    }
+}
+
+/// The formatting changes of `incoming` as retain runs with attributes (the stretches
+/// between them as plain retains), over the text after the join.
+pub(crate) fn format_runs(text: &Text, incoming: &TextIncoming) -> Vec<TextDelta> {
+    let mut runs = Vec::new();
+    let mut at = 0;
+    let utf16 = |chars: usize| text.char_to_utf16(chars).unwrap_or(chars);
+    for (range, format) in text.format_changes(incoming) {
+        if range.start > at {
+            runs.push(TextDelta::Retain {
+                chars: range.start - at,
+                utf16: utf16(range.start) - utf16(at),
+                attributes: None,
+            });
+        }
+        runs.push(TextDelta::Retain {
+            chars: range.len(),
+            utf16: utf16(range.end) - utf16(range.start),
+            attributes: Some(format),
+        });
+        at = range.end;
+    }
+    runs
 }
 
 fn push(root: &Object, path: &ContainerPath, change: Change, log: &mut EventLog) {

@@ -1,12 +1,13 @@
 //! What a local change did, in the terms its undo needs: the identities of the elements it
-//! inserted or deleted (with what the deleted ones held), the map writes with what they
+//! inserted or deleted (with what the deleted ones held), the formatting a mark replaced,
+//! the map writes with what they
 //! replaced, the amounts added to counters, the values added to or removed from sets.
 //!
 //! The scopes of a transaction record these as they make each change (the positions, the
 //! element identities and the old content are known right there); the undo manager keeps
 //! them as steps and reverts them (`revert.rs`).
 
-use weft_text::ElementRun;
+use weft_text::{ElementRun, MarkValue};
 
 use crate::doc::{ChildKey, ContainerPath, Entry, Node, Object, Step, lookup};
 use crate::value::Value;
@@ -38,6 +39,14 @@ pub(crate) enum Done {
     TextDeleted {
         path: ContainerPath,
         pieces: Vec<(ElementRun, String)>,
+    },
+    /// The mark `name` set to `value` (`None`: cleared) over characters of the text at
+    /// `path`: per run of those characters, the value the name showed there before.
+    TextMarked {
+        path: ContainerPath,
+        name: String,
+        value: Option<MarkValue>,
+        pieces: Vec<(ElementRun, Option<MarkValue>)>,
     },
     /// Elements inserted into the list at `path`.
     ListInserted {
@@ -99,6 +108,7 @@ impl Done {
             Self::MapWritten { path, key, .. } => path.then(Step::Key(key.clone())),
             Self::TextInserted { path, .. }
             | Self::TextDeleted { path, .. }
+            | Self::TextMarked { path, .. }
             | Self::ListInserted { path, .. }
             | Self::ListDeleted { path, .. }
             | Self::Counted { path, .. }

@@ -4,6 +4,8 @@
 //! * Inserted characters or elements: delete those of them still there (by identity).
 //! * Deleted characters or elements: insert them again where their tombstones stand, so they
 //!   come back between the same neighbours even after others typed around them.
+//! * A mark: put back the formatting it replaced, where its characters still carry what it
+//!   set.
 //! * A map write: put back what the name showed before, unless someone wrote it since.
 //! * A counter: subtract what was added. A set: remove what was added, add what was removed.
 //! * A multi-value register: put back the single value it held, unless written since.
@@ -13,7 +15,7 @@
 
 use std::ops::Range;
 
-use weft_text::ElementRun;
+use weft_text::{ElementRun, MarkValue};
 
 use crate::doc::{ContainerPath, Entry, Kind, MapScope, Placement, lookup};
 use crate::undo::operation::{DeletedElements, Done, marker_of};
@@ -29,6 +31,12 @@ pub(crate) fn revert(root: &mut MapScope<'_>, changes: &[Done], remap: &mut Rema
             Done::TextDeleted { path, pieces } => {
                 restore_text(root, &remap.path(path), pieces, remap);
             }
+            Done::TextMarked {
+                path,
+                name,
+                value,
+                pieces,
+            } => restore_marks(root, &remap.path(path), name, value.as_ref(), pieces, remap),
             Done::ListInserted { path, runs } => remove_list(root, &remap.path(path), runs, remap),
             Done::ListDeleted { path, pieces } => {
                 restore_list(root, &remap.path(path), pieces, remap);
@@ -170,6 +178,68 @@ fn remove_text(root: &mut MapScope<'_>, path: &ContainerPath, runs: &[ElementRun
         // The ranges were measured on this text, last first: each stays in range.
         let _ = text.delete(range);
     }
+}
+
+/// Puts back the formatting a mark replaced, where its characters still show and still
+/// carry what the mark set (a later change of that name by anyone stays).
+fn restore_marks(
+    root: &mut MapScope<'_>,
+    path: &ContainerPath,
+    name: &str,
+    value: Option<&MarkValue>,
+    pieces: &[(ElementRun, Option<MarkValue>)],
+    remap: &Remap,
+) {
+    let Ok(mut text) = root.open_text(path) else {
+        return;
+    };
+    let Some(current) = text.current() else {
+        return;
+    };
+    let mut restores: Vec<(Range<usize>, Option<MarkValue>)> = Vec::new();
+    for (run, previous) in pieces {
+        for range in visible_ranges(std::slice::from_ref(run), remap, |run| current.place(run)) {
+            let over = current.attributes_over(range.clone());
+            for piece in showing(range, &over, name, value) {
+                restores.push((piece, previous.clone()));
+            }
+        }
+    }
+    for (range, previous) in restores {
+        // Marking moves no character: every range measured above stays right.
+        let _ = match previous {
+            Some(previous) => text.mark(range, name, previous),
+            None => text.unmark(range, name),
+        };
+    }
+}
+
+/// The parts of `range` where `name` shows `value` (`None`: no mark), given `over`, the
+/// formatted stretches of the range.
+fn showing(
+    range: Range<usize>,
+    over: &[(Range<usize>, weft_text::Attributes)],
+    name: &str,
+    value: Option<&MarkValue>,
+) -> Vec<Range<usize>> {
+    let mut parts: Vec<Range<usize>> = Vec::new();
+    let mut push = |part: Range<usize>, shown: Option<&MarkValue>| {
+        if part.is_empty() || shown != value {
+            return;
+        }
+        match parts.last_mut() {
+            Some(last) if last.end == part.start => last.end = part.end,
+            _ => parts.push(part),
+        }
+    };
+    let mut at = range.start;
+    for (piece, attributes) in over {
+        push(at..piece.start, None);
+        push(piece.clone(), attributes.get(name));
+        at = piece.end;
+    }
+    push(at..range.end, None);
+    parts
 }
 
 fn remove_list(root: &mut MapScope<'_>, path: &ContainerPath, runs: &[ElementRun], remap: &Remap) {

@@ -48,6 +48,9 @@ pub(crate) trait Editing {
 
     /// The changes being recorded for undo managers, if any is alive.
     fn done(&mut self) -> Option<&mut Vec<Done>>;
+
+    /// The expand rule of marks named `name`.
+    fn expand(&self, name: &str) -> weft_text::Expand;
 }
 
 /// The [`Editing`] of a transaction over the root scope `root`.
@@ -55,6 +58,7 @@ pub(crate) struct Session<'r, 's> {
     pub(crate) root: &'r mut Scope<'s, Object>,
     pub(crate) log: Option<&'r mut EventLog>,
     pub(crate) done: Option<&'r mut Vec<Done>>,
+    pub(crate) expand: &'r crate::doc::ExpandRules,
 }
 
 impl Editing for Session<'_, '_> {
@@ -72,6 +76,10 @@ impl Editing for Session<'_, '_> {
 
     fn done(&mut self) -> Option<&mut Vec<Done>> {
         self.done.as_deref_mut()
+    }
+
+    fn expand(&self, name: &str) -> weft_text::Expand {
+        self.expand.get(name)
     }
 }
 
@@ -109,6 +117,11 @@ impl<'a> Target<'a> {
 
     pub(crate) fn path(&self) -> &ContainerPath {
         &self.path
+    }
+
+    /// The expand rule of marks named `name` in this transaction.
+    pub(crate) fn expand(&self, name: &str) -> weft_text::Expand {
+        self.session.expand(name)
     }
 
     pub(crate) fn root(&self) -> &Object {

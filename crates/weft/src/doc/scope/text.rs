@@ -12,6 +12,8 @@ use crate::doc::object::text_part;
 use crate::doc::scope::Target;
 use crate::undo::Done;
 
+mod marks;
+
 /// A text of a document during a transaction. Positions count Unicode scalar values; the
 /// `_utf16` methods count UTF-16 code units (JavaScript string positions). A text that does
 /// not exist yet, or an entry showing another kind, becomes a text with the first change.
@@ -401,7 +403,11 @@ impl<'a> TextScope<'a> {
     fn record(&mut self, chars: usize, utf16: usize, run: TextDelta) {
         let mut runs = Vec::with_capacity(2);
         if chars > 0 {
-            runs.push(TextDelta::Retain { chars, utf16 });
+            runs.push(TextDelta::Retain {
+                chars,
+                utf16,
+                attributes: None,
+            });
         }
         runs.push(run);
         self.target.record(Change::Text(runs));

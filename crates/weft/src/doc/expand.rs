@@ -1,0 +1,70 @@
+//! `ExpandRules`: a document's expand rule per mark name (how a mark grows when text is typed
+//! at its boundaries). A rule only decides the anchors of marks made here; marks made
+//! elsewhere carry their own, so replicas need not share a configuration.
+
+use std::collections::BTreeMap;
+
+use weft_text::Expand;
+
+use crate::doc::Doc;
+
+/// The expand rule of each mark name. Without a rule of its own, a name expands
+/// [`Expand::After`] (bold, italic, …: text typed at a mark's end joins it), except `link`,
+/// `href` and `comment`, which expand [`Expand::None`] (text typed at either boundary stays
+/// outside).
+///
+/// ```
+/// use weft::{Expand, ExpandRules};
+/// let mut rules = ExpandRules::default();
+/// assert_eq!(rules.get("bold"), Expand::After);
+/// assert_eq!(rules.get("link"), Expand::None);
+/// rules.set("highlight", Expand::Both);
+/// assert_eq!(rules.get("highlight"), Expand::Both);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExpandRules {
+    rules: BTreeMap<String, Expand>,
+}
+
+impl ExpandRules {
+    /// The rule of `name`.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Expand {
+        match self.rules.get(name) {
+            Some(rule) => *rule,
+            None if matches!(name, "link" | "href" | "comment") => Expand::None,
+            None => Expand::After,
+        }
+    }
+
+    /// Gives `name` the rule `rule`.
+    pub fn set(&mut self, name: &str, rule: Expand) {
+        self.rules.insert(name.to_owned(), rule);
+    }
+}
+
+impl Doc {
+    /// The expand rules this replica makes marks with (see [`ExpandRules`]).
+    ///
+    /// ```
+    /// use weft::{Doc, Expand, ReplicaId};
+    /// let doc = Doc::new(ReplicaId::random());
+    /// assert_eq!(doc.expand_rules().get("comment"), Expand::None);
+    /// ```
+    #[must_use]
+    pub fn expand_rules(&self) -> &ExpandRules {
+        &self.expand
+    }
+
+    /// Gives marks named `name` made here from now on the expand rule `rule`.
+    ///
+    /// ```
+    /// use weft::{Doc, Expand, ReplicaId};
+    /// let mut doc = Doc::new(ReplicaId::random());
+    /// doc.set_expand("highlight", Expand::Both);
+    /// assert_eq!(doc.expand_rules().get("highlight"), Expand::Both);
+    /// ```
+    pub fn set_expand(&mut self, name: &str, rule: Expand) {
+        self.expand.set(name, rule);
+    }
+}
