@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 
@@ -48,11 +48,17 @@ async function start(command, args, env, ready) {
 }
 
 async function stop(child) {
-  const rss = await residentKiB(child.pid);
+  const usage = { rss: await residentKiB(child.pid), cpuMs: await cpuMs(child.pid) };
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;
-  return rss;
+  return usage;
+}
+
+/** The CPU time (user + system) process `pid` has used, in milliseconds. */
+async function cpuMs(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function residentKiB(pid) {
@@ -104,7 +110,7 @@ const libraries = {
     const port = await freePort();
     const server = await start(
       process.execPath,
-      [require.resolve("y-websocket/bin/server.cjs")],
+      [join(dirname(require.resolve("y-websocket/package.json")), "bin", "server.cjs")],
       { HOST: "127.0.0.1", PORT: String(port) },
       "running at",
     );
@@ -115,6 +121,9 @@ const libraries = {
       const provider = new WebsocketProvider(`ws://127.0.0.1:${port}`, "presence-bench", new Y.Doc(), {
         WebSocketPolyfill: WebSocket,
         resyncInterval: -1,
+        // All the clients share this process: BroadcastChannel would deliver every update
+        // to each of them a second time (in browsers it only joins the tabs of one browser).
+        disableBc: true,
       });
       peers.push({ provider });
     }
@@ -151,15 +160,22 @@ for (const [name, make] of Object.entries(libraries)) {
     await until(() => allAt(library, round), `${name}: round ${round}`);
   }
   const elapsed = performance.now() - started;
-  const rss = await library.close();
-  results[name] = { perRound: elapsed / rounds, perSecond: (clients * (clients - 1) * rounds) / (elapsed / 1000), rss };
+  const clientCpu = process.cpuUsage();
+  const server = await library.close();
+  results[name] = {
+    perRound: elapsed / rounds,
+    perSecond: (clients * (clients - 1) * rounds) / (elapsed / 1000),
+    ...server,
+    clientCpuMs: (clientCpu.user + clientCpu.system) / 1000,
+  };
 }
 
 console.log(`presence through a server: ${clients} clients on one document, ${rounds} rounds of everyone moving`);
-console.log("| server | ms per round | deliveries per second | server RSS at the end (KiB) |");
-console.log("| --- | ---: | ---: | ---: |");
+console.log("| server | ms per round | deliveries per second | server CPU ms (whole run) | server RSS at the end (KiB) |");
+console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const [name, r] of Object.entries(results)) {
   const server = name === "weft" ? "weft-server" : "y-websocket (Node)";
-  console.log(`| ${server} | ${r.perRound.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.rss} |`);
+  console.log(`| ${server} | ${r.perRound.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.rss} |`);
 }
+console.log(`clients' process CPU ms, cumulative: after weft ${results.weft.clientCpuMs.toFixed(0)}, after yjs ${results.yjs.clientCpuMs.toFixed(0)}`);
 console.log(`weft ÷ yjs: time per round ${(results.weft.perRound / results.yjs.perRound).toFixed(2)}×`);

@@ -85,6 +85,22 @@ impl Doc {
         self.shared.read(|doc| Ok(doc.id().to_string()))
     }
 
+    /// Gives the marks named `name` made here from now on the expand rule `rule`: `"after"`
+    /// (text typed at the mark's end joins it: bold, italic; the default), `"before"`,
+    /// `"both"` or `"none"` (typed text never joins it: `link`, `href` and `comment` by
+    /// default). The rule is baked into each mark when it is made, so replicas need not agree.
+    ///
+    /// @throws {Error} `WEFT_INVALID_ARGUMENT` for another rule.
+    #[wasm_bindgen(js_name = setExpand)]
+    pub fn set_expand(
+        &self,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "ExpandRule")] rule: JsValue,
+    ) -> JsResult<()> {
+        let rule = crate::marks::to_expand(&rule)?;
+        self.shared.configure(|doc| doc.set_expand(name, rule))
+    }
+
     /// The changes this replica holds: `{ [replicaId]: number of changes }`.
     #[wasm_bindgen(getter, unchecked_return_type = "Version")]
     pub fn version(&self) -> JsResult<JsValue> {

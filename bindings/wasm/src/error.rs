@@ -100,6 +100,7 @@ impl From<DocError> for WeftError {
                 found: found.name(),
             },
             DocError::Deleted => Self::Deleted,
+            DocError::Mark(error) => Self::InvalidValue(error.to_string()),
             other => Self::Position(other.to_string()),
         }
     }

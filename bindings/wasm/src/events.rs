@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 use weft::{Change, Event, ListDelta, PathSegment, TextDelta};
 
 use crate::convert::{from_node, from_values, set};
+use crate::marks::from_format;
 
 /// `event` as a JavaScript object, with `origin`.
 pub(crate) fn to_js(event: &Event, origin: &JsValue) -> JsValue {
@@ -50,8 +51,15 @@ pub(crate) fn to_js(event: &Event, origin: &JsValue) -> JsValue {
             let delta: Array = runs
                 .iter()
                 .map(|run| match run {
-                    TextDelta::Retain { utf16, .. } => {
-                        op("retain", &JsValue::from_f64(*utf16 as f64))
+                    TextDelta::Retain {
+                        utf16, attributes, ..
+                    } => {
+                        let retain = Object::new();
+                        set(&retain, "retain", &JsValue::from_f64(*utf16 as f64));
+                        if let Some(format) = attributes {
+                            set(&retain, "attributes", &from_format(format));
+                        }
+                        retain.into()
                     }
                     TextDelta::Insert(text) => op("insert", &JsValue::from_str(text)),
                     TextDelta::Delete(_) => {

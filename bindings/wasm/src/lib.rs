@@ -28,6 +28,7 @@ mod doc;
 mod error;
 mod events;
 mod handles;
+mod marks;
 mod presence;
 mod shared;
 mod sync;
@@ -78,8 +79,23 @@ export type KeyChange = {
   oldValue?: JsonValue;
   newValue?: JsonValue;
 };
-/** A run of a text change over the text as it was, in UTF-16 code units (a Quill/Yjs delta). */
-export type TextDeltaOp = { retain: number } | { insert: string } | { delete: number };
+/** A mark's value: `true`, a number, a string (a URL), or a JSON object or array. */
+export type MarkValue = boolean | number | string | { [key: string]: unknown } | unknown[];
+/** The marks of a run of text, by name. */
+export type MarkAttributes = { [name: string]: MarkValue };
+/** How a mark grows when text is typed at its boundaries. */
+export type ExpandRule = "after" | "before" | "both" | "none";
+/**
+ * A run of a text change over the text as it was, in UTF-16 code units (a Quill/Yjs delta):
+ * a retain with `attributes` formats (a `null` value clears that mark), an insert with
+ * `attributes` carries those marks.
+ */
+export type TextDeltaOp =
+  | { retain: number; attributes?: { [name: string]: MarkValue | null } }
+  | { insert: string; attributes?: MarkAttributes }
+  | { delete: number };
+/** A run of characters with the same marks, as `toDelta()` gives them. */
+export type TextRun = { insert: string; attributes?: MarkAttributes };
 /** A run of a list change over the list as it was. */
 export type ListDeltaOp = { retain: number } | { insert: JsonValue[] } | { delete: number };
 /**

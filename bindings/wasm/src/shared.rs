@@ -147,6 +147,12 @@ impl SharedDoc {
         Ok(read(&self.state()?.doc)?)
     }
 
+    /// Changes how the document behaves from now on (not its content: no events, no delta).
+    pub(crate) fn configure(&self, configure: impl FnOnce(&mut Doc)) -> JsResult<()> {
+        configure(&mut self.state_mut()?.doc);
+        Ok(())
+    }
+
     /// Changes the document (`local`: made here, rather than received). `change` must either
     /// fail before changing anything or succeed.
     pub(crate) fn change<R>(

@@ -18,6 +18,8 @@ import {
   type PresenceLink,
   type PresenceState,
   type TextDeltaOp,
+  type TextRun,
+  type ExpandRule,
   type Version,
   type WeftValue,
 } from "weft-crdt";
@@ -151,3 +153,17 @@ void new BroadcastSync(doc, "tabs", { presence });
 void new WebSocketSync(doc, "ws://127.0.0.1:1/sync/notes", { presence });
 // @ts-expect-error presence has only change events
 presence.on("update", () => {});
+
+// Rich text: marks, Quill-style runs and deltas, expand rules.
+const rich = doc.getText("rich");
+rich.insert(0, "bold link");
+rich.mark(0, 4, "bold");
+rich.mark(5, 4, "link", "https://weft.example");
+rich.unmark(0, 1, "bold");
+const runs: TextRun[] = rich.toDelta();
+rich.applyDelta([{ retain: 4, attributes: { bold: null } }, { insert: "!", attributes: { italic: true } }]);
+const rule: ExpandRule = "none";
+doc.setExpand("highlight", rule);
+void runs;
+// @ts-expect-error an expand rule is one of four names
+doc.setExpand("bold", "sometimes");

@@ -9,6 +9,7 @@ use crate::convert::{to_index, to_side};
 use crate::cursor::Cursor;
 use crate::error::JsResult;
 use crate::handles::{FromHandle, Handle};
+use crate::marks::{from_runs, to_delta_ops, to_mark_value};
 
 /// A collaborative text: concurrent insertions at one place never interleave. Positions and
 /// lengths count UTF-16 code units, as JavaScript strings do; a position inside a surrogate
@@ -77,6 +78,78 @@ impl TextRef {
         let end = start + to_index(count, "a count")?;
         self.handle
             .edit(|root, path| root.open_text(path)?.delete_utf16(start..end))
+    }
+
+    /// Sets the mark `name` to `value` (default `true`; a boolean, a number, a string or a
+    /// JSON object) over `length` code units from `index`. Anchored to the characters, with
+    /// the document's expand rule for `name` (`doc.setExpand`; by default marks grow when
+    /// typing at their end, except `link`, `href` and `comment`, which never grow). Where
+    /// marks of one name overlap, the one made last (by Lamport time) wins.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` if the range is outside the text or cuts a
+    /// surrogate pair.
+    /// @throws {Error} `WEFT_INVALID_VALUE` for an empty name or one over 128 bytes, a
+    /// value over 64 KiB or a number that is not finite; nothing changes then.
+    pub fn mark(
+        &self,
+        index: f64,
+        length: f64,
+        name: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "MarkValue")] value: Option<JsValue>,
+    ) -> JsResult<()> {
+        let start = to_index(index, "a text position")?;
+        let end = start.saturating_add(to_index(length, "a length")?);
+        let value = match value {
+            None => weft::MarkValue::Bool(true),
+            Some(value) => to_mark_value(&value)?,
+        };
+        self.handle
+            .edit(|root, path| root.open_text(path)?.mark_utf16(start..end, name, value))
+    }
+
+    /// Clears the mark `name` over `length` code units from `index`.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` if the range is outside the text or cuts a
+    /// surrogate pair.
+    /// @throws {Error} `WEFT_INVALID_VALUE` for an empty name or one over 128 bytes;
+    /// nothing changes then.
+    pub fn unmark(&self, index: f64, length: f64, name: &str) -> JsResult<()> {
+        let start = to_index(index, "a text position")?;
+        let end = start.saturating_add(to_index(length, "a length")?);
+        self.handle
+            .edit(|root, path| root.open_text(path)?.unmark_utf16(start..end, name))
+    }
+
+    /// The text as runs of characters with the same marks, Quill-style:
+    /// `[{ insert: string, attributes?: { [name]: value } }]`.
+    #[wasm_bindgen(js_name = toDelta, unchecked_return_type = "TextRun[]")]
+    pub fn to_delta(&self) -> JsResult<js_sys::Array> {
+        self.handle.read(|entry| {
+            Ok(from_runs(
+                &entry
+                    .and_then(Entry::as_text)
+                    .map(Text::to_delta)
+                    .unwrap_or_default(),
+            ))
+        })
+    }
+
+    /// Applies a Quill-style delta (counts in UTF-16 code units): `{ insert, attributes? }`
+    /// inserts with exactly those marks, `{ retain, attributes? }` keeps (and formats: a
+    /// `null` value clears a mark), `{ delete }` removes.
+    ///
+    /// @throws {RangeError} `WEFT_POSITION` if an op passes the end or cuts a surrogate pair.
+    /// @throws {Error} `WEFT_INVALID_ARGUMENT` for an op of no known shape,
+    /// `WEFT_INVALID_VALUE` for a refused mark; every op is checked first, and nothing
+    /// changes then.
+    #[wasm_bindgen(js_name = applyDelta)]
+    pub fn apply_delta(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TextDeltaOp[]")] delta: JsValue,
+    ) -> JsResult<()> {
+        let ops = to_delta_ops(&delta)?;
+        self.handle
+            .edit(|root, path| root.open_text(path)?.apply_delta_utf16(&ops))
     }
 
     /// A stable cursor at `index` (UTF-16), on `side` of it: `"after"` anchors it to the

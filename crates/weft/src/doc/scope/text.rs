@@ -13,6 +13,7 @@ use crate::doc::scope::Target;
 use crate::undo::Done;
 
 mod marks;
+mod utf16;
 
 /// A text of a document during a transaction. Positions count Unicode scalar values; the
 /// `_utf16` methods count UTF-16 code units (JavaScript string positions). A text that does
@@ -257,16 +258,8 @@ impl<'a> TextScope<'a> {
     /// [`DocError::Position`] if the range is reversed, passes the end or cuts a surrogate
     /// pair; nothing changes then.
     pub fn delete_utf16(&mut self, range: Range<usize>) -> Result<(), DocError> {
-        if range.start > range.end {
-            return Err(PositionError::Reversed {
-                start: range.start as u64,
-                end: range.end as u64,
-            }
-            .into());
-        }
-        let start = self.chars_of_utf16(range.start)?;
-        let end = self.chars_of_utf16(range.end)?;
-        self.delete(start..end)
+        let range = self.chars_of_utf16_range(range)?;
+        self.delete(range)
     }
 
     /// A stable cursor at character `index`, on side `side` of it (see [`Cursor`]): it
