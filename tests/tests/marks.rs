@@ -114,6 +114,56 @@ fn typing_at_the_end_of_a_link_does_not_extend_it() {
 }
 
 #[test]
+fn typing_where_the_end_of_a_link_was_deleted_stays_outside_it() {
+    // The link's end is anchored after its last character; that character is deleted, then
+    // the writer types at the link's new end: the text goes after the tombstone that ends
+    // the link, so the link does not grow (Peritext's rule for inserting at a boundary).
+    let mut text = typed(1, "see weft now");
+    let url = MarkValue::from("https://weft.example");
+    text.update(|t| t.mark(4..8, "link", url, Expand::None).unwrap());
+    text.update(|t| t.delete(6..8).unwrap());
+    text.update(|t| t.insert(6, "b!").unwrap());
+    let mut reader = fork(&text, 2);
+    sync(&mut text, &mut reader);
+    for text in [&text, &reader] {
+        expect(
+            text,
+            &[
+                ("see ", ""),
+                ("we", "link=https://weft.example"),
+                ("b! now", ""),
+            ],
+        );
+    }
+}
+
+#[test]
+fn typing_where_the_end_of_bold_was_deleted_still_grows_it() {
+    let mut text = typed(1, "bold text");
+    text.update(|t| t.mark(0..4, "bold", bold(), Expand::After).unwrap());
+    text.update(|t| t.delete(2..4).unwrap());
+    text.update(|t| t.insert(2, "ld").unwrap());
+    expect(&text, &[("bold", "bold"), (" text", "")]);
+}
+
+#[test]
+fn typing_where_the_start_of_a_link_was_deleted_stays_outside_it() {
+    let mut text = typed(1, "see weft now");
+    let url = MarkValue::from("https://weft.example");
+    text.update(|t| t.mark(4..8, "link", url, Expand::None).unwrap());
+    text.update(|t| t.delete(4..6).unwrap());
+    text.update(|t| t.insert(4, "the ").unwrap());
+    expect(
+        &text,
+        &[
+            ("see the ", ""),
+            ("ft", "link=https://weft.example"),
+            (" now", ""),
+        ],
+    );
+}
+
+#[test]
 fn typing_at_the_start_grows_a_before_mark_and_both_grows_at_both_ends() {
     let mut text = typed(1, "abcdef");
     text.update(|t| t.mark(2..4, "before", bold(), Expand::Before).unwrap());

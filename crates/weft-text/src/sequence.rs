@@ -51,12 +51,12 @@ impl<C> Default for Sequence<C> {
 }
 
 /// Where a local insert goes and what it is inserted between.
-struct Gap {
-    location: Location,
-    left: Dot,
-    right: Dot,
+pub(crate) struct Gap {
+    pub(crate) location: Location,
+    pub(crate) left: Dot,
+    pub(crate) right: Dot,
     /// The span of `left` when `left` is the last element of its span.
-    left_at_end: Option<Found>,
+    pub(crate) left_at_end: Option<Found>,
 }
 
 impl<C: Content> Sequence<C> {
@@ -174,7 +174,12 @@ impl<C: Content> Sequence<C> {
         if count == 0 {
             return Ok(());
         }
-        let gap = self.gap_at(position);
+        let mut gap = self.gap_at(position);
+        if !self.marks.is_empty()
+            && let Some(past) = self.gap_past_mark_ends(&gap)
+        {
+            gap = past;
+        }
         self.insert_in_gap(transaction, gap, position, content, count, delta);
         Ok(())
     }
@@ -340,7 +345,17 @@ impl<C: Content> Sequence<C> {
             };
         }
         let found = self.tree.find_visible(position - 1);
-        let location = found.location;
+        let mut gap = self.gap_after(found.location);
+        if gap.location.offset == 0 {
+            // `left` ends its span: typing on may extend that span.
+            gap.left_at_end = Some(found);
+        }
+        gap
+    }
+
+    /// The gap just after the element at `location` (visible or deleted), before whatever
+    /// follows it.
+    pub(crate) fn gap_after(&self, location: Location) -> Gap {
         let span = self.tree.span(location);
         let left = span.dot(location.offset);
         if location.offset + 1 < span.len() {
@@ -373,7 +388,7 @@ impl<C: Content> Sequence<C> {
             location: after,
             left,
             right,
-            left_at_end: Some(found),
+            left_at_end: None,
         }
     }
 

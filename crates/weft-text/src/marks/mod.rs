@@ -10,6 +10,7 @@
 //! cover characters. A text without marks stores an empty vector and pays nothing else.
 
 mod anchor;
+mod boundary;
 mod changes;
 mod codec;
 mod delta;

@@ -1,5 +1,7 @@
 //! `MarkSet`: the mark operations a text holds, a grow-only set keyed by dot.
 
+use std::collections::BTreeMap;
+
 use weft_core::{CausalContext, Clock, Dot, ReplicaIndex};
 
 use crate::marks::{Anchor, MarkValue};
@@ -27,6 +29,35 @@ pub(crate) struct MarkOp {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct MarkSet {
     ops: Vec<MarkOp>,
+    /// Every element an anchor of some op sits on, with the sides taken
+    /// ([`BEFORE`] | [`AFTER`]): a function of `ops`, kept for inserts at mark boundaries.
+    anchors: BTreeMap<(u32, u64), u8>,
+}
+
+/// An anchor just before the element.
+pub(crate) const BEFORE: u8 = 1;
+/// An anchor just after the element.
+pub(crate) const AFTER: u8 = 2;
+
+/// Records the anchors of `op` in `anchors`.
+fn index(anchors: &mut BTreeMap<(u32, u64), u8>, op: &MarkOp) {
+    for anchor in [op.start, op.end] {
+        let (dot, side) = match anchor {
+            Anchor::Before(dot) => (dot, BEFORE),
+            Anchor::After(dot) => (dot, AFTER),
+            Anchor::Start | Anchor::End => continue,
+        };
+        *anchors.entry(key(dot)).or_default() |= side;
+    }
+}
+
+/// The anchor index of `ops`.
+fn index_all(ops: &[MarkOp]) -> BTreeMap<(u32, u64), u8> {
+    let mut anchors = BTreeMap::new();
+    for op in ops {
+        index(&mut anchors, op);
+    }
+    anchors
 }
 
 fn key(dot: Dot) -> (u32, u64) {
@@ -38,7 +69,8 @@ impl MarkSet {
     pub(crate) fn from_ops(mut ops: Vec<MarkOp>) -> Self {
         ops.sort_by_key(|op| key(op.dot));
         ops.dedup_by_key(|op| key(op.dot));
-        Self { ops }
+        let anchors = index_all(&ops);
+        Self { ops, anchors }
     }
 
     /// Whether the set holds no operation.
@@ -65,6 +97,7 @@ impl MarkSet {
         {
             Ok(_) => false,
             Err(at) => {
+                index(&mut self.anchors, &op);
                 self.ops.insert(at, op);
                 true
             }
@@ -80,6 +113,7 @@ impl MarkSet {
             .filter(|op| !context.includes_range(op.dot.replica, op.dot.counter, op.dot.counter));
         if self.ops.is_empty() {
             self.ops = fresh.collect();
+            self.anchors = index_all(&self.ops);
             return;
         }
         for op in fresh {
@@ -107,7 +141,8 @@ impl MarkSet {
             ops.extend_from_slice(&group[first_unseen..]);
             at = group_end;
         }
-        Self { ops }
+        let anchors = index_all(&ops);
+        Self { ops, anchors }
     }
 
     /// Renames replica `i` to `map[i]` in every dot and anchor.
@@ -122,9 +157,23 @@ impl MarkSet {
             op.end = op.end.map_dot(rename);
         }
         self.ops.sort_unstable_by_key(|op| key(op.dot));
+        self.anchors = index_all(&self.ops);
     }
 
     /// Calls `visit` with the operations' dots, consecutive counters of a replica as one run.
+    /// The anchored elements of `replica` with counters in `first..first + len`, in counter
+    /// order, with their sides ([`BEFORE`] | [`AFTER`]).
+    pub(crate) fn anchors_in(
+        &self,
+        replica: ReplicaIndex,
+        first: u64,
+        len: u64,
+    ) -> impl Iterator<Item = (u64, u8)> + '_ {
+        self.anchors
+            .range((replica.0, first)..(replica.0, first.saturating_add(len)))
+            .map(|(&(_, counter), &sides)| (counter, sides))
+    }
+
     pub(crate) fn visit_ranges(&self, visit: &mut dyn FnMut(ReplicaIndex, u64, u64)) {
         let mut run: Option<(ReplicaIndex, u64, u64)> = None;
         for op in &self.ops {
