@@ -314,3 +314,30 @@ test("presence between tabs: each sees the other, and a closed tab leaves at onc
   );
   await one.close();
 });
+
+test("rich text between two tabs: concurrent bold and italic over overlapping ranges converge", { timeout: 60_000 }, async () => {
+  const [one, two] = [await openPage(), await openPage()];
+  const start = () => {
+    window.doc = new window.weft.Doc();
+    window.sync = new window.weft.BroadcastSync(window.doc, "rich-tabs");
+  };
+  await one.evaluate(start);
+  await one.evaluate(() => window.doc.getText("rich").insert(0, "The fox jumped."));
+  await two.evaluate(start);
+  await two.waitForFunction(() => window.doc.getText("rich").toString() === "The fox jumped.");
+  // Both format at once; whichever mark arrives first, the runs end the same.
+  await Promise.all([
+    one.evaluate(() => window.doc.getText("rich").mark(0, 7, "bold")),
+    two.evaluate(() => window.doc.getText("rich").mark(4, 10, "italic")),
+  ]);
+  const expected = JSON.stringify([
+    { insert: "The ", attributes: { bold: true } },
+    { insert: "fox", attributes: { bold: true, italic: true } },
+    { insert: " jumped", attributes: { italic: true } },
+    { insert: "." },
+  ]);
+  for (const page of [one, two]) {
+    await page.waitForFunction((want) => JSON.stringify(window.doc.getText("rich").toDelta()) === want, expected);
+  }
+  await Promise.all([one.close(), two.close()]);
+});
