@@ -2,6 +2,7 @@
 // lines (a block's type is its "\n"'s attributes, so changing it moves no text index).
 import { toggleMark } from "prosemirror-commands";
 import { TextSelection } from "prosemirror-state";
+import { canSplit } from "prosemirror-transform";
 import { replaceChanged } from "./binding.js";
 import { docToLines, linesToDoc } from "./lines.js";
 import { blockSpans, indexToPos, posToIndex } from "./positions.js";
@@ -105,16 +106,15 @@ export const toggleOrderedList = toggleList("ordered");
  * (the item becomes a paragraph). `false` outside lists.
  */
 export const splitListItem = (state, dispatch) => {
-    const { $from } = state.selection;
-    if ($from.depth < 2 || $from.node(-1).type !== weftSchema.nodes.list_item)
+    const { $from, $to } = state.selection;
+    if ($from.depth < 2 || $from.node(-1).type !== weftSchema.nodes.list_item || !$from.sameParent($to))
         return false;
-    if ($from.parent.content.size === 0 && state.selection.empty)
+    if ($from.parent.content.size === 0)
         return setParagraph(state, dispatch);
-    if (dispatch) {
-        const tr = state.tr.deleteSelection();
-        tr.split(tr.selection.from, 2);
-        dispatch(tr.scrollIntoView());
-    }
+    if (!canSplit(state.doc, $from.pos, 2))
+        return false;
+    if (dispatch)
+        dispatch(state.tr.delete($from.pos, $to.pos).split($from.pos, 2).scrollIntoView());
     return true;
 };
 /**
