@@ -22,6 +22,7 @@ export { presenceKey, peerDecorations } from "./remote.js";
 export { DEFAULT_ORIGIN, DEFAULT_PRESENCE_FIELD, WEFT_REMOTE_META } from "./config.js";
 export type { WeftConfig } from "./config.js";
 export { SELECTION_META } from "./undo.js";
+export { normalizePlugin, joinAdjacentLists } from "./normalize.js";
 export { RichTextBinding, replaceChanged, shownRuns } from "./binding.js";
 export type { EditorHost } from "./binding.js";
 export { toggleBold, toggleItalic, setLink, removeLink, setHeading, setParagraph, toggleBulletList, toggleOrderedList, splitListItem, joinListItemBackward, } from "./commands.js";

@@ -4,6 +4,7 @@
 import { keymap } from "prosemirror-keymap";
 import { joinListItemBackward, splitListItem, toggleBold, toggleItalic } from "./commands.js";
 import { DEFAULT_ORIGIN, DEFAULT_PRESENCE_FIELD } from "./config.js";
+import { normalizePlugin } from "./normalize.js";
 import { presencePlugin } from "./remote.js";
 import { syncPlugin, weftRedo, weftUndo } from "./sync.js";
 /**
@@ -26,7 +27,7 @@ export function weftProseMirror(options) {
         presenceField: options.presenceField ?? DEFAULT_PRESENCE_FIELD,
         undoManager: options.undoManager ?? null,
     };
-    return [syncPlugin(config), ...(config.presence ? [presencePlugin(config)] : []), weftKeymap];
+    return [syncPlugin(config), normalizePlugin, ...(config.presence ? [presencePlugin(config)] : []), weftKeymap];
 }
 /**
  * Mod-z undoes, Mod-Shift-z and Mod-y redo (through the undo manager), Mod-b and Mod-i toggle
@@ -46,6 +47,7 @@ export { weftUndo, weftRedo, syncKey } from "./sync.js";
 export { presenceKey, peerDecorations } from "./remote.js";
 export { DEFAULT_ORIGIN, DEFAULT_PRESENCE_FIELD, WEFT_REMOTE_META } from "./config.js";
 export { SELECTION_META } from "./undo.js";
+export { normalizePlugin, joinAdjacentLists } from "./normalize.js";
 export { RichTextBinding, replaceChanged, shownRuns } from "./binding.js";
 export { toggleBold, toggleItalic, setLink, removeLink, setHeading, setParagraph, toggleBulletList, toggleOrderedList, splitListItem, joinListItemBackward, } from "./commands.js";
 export { diffRuns } from "./diff.js";

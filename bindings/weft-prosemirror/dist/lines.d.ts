@@ -19,8 +19,10 @@ export declare const INLINE_ATTRIBUTES: readonly ["bold", "italic", "link"];
 /** The inline attributes among `attributes` that the schema shows, normalized. */
 export declare function inlineAttributes(attributes: Attributes | undefined): Attributes;
 /**
- * The block attributes among `attributes` that the schema shows, normalized: a list wins over
- * a heading (a list item holds a paragraph); a heading level outside 1–6 is a paragraph.
+ * The block attributes among `attributes` that the schema knows, normalized: `list`
+ * "bullet" or "ordered", `heading` 1–6. Both may be set (concurrent changes); the document
+ * shows the list then (a list item holds a paragraph), and a local change of the block
+ * clears the other.
  */
 export declare function blockAttributes(attributes: Attributes | undefined): Attributes;
 /** The lines of a document of `weftSchema`, one per textblock, in order. */

@@ -20,18 +20,21 @@ export function inlineAttributes(attributes) {
     return out;
 }
 /**
- * The block attributes among `attributes` that the schema shows, normalized: a list wins over
- * a heading (a list item holds a paragraph); a heading level outside 1–6 is a paragraph.
+ * The block attributes among `attributes` that the schema knows, normalized: `list`
+ * "bullet" or "ordered", `heading` 1–6. Both may be set (concurrent changes); the document
+ * shows the list then (a list item holds a paragraph), and a local change of the block
+ * clears the other.
  */
 export function blockAttributes(attributes) {
+    const out = {};
     if (!attributes)
-        return {};
+        return out;
     const { list, heading } = attributes;
     if (list === "bullet" || list === "ordered")
-        return { list };
+        out.list = list;
     if (typeof heading === "number" && Number.isInteger(heading) && heading >= 1 && heading <= 6)
-        return { heading };
-    return {};
+        out.heading = heading;
+    return out;
 }
 /** The attributes of the text node's marks. */
 function marksToAttributes(marks) {
@@ -144,7 +147,7 @@ export function linesToDoc(lines, schema) {
             return schema.text(run.text, runMarks);
         }));
         const kind = line.block.list;
-        if (typeof kind === "string") {
+        if (kind === "bullet" || kind === "ordered") {
             if (list && list.kind !== kind)
                 closeList();
             list ??= { kind, items: [] };

@@ -6,6 +6,7 @@ import type { Plugin } from "prosemirror-state";
 import { joinListItemBackward, splitListItem, toggleBold, toggleItalic } from "./commands.js";
 import { DEFAULT_ORIGIN, DEFAULT_PRESENCE_FIELD } from "./config.js";
 import type { WeftConfig } from "./config.js";
+import { normalizePlugin } from "./normalize.js";
 import { presencePlugin } from "./remote.js";
 import { syncPlugin, weftRedo, weftUndo } from "./sync.js";
 import type { WeftProseMirrorOptions } from "./types.js";
@@ -30,7 +31,7 @@ export function weftProseMirror(options: WeftProseMirrorOptions): Plugin[] {
     presenceField: options.presenceField ?? DEFAULT_PRESENCE_FIELD,
     undoManager: options.undoManager ?? null,
   };
-  return [syncPlugin(config), ...(config.presence ? [presencePlugin(config)] : []), weftKeymap];
+  return [syncPlugin(config), normalizePlugin, ...(config.presence ? [presencePlugin(config)] : []), weftKeymap];
 }
 
 /**
@@ -53,6 +54,7 @@ export { presenceKey, peerDecorations } from "./remote.js";
 export { DEFAULT_ORIGIN, DEFAULT_PRESENCE_FIELD, WEFT_REMOTE_META } from "./config.js";
 export type { WeftConfig } from "./config.js";
 export { SELECTION_META } from "./undo.js";
+export { normalizePlugin, joinAdjacentLists } from "./normalize.js";
 export { RichTextBinding, replaceChanged, shownRuns } from "./binding.js";
 export type { EditorHost } from "./binding.js";
 export {

@@ -36,15 +36,18 @@ export function inlineAttributes(attributes: Attributes | undefined): Attributes
 }
 
 /**
- * The block attributes among `attributes` that the schema shows, normalized: a list wins over
- * a heading (a list item holds a paragraph); a heading level outside 1–6 is a paragraph.
+ * The block attributes among `attributes` that the schema knows, normalized: `list`
+ * "bullet" or "ordered", `heading` 1–6. Both may be set (concurrent changes); the document
+ * shows the list then (a list item holds a paragraph), and a local change of the block
+ * clears the other.
  */
 export function blockAttributes(attributes: Attributes | undefined): Attributes {
-  if (!attributes) return {};
+  const out: Attributes = {};
+  if (!attributes) return out;
   const { list, heading } = attributes;
-  if (list === "bullet" || list === "ordered") return { list };
-  if (typeof heading === "number" && Number.isInteger(heading) && heading >= 1 && heading <= 6) return { heading };
-  return {};
+  if (list === "bullet" || list === "ordered") out.list = list;
+  if (typeof heading === "number" && Number.isInteger(heading) && heading >= 1 && heading <= 6) out.heading = heading;
+  return out;
 }
 
 /** The attributes of the text node's marks. */
@@ -152,7 +155,7 @@ export function linesToDoc(lines: readonly Line[], schema: Schema): Node {
       }),
     );
     const kind = line.block.list;
-    if (typeof kind === "string") {
+    if (kind === "bullet" || kind === "ordered") {
       if (list && list.kind !== kind) closeList();
       list ??= { kind, items: [] };
       list.items.push(nodes.list_item.create(null, nodes.paragraph.create(null, content)));

@@ -1,16 +1,16 @@
 // An editor without a DOM for the Node tests: a bare EditorState that takes transactions the
-// way an EditorView does and tells its RichTextBinding about them, as the view plugin would.
+// way an EditorView does (appended transactions included) and tells its RichTextBinding about them, as the view plugin would.
 import { EditorState, TextSelection } from "prosemirror-state";
-import { RichTextBinding, textToDoc, weftSchema, indexToPos } from "../../dist/index.js";
+import { RichTextBinding, textToDoc, weftSchema, indexToPos, normalizePlugin } from "../../dist/index.js";
 
 /** Creates an editor (state + binding) on `text` of `doc`. */
 export function editorOn(doc, text, { origin = "weft-prosemirror", undoManager = null } = {}) {
   const host = {
-    state: EditorState.create({ schema: weftSchema, doc: textToDoc(text) }),
+    state: EditorState.create({ schema: weftSchema, doc: textToDoc(text), plugins: [normalizePlugin] }),
     dispatches: 0,
     dispatch(tr) {
       const before = this.state;
-      this.state = before.apply(tr);
+      this.state = before.applyTransaction(tr).state;
       this.dispatches++;
       binding.editorChanged(before);
     },
