@@ -187,3 +187,15 @@ test("Enter in a list on one replica while another bolds that item", async () =>
     { insert: "\n", attributes: { list: "bullet" } },
   ]);
 });
+
+test("two replicas typing into the same empty document at once make two paragraphs", async () => {
+  const [a, b] = replicas(2, new Doc());
+  a.editor.type("a");
+  b.editor.type("b");
+  a.deliver();
+  b.deliver();
+  await Promise.resolve();
+  assertConverged([a, b], "empty");
+  assert.equal(a.editor.doc.childCount, 2);
+  assert.deepEqual(a.text.toString().split("\n").sort(), ["", "a", "b"]);
+});
