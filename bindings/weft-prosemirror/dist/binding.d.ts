@@ -48,7 +48,7 @@ export declare class RichTextBinding {
     /** Stops listening to the text. */
     destroy(): void;
     private textChanged;
-    /** Keeps the selection as cursors, when the editor shows the text. */
+    /** Keeps the selection as cursors in the text (clamped to it). */
     private rememberSelection;
     private queueResync;
 }

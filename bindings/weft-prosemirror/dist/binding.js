@@ -136,17 +136,12 @@ export class RichTextBinding {
         else
             this.resync();
     }
-    /** Keeps the selection as cursors, when the editor shows the text. */
+    /** Keeps the selection as cursors in the text (clamped to it). */
     rememberSelection(state) {
-        const { text } = this.config;
         const spans = blockSpans(state.doc);
-        const last = spans[spans.length - 1];
-        const flatLength = last.index + last.size + (text.length > last.index + last.size ? 1 : 0);
-        if (flatLength !== text.length)
-            return;
         const anchor = posToIndex(state.doc, state.selection.anchor, spans);
         const head = posToIndex(state.doc, state.selection.head, spans);
-        this.cursors = selectionToCursors(text, anchor, head);
+        this.cursors = selectionToCursors(this.config.text, anchor, head);
     }
     queueResync() {
         if (this.resyncQueued)

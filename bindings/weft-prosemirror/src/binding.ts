@@ -144,16 +144,12 @@ export class RichTextBinding {
     else this.resync();
   }
 
-  /** Keeps the selection as cursors, when the editor shows the text. */
+  /** Keeps the selection as cursors in the text (clamped to it). */
   private rememberSelection(state: EditorState): void {
-    const { text } = this.config;
     const spans = blockSpans(state.doc);
-    const last = spans[spans.length - 1];
-    const flatLength = last.index + last.size + (text.length > last.index + last.size ? 1 : 0);
-    if (flatLength !== text.length) return;
     const anchor = posToIndex(state.doc, state.selection.anchor, spans);
     const head = posToIndex(state.doc, state.selection.head, spans);
-    this.cursors = selectionToCursors(text, anchor, head);
+    this.cursors = selectionToCursors(this.config.text, anchor, head);
   }
 
   private queueResync(): void {
