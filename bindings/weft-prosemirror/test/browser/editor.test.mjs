@@ -140,11 +140,21 @@ test("Mod-z undoes only this editor's changes; Mod-Shift-z redoes", { timeout: 6
   await page.evaluate(() => window.selectText(1, window.peers[1].text.length - 1));
   await page.keyboard.type(" theirs");
   await assertConverged(page, [{ insert: "base", attributes: { bold: true } }, { insert: " mine theirs\n" }]);
-  await page.evaluate(() => window.peers[0].view.focus());
+  const selection = () =>
+    page.evaluate(() => {
+      const { state } = window.peers[0].view;
+      return [window.weft.posToIndex(state.doc, state.selection.anchor), window.weft.posToIndex(state.doc, state.selection.head)];
+    });
+  await page.evaluate(() => window.selectText(0, 16));
   await page.keyboard.press("Control+z");
   await assertConverged(page, [{ insert: "base mine theirs\n" }]);
+  // Each undo puts back the selection from before its step: "base" selected, then the caret after it.
+  await page.waitForFunction(() => window.weft.posToIndex(window.peers[0].view.state.doc, window.peers[0].view.state.selection.head) === 4);
+  assert.deepEqual(await selection(), [0, 4]);
   await page.keyboard.press("Control+z");
   await assertConverged(page, [{ insert: "base theirs\n" }]);
+  await page.waitForFunction(() => window.peers[0].view.state.selection.empty);
+  assert.deepEqual(await selection(), [4, 4]);
   // Nothing of the other editor's is undone.
   await page.keyboard.press("Control+z");
   await assertConverged(page, [{ insert: "base theirs\n" }]);
