@@ -1,9 +1,0 @@
-/** The default origin of the editor's Weft transactions. */
-export const DEFAULT_ORIGIN = "weft-prosemirror";
-/** The default presence field of the selection. */
-export const DEFAULT_PRESENCE_FIELD = "cursor";
-/**
- * The meta key set (to `true`) on every editor transaction the binding makes from a Weft
- * change that did not come from this editor: the binding does not write it back.
- */
-export const WEFT_REMOTE_META = "weft-prosemirror:remote";
