@@ -64,7 +64,7 @@ function marksToAttributes(marks: readonly Mark[]): Attributes {
 /** The lines of a document of `weftSchema`, one per textblock, in order. */
 export function docToLines(doc: Node): Line[] {
   const lines: Line[] = [];
-  doc.descendants((node, _pos, parent) => {
+  doc.descendants((node, pos, parent) => {
     if (!node.isTextblock) return true;
     const runs: InlineRun[] = [];
     node.forEach((child) => {
@@ -73,7 +73,7 @@ export function docToLines(doc: Node): Line[] {
     let block: Attributes = {};
     if (node.type.name === "heading") block = { heading: node.attrs.level };
     else if (parent?.type.name === "list_item") {
-      const list = doc.resolve(_pos).node(-1);
+      const list = doc.resolve(pos).node(-1);
       block = { list: list.type.name === "ordered_list" ? "ordered" : "bullet" };
     }
     lines.push({ runs, block });
