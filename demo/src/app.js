@@ -1,11 +1,12 @@
 // The Weft notes board: one document with a shared note (text, in a CodeMirror editor), a
-// todo list (a list of maps with `text` and `done`), tags (an add-wins set) and a like
-// counter. Built on the npm package `weft-crdt`: the document lives in IndexedDB (works
+// rich note (one text with marks, in a ProseMirror editor), a todo list (a list of maps with
+// `text` and `done`), tags (an add-wins set) and a like counter. Built on the npm package `weft-crdt`: the document lives in IndexedDB (works
 // offline, survives reloads), syncs with this browser's other tabs (BroadcastChannel) and
 // with everyone else through the server (WebSocket, reconnecting with backoff). Presence
 // (who is here, where their cursors are) travels with both; undo reverts this page's typing.
 import { BroadcastSync, IndexedDbPersistence, Presence, UndoManager, WebSocketSync } from "weft-crdt";
 import { EDITOR_ORIGIN, createNoteEditor } from "./editor.js";
+import { RICH_EDITOR_ORIGIN, createRichEditor } from "./rich.js";
 import { loadUser, publishUser, renderPeople, saveUser } from "./people.js";
 
 const params = new URLSearchParams(location.search);
@@ -22,6 +23,7 @@ let server; // the WebSocketSync while online
 let connection = "offline";
 
 const note = doc.getText("note");
+const richNote = doc.getText("richNote");
 const todos = doc.getList("todos");
 const tags = doc.getSet("tags");
 const likes = doc.getCounter("likes");
@@ -168,6 +170,38 @@ $("redo").addEventListener("click", () => {
 });
 renderUndo();
 
+// The rich note: its own undo manager (this page's formatting and typing there) and toolbar.
+const richUndoManager = new UndoManager(doc, { scope: [richNote], trackedOrigins: [RICH_EDITOR_ORIGIN] });
+const richEditor = createRichEditor($("rich-note"), { doc, text: richNote, presence, undoManager: richUndoManager, user });
+function renderRichUndo() {
+  $("rich-undo").disabled = !richUndoManager.canUndo();
+  $("rich-redo").disabled = !richUndoManager.canRedo();
+}
+richUndoManager.on("stack-item-added", renderRichUndo);
+richUndoManager.on("stack-item-popped", renderRichUndo);
+// Toolbar buttons keep the editor's focus and selection (no focus change on mousedown).
+for (const id of ["rich-bold", "rich-italic", "rich-link", "rich-heading", "rich-bullets", "rich-undo", "rich-redo"]) {
+  $(id).addEventListener("mousedown", (event) => event.preventDefault());
+}
+$("rich-bold").addEventListener("click", () => richEditor.bold());
+$("rich-italic").addEventListener("click", () => richEditor.italic());
+$("rich-link").addEventListener("click", () => {
+  if (richEditor.inLink()) return richEditor.link(null);
+  const href = prompt("Link to", "https://");
+  if (href) richEditor.link(href);
+});
+$("rich-heading").addEventListener("click", () => richEditor.heading());
+$("rich-bullets").addEventListener("click", () => richEditor.bulletList());
+$("rich-undo").addEventListener("click", () => {
+  richEditor.undo();
+  renderRichUndo();
+});
+$("rich-redo").addEventListener("click", () => {
+  richEditor.redo();
+  renderRichUndo();
+});
+renderRichUndo();
+
 $("user-name").value = user.name;
 $("user-name").addEventListener("input", (event) => {
   const name = event.target.value.trim();
@@ -190,8 +224,10 @@ render();
 window.weftDemo = {
   doc,
   editor,
+  richEditor,
   presence,
   undoManager,
+  richUndoManager,
   persistence,
   tabs,
   get online() {
