@@ -31,6 +31,24 @@ try {
   await page.keyboard.type(
     "Planning for Friday's release.\nEveryone edits this note at once; offline edits merge when you reconnect.",
   );
+  // The rich note, as a delta (what the toolbar and typing would make).
+  await page.evaluate(() =>
+    window.weftDemo.doc.getText("richNote").applyDelta([
+      { insert: "Release checklist" },
+      { insert: "\n", attributes: { heading: 1 } },
+      { insert: "Everything " },
+      { insert: "merged", attributes: { bold: true } },
+      { insert: " by Thursday ships on " },
+      { insert: "Friday", attributes: { italic: true } },
+      { insert: "; see the " },
+      { insert: "plan", attributes: { link: "https://weft.example/plan" } },
+      { insert: ".\n" },
+      { insert: "Write the release notes" },
+      { insert: "\n", attributes: { list: "bullet" } },
+      { insert: "Try it offline, then reconnect" },
+      { insert: "\n", attributes: { list: "bullet" } },
+    ]),
+  );
   for (const todo of ["Write the release notes", "Check the offline mode", "Book the demo room"]) {
     await page.fill("#todo-text", todo);
     await page.click("#todo-form button");
@@ -62,6 +80,15 @@ try {
     view.focus();
     view.dispatch({ selection: { anchor: view.state.doc.toString().indexOf("Friday") } });
   });
+  // In the rich note, Grace selects "Friday" and Alan's caret is in the list.
+  const richText = await page.evaluate(() => window.weftDemo.doc.getText("richNote").toString());
+  await other.waitForFunction((want) => window.weftDemo.doc.getText("richNote").toString() === want, richText);
+  await third.waitForFunction((want) => window.weftDemo.doc.getText("richNote").toString() === want, richText);
+  const friday = richText.indexOf("Friday");
+  await other.evaluate((at) => window.weftDemo.richEditor.select(at, at + "Friday".length), friday);
+  const offline = richText.indexOf("offline");
+  await third.evaluate((at) => window.weftDemo.richEditor.select(at), offline);
+  await page.waitForFunction(() => document.querySelectorAll("#rich-note .weft-pm-caret").length === 2);
   await page.waitForSelector("#note .cm-weft-selection");
   await page.waitForFunction(() => document.querySelectorAll("#note .cm-weft-caret").length === 2);
   await page.waitForFunction(() => document.querySelectorAll("#people li").length === 3);
