@@ -34,6 +34,15 @@ export type {
   CursorJson,
 } from "./wasm/weft_wasm.js";
 export { UndoManager } from "./undo.js";
+export {
+  selectionToCursors,
+  resolveSelection,
+  sameCursors,
+  peerSelections,
+  userOf,
+  DEFAULT_CARET_COLOR,
+} from "./selections.js";
+export type { WeftUser, SelectionCursors, PeerSelection } from "./selections.js";
 export { Presence } from "./presence.js";
 export type { PresenceState, PresenceChange, PresenceOptions, PresenceLink } from "./presence.js";
 export type { UndoManagerOptions, StackItemEvent, UndoScopeTarget } from "./undo.js";

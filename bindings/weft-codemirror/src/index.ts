@@ -47,9 +47,9 @@ export { weftRemote, DEFAULT_ORIGIN, DEFAULT_PRESENCE_FIELD, SELECTION_META } fr
 export { TextBinding } from "./binding.js";
 export type { EditorHost } from "./binding.js";
 export { deltaToChanges, applyChanges, diff } from "./delta.js";
-export { selectionToCursors, resolveSelection } from "./selection.js";
-export { peerSelections, userOf } from "./peers.js";
-export type { PeerSelection } from "./peers.js";
+// The selection helpers live in weft-crdt, shared by the editor bindings.
+export { selectionToCursors, resolveSelection, peerSelections, userOf } from "weft-crdt";
+export type { PeerSelection } from "weft-crdt";
 export type {
   WeftCollabOptions,
   WeftUser,

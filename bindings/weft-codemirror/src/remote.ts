@@ -8,8 +8,7 @@ import type { DecorationSet, EditorView, PluginValue, ViewUpdate } from "@codemi
 import { CaretWidget } from "./caret.js";
 import { weftConfig } from "./config.js";
 import type { WeftConfig } from "./config.js";
-import { peerSelections } from "./peers.js";
-import { sameCursors, selectionToCursors } from "./selection.js";
+import { peerSelections, sameCursors, selectionToCursors } from "weft-crdt";
 import type { PresenceLike, SelectionCursors } from "./types.js";
 
 /** Dispatched (in a microtask) when others' presence changed: draw their selections again. */

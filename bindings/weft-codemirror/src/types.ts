@@ -1,20 +1,8 @@
 // The shapes the binding needs from weft-crdt's `Presence` and `UndoManager`, written as
 // interfaces so the binding depends on what it calls and nothing else.
-import type { CursorJson, Doc, TextRef } from "weft-crdt";
+import type { Doc, SelectionCursors, TextRef, WeftUser } from "weft-crdt";
 
-/** Who is editing: shown beside their caret on the other pages. */
-export interface WeftUser {
-  /** The label of the caret. */
-  name: string;
-  /** Any CSS colour: the caret, the label's background and (lightened) the selection. */
-  color: string;
-}
-
-/** A selection as stable cursors (the JSON form of `Cursor`), as it travels in presence. */
-export interface SelectionCursors {
-  anchor: CursorJson;
-  head: CursorJson;
-}
+export type { SelectionCursors, WeftUser };
 
 /** What the binding calls on weft-crdt's `Presence`. */
 export interface PresenceLike {

@@ -4,7 +4,7 @@ import { EditorSelection } from "@codemirror/state";
 import type { EditorView } from "@codemirror/view";
 import { SELECTION_META } from "./config.js";
 import type { WeftConfig } from "./config.js";
-import { resolveSelection, selectionToCursors } from "./selection.js";
+import { resolveSelection, selectionToCursors } from "weft-crdt";
 import type { SelectionCursors, UndoManagerLike } from "./types.js";
 
 /** One editor's side of the undo manager: the selections of its steps. */

@@ -8,7 +8,7 @@ import type { WeftConfig } from "./config.js";
 import { diffRuns } from "./diff.js";
 import { blockAttributes, docToRuns, inlineAttributes, pushRun, runsToDoc } from "./lines.js";
 import { blockSpans, indexToPos, posToIndex } from "./positions.js";
-import { resolveSelection, selectionToCursors } from "./selection.js";
+import { resolveSelection, selectionToCursors } from "weft-crdt";
 import type { SelectionCursors } from "./types.js";
 import type { TextRun } from "weft-crdt";
 

@@ -86,9 +86,9 @@ export {
 export type { Attributes, InlineRun, Line } from "./lines.js";
 export { blockSpans, posToIndex, indexToPos } from "./positions.js";
 export type { BlockSpan } from "./positions.js";
-export { selectionToCursors, resolveSelection } from "./selection.js";
-export { peerSelections, userOf } from "./peers.js";
-export type { PeerSelection } from "./peers.js";
+// The selection helpers live in weft-crdt, shared by the editor bindings.
+export { selectionToCursors, resolveSelection, peerSelections, userOf } from "weft-crdt";
+export type { PeerSelection } from "weft-crdt";
 export { caretElement, CARET_CSS } from "./caret.js";
 export type {
   WeftProseMirrorOptions,

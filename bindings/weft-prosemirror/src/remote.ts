@@ -6,9 +6,8 @@ import { Decoration, DecorationSet } from "prosemirror-view";
 import type { EditorView } from "prosemirror-view";
 import { caretElement, injectCaretStyle } from "./caret.js";
 import type { WeftConfig } from "./config.js";
-import { peerSelections } from "./peers.js";
 import { blockSpans, indexToPos, posToIndex } from "./positions.js";
-import { sameCursors, selectionToCursors } from "./selection.js";
+import { peerSelections, sameCursors, selectionToCursors } from "weft-crdt";
 import type { SelectionCursors } from "./types.js";
 import type { Node } from "prosemirror-model";
 

@@ -3,7 +3,7 @@
 import { TextSelection } from "prosemirror-state";
 import type { EditorView } from "prosemirror-view";
 import { blockSpans, indexToPos } from "./positions.js";
-import { resolveSelection } from "./selection.js";
+import { resolveSelection } from "weft-crdt";
 import type { WeftConfig } from "./config.js";
 import type { SelectionCursors, UndoManagerLike } from "./types.js";
 
