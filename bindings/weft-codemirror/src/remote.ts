@@ -19,6 +19,8 @@ class RemoteSelections implements PluginValue {
   private readonly config: WeftConfig;
   private readonly presence: PresenceLike;
   private published: SelectionCursors | null = null;
+  /** Whether the editor has had the focus: until then this page shows no caret to others. */
+  private focused: boolean;
   private redrawQueued = false;
   private destroyed = false;
   private readonly unsubscribe: () => void;
@@ -32,12 +34,14 @@ class RemoteSelections implements PluginValue {
     this.unsubscribe = this.presence.on("change", ({ local }) => {
       if (!local) this.queueRedraw();
     });
+    this.focused = view.hasFocus;
     this.publish();
     this.decorations = this.draw();
   }
 
   update(update: ViewUpdate): void {
-    if (update.docChanged || update.selectionSet) this.publish();
+    if (update.focusChanged && update.view.hasFocus) this.focused = true;
+    if (update.docChanged || update.selectionSet || update.focusChanged) this.publish();
     const presence = update.transactions.some((tr) => tr.effects.some((effect) => effect.is(presenceChanged)));
     if (update.docChanged || presence) this.decorations = this.draw();
   }
@@ -52,8 +56,12 @@ class RemoteSelections implements PluginValue {
     }
   }
 
-  /** Sets the local presence state's selection field, when its cursors changed. */
+  /**
+   * Sets the local presence state's selection field, when its cursors changed, once the
+   * editor has had the focus (a page that never entered this editor shows no caret in it).
+   */
   private publish(): void {
+    if (!this.focused) return;
     const { main } = this.view.state.selection;
     const length = this.view.state.doc.length;
     if (length !== this.config.text.length) return; // the binding resyncs first

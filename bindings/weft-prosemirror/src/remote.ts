@@ -46,6 +46,12 @@ export function peerDecorations(config: WeftConfig, doc: Node): DecorationSet {
 
 class PresenceView {
   private published: SelectionCursors | null = null;
+  /** Whether the editor has had the focus: until then this page shows no caret to others. */
+  private focused: boolean;
+  private readonly onFocus = () => {
+    this.focused = true;
+    this.publish();
+  };
   private redrawQueued = false;
   private destroyed = false;
   private readonly unsubscribe: () => void;
@@ -60,6 +66,8 @@ class PresenceView {
     this.unsubscribe = presence.on("change", ({ local }) => {
       if (!local) this.queueRedraw();
     });
+    this.focused = view.hasFocus();
+    view.dom.addEventListener("focus", this.onFocus);
     this.publish();
     this.queueRedraw();
   }
@@ -72,6 +80,7 @@ class PresenceView {
   destroy(): void {
     this.destroyed = true;
     this.unsubscribe();
+    this.view.dom.removeEventListener("focus", this.onFocus);
     const presence = this.config.presence!;
     const local = presence.getLocal();
     if (local && this.config.presenceField in local) {
@@ -82,6 +91,7 @@ class PresenceView {
 
   /** Sets the local presence state's selection field, when its cursors changed. */
   private publish(): void {
+    if (!this.focused || this.destroyed) return;
     const { doc, selection } = this.view.state;
     const spans = blockSpans(doc);
     const cursors = selectionToCursors(

@@ -156,12 +156,21 @@ test("with weft-crdt's Presence, each editor shows the others' carets and select
     });
     window.linkPresences(window.peers.map((peer) => peer.presence));
   }, users);
-  // Ada's caret after "alpha", Grace selects "beta", Alan's caret at the end.
+  // No editor has been entered yet: nobody shows a caret.
+  assert.deepEqual(await page.evaluate(() => window.peers.map((peer) => "cursor" in (peer.presence.getLocal() ?? {}))), [false, false, false]);
+  assert.equal(await page.locator(".cm-weft-caret").count(), 0);
+  // Ada's caret after "alpha", Grace selects "beta", Alan's caret at the end; each editor
+  // is entered first (one never entered shows no caret to the others).
   await page.evaluate(() => {
     const [ada, grace, alan] = window.peers;
-    ada.view.dispatch({ selection: { anchor: 5 } });
-    grace.view.dispatch({ selection: { anchor: 6, head: 10 } });
-    alan.view.dispatch({ selection: { anchor: 16 } });
+    for (const [peer, selection] of [
+      [ada, { anchor: 5 }],
+      [grace, { anchor: 6, head: 10 }],
+      [alan, { anchor: 16 }],
+    ]) {
+      peer.view.focus();
+      peer.view.dispatch({ selection });
+    }
   });
   const ids = await page.evaluate(() => window.peers.map((peer) => peer.presence.clientId));
   const carets = (i) =>

@@ -183,6 +183,9 @@ test("with weft-crdt's Presence, each editor shows the others' carets and select
     });
     window.linkPresences(window.peers.map((peer) => peer.presence));
   }, users);
+  // No editor has been entered yet: nobody shows a caret.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  assert.equal(await page.locator(".weft-pm-caret").count(), 0);
   // Ada's caret after "alpha", Grace selects "beta", Alan's caret after "sec" in the list.
   await page.evaluate(() => {
     window.selectText(0, 5);
