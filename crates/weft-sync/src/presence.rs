@@ -441,8 +441,9 @@ impl Presence {
     }
 
     /// Drops the clients not heard from for more than `timeout_ms` before `now_ms`, and
-    /// returns those that were present. Their clocks are kept, so an older message about them
-    /// does not bring them back.
+    /// returns those that were present. Their clocks are kept for another `timeout_ms`, so
+    /// an older message about them still in flight does not bring them back; then they are
+    /// forgotten, so a long-lived page does not keep an entry for every client that ever left.
     ///
     /// ```
     /// use weft_core::ReplicaId;
@@ -463,6 +464,10 @@ impl Presence {
                 expired.push(*client);
             }
         }
+        let forget_after = timeout_ms.saturating_mul(2);
+        self.others.retain(|_, known| {
+            known.state.is_some() || now_ms.saturating_sub(known.last_seen_ms) <= forget_after
+        });
         expired
     }
 

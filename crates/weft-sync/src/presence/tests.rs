@@ -81,6 +81,34 @@ fn silent_clients_expire_and_old_messages_do_not_revive_them() {
 }
 
 #[test]
+fn departed_clients_are_forgotten_after_twice_the_timeout() {
+    let mut bob = Presence::new(id(2));
+    bob.apply(&with_state(1, "{}").encode_local(), 0)
+        .expect("valid");
+    bob.apply(&with_state(3, "{}").encode_local(), 0)
+        .expect("valid");
+    assert_eq!(bob.remove_clients(&[id(3)]).removed, vec![id(3)]);
+    // Within twice the timeout, both are remembered (by their clocks), neither is present.
+    assert_eq!(
+        bob.expire(DEFAULT_TIMEOUT_MS + 1, DEFAULT_TIMEOUT_MS),
+        vec![id(1)]
+    );
+    assert_eq!(bob.others.len(), 2);
+    assert!(bob.states().is_empty());
+    // After it, they are forgotten; one still sending comes back as a newcomer.
+    assert!(
+        bob.expire(2 * DEFAULT_TIMEOUT_MS + 1, DEFAULT_TIMEOUT_MS)
+            .is_empty()
+    );
+    assert!(bob.others.is_empty());
+    let later = 2 * DEFAULT_TIMEOUT_MS + 2;
+    let back = bob
+        .apply(&with_state(1, "{}").encode_local(), later)
+        .expect("valid");
+    assert_eq!(back.added, vec![id(1)]);
+}
+
+#[test]
 fn removed_clients_leave_at_once() {
     let mut bob = Presence::new(id(2));
     bob.apply(&with_state(1, "{}").encode_local(), 0)
