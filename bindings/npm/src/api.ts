@@ -42,7 +42,7 @@ export {
   userOf,
   DEFAULT_CARET_COLOR,
 } from "./selections.js";
-export type { WeftUser, SelectionCursors, PeerSelection } from "./selections.js";
+export type { WeftUser, SelectionCursors, PeerSelection, PresenceLike, UndoManagerLike } from "./selections.js";
 export { Presence } from "./presence.js";
 export type { PresenceState, PresenceChange, PresenceOptions, PresenceLink } from "./presence.js";
 export type { UndoManagerOptions, StackItemEvent, UndoScopeTarget } from "./undo.js";

@@ -3,6 +3,14 @@
 // here. A position kept as a cursor stays on its character whatever is typed around it.
 import { Cursor } from "./wasm/weft_wasm.js";
 import type { CursorJson, CursorSide, TextRef } from "./wasm/weft_wasm.js";
+import type { Presence } from "./presence.js";
+import type { UndoManager } from "./undo.js";
+
+/** What an editor binding calls on a `Presence` (typed by shape, so a stand-in fits too). */
+export type PresenceLike = Pick<Presence, "clientId" | "setLocal" | "getLocal" | "getStates" | "on">;
+
+/** What an editor binding calls on an `UndoManager` (typed by shape, so a stand-in fits too). */
+export type UndoManagerLike = Pick<UndoManager, "undo" | "redo" | "setMeta" | "on">;
 
 /** Who is editing: shown beside their caret on the other pages. */
 export interface WeftUser {

@@ -56,5 +56,4 @@ export type {
   SelectionCursors,
   PresenceLike,
   UndoManagerLike,
-  UndoStackEvent,
 } from "./types.js";

@@ -1,34 +1,8 @@
-// The shapes the binding needs from weft-crdt's `Presence` and `UndoManager`, written as
-// interfaces so the binding depends on what it calls and nothing else.
-import type { Doc, SelectionCursors, TextRef, WeftUser } from "weft-crdt";
+// The binding's options. What it calls on weft-crdt's `Presence` and `UndoManager` is typed by
+// shape in weft-crdt (`PresenceLike`, `UndoManagerLike`), shared with the other bindings.
+import type { Doc, PresenceLike, SelectionCursors, TextRef, UndoManagerLike, WeftUser } from "weft-crdt";
 
-export type { SelectionCursors, WeftUser };
-
-/** What the binding calls on weft-crdt's `Presence`. */
-export interface PresenceLike {
-  readonly clientId: string;
-  setLocal(state: Record<string, unknown> | null): void;
-  getLocal(): Record<string, unknown> | null;
-  getStates(): Map<string, Record<string, unknown>>;
-  on(
-    event: "change",
-    listener: (change: { added: string[]; updated: string[]; removed: string[]; local: boolean }) => void,
-  ): () => void;
-}
-
-/** One step's event of weft-crdt's `UndoManager`. */
-export interface UndoStackEvent {
-  type: "undo" | "redo";
-  meta: Map<string, unknown>;
-}
-
-/** What the binding calls on weft-crdt's `UndoManager`. */
-export interface UndoManagerLike {
-  undo(): boolean;
-  redo(): boolean;
-  setMeta(key: string, value: unknown): void;
-  on(event: "stack-item-added" | "stack-item-popped", listener: (event: UndoStackEvent) => void): () => void;
-}
+export type { PresenceLike, SelectionCursors, UndoManagerLike, WeftUser };
 
 /** The options of `weftCollab`. */
 export interface WeftCollabOptions {

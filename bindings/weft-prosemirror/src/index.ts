@@ -96,6 +96,5 @@ export type {
   SelectionCursors,
   PresenceLike,
   UndoManagerLike,
-  UndoStackEvent,
 } from "./types.js";
 
