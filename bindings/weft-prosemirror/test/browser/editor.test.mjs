@@ -3,42 +3,20 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { startServer } from "../support/server.mjs";
+import { startHarness } from "../../../test-support/browser.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-let server;
-let browser;
-const pageErrors = [];
+let harness;
 
 before(async () => {
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  harness = await startHarness(chromium, new URL("../../", import.meta.url));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  await harness?.close();
+  assert.deepEqual(harness?.pageErrors ?? [], [], "no uncaught errors in the pages");
 });
 
-async function openPage() {
-  const context = await browser.newContext();
-  await context.route("**/*", (route) =>
-    new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort(),
-  );
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") pageErrors.push(message.text());
-  });
-  await page.goto(`${server.url}/test/browser/page.html`);
-  await page.waitForFunction(() => window.ready === true);
-  return page;
-}
+const openPage = () => harness.openPage();
 
 /** Each peer's text runs and editor document (as JSON). */
 const states = (page) =>
