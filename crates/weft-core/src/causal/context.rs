@@ -169,11 +169,44 @@ impl CausalContext {
 
     /// Adds everything `other` has seen.
     pub fn join(&mut self, other: &Self) {
+        if self.cloud.is_empty() && other.cloud.is_empty() {
+            // Two dense contexts (the usual case): their join is the entrywise maximum.
+            self.clock.join(&other.clock);
+            self.lamport = self.lamport.max(other.lamport);
+            return;
+        }
         for (replica, counter) in other.clock.iter() {
             self.insert_range(replica, 1, counter);
         }
         for (replica, first, last) in other.cloud() {
             self.insert_range(replica, first, last);
+        }
+        self.lamport = self.lamport.max(other.lamport);
+    }
+
+    /// [`CausalContext::join`] of `other` with its replica `i` renamed to `map[i]`, without
+    /// building the renamed copy.
+    ///
+    /// ```
+    /// use weft_core::{CausalContext, Dot, ReplicaIndex};
+    /// let mut mine = CausalContext::default();
+    /// let mut theirs = CausalContext::default();
+    /// theirs.insert_range(ReplicaIndex(0), 1, 2);
+    /// mine.join_mapped(&theirs, &[ReplicaIndex(1)]);
+    /// assert!(mine.contains(Dot::new(ReplicaIndex(1), 2)));
+    /// assert!(!mine.contains(Dot::new(ReplicaIndex(0), 1)));
+    /// ```
+    pub fn join_mapped(&mut self, other: &Self, map: &[ReplicaIndex]) {
+        for (replica, counter) in other.clock.iter() {
+            let replica = map[replica.as_usize()];
+            if self.cloud.is_empty() {
+                self.clock.raise(replica, counter);
+            } else {
+                self.insert_range(replica, 1, counter);
+            }
+        }
+        for (replica, first, last) in other.cloud() {
+            self.insert_range(map[replica.as_usize()], first, last);
         }
         self.lamport = self.lamport.max(other.lamport);
     }
@@ -316,5 +349,61 @@ mod tests {
         );
         let back: CausalContext = serde_json::from_str(&json).expect("deserializes");
         assert_eq!(back, context);
+    }
+
+    /// A context from arbitrary ranges of replicas 0..4, and a renaming of those replicas
+    /// (a permutation of 0..6, so that some land past the others).
+    fn context_and_map(ranges: &[(u8, u8, u8)], seed: u64) -> (CausalContext, Vec<ReplicaIndex>) {
+        let mut context = CausalContext::default();
+        for (replica, first, span) in ranges {
+            let first = u64::from(*first % 20) + 1;
+            context.insert_range(
+                ReplicaIndex(u32::from(replica % 4)),
+                first,
+                first + u64::from(span % 5),
+            );
+        }
+        context.observe_lamport(seed % 100);
+        let mut map: Vec<ReplicaIndex> = (0..6).map(ReplicaIndex).collect();
+        let mut state = seed | 1;
+        for slot in (1..map.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            map.swap(slot, (state % (slot as u64 + 1)) as usize);
+        }
+        (context, map)
+    }
+
+    quickcheck::quickcheck! {
+        fn join_mapped_is_the_join_of_the_renamed_context(
+            mine: Vec<(u8, u8, u8)>,
+            theirs: Vec<(u8, u8, u8)>,
+            seed: u64
+        ) -> bool {
+            let (mut direct, _) = context_and_map(&mine, 1);
+            let (other, map) = context_and_map(&theirs, seed);
+            let mut renamed = direct.clone();
+            renamed.join(&other.remap(&map));
+            direct.join_mapped(&other, &map);
+            direct == renamed
+        }
+
+        fn dense_join_is_the_join_range_by_range(mine: Vec<(u8, u8)>, theirs: Vec<(u8, u8)>) -> bool {
+            let dense = |counters: &[(u8, u8)]| {
+                let mut context = CausalContext::default();
+                for (replica, last) in counters {
+                    context.insert_range(ReplicaIndex(u32::from(replica % 5)), 1, u64::from(*last));
+                }
+                context
+            };
+            let (mut fast, other) = (dense(&mine), dense(&theirs));
+            let mut slow = fast.clone();
+            for (replica, counter) in other.clock().iter() {
+                slow.insert_range(replica, 1, counter);
+            }
+            fast.join(&other);
+            fast == slow
+        }
     }
 }

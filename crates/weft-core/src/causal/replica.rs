@@ -2,6 +2,7 @@
 
 use std::cell::Cell;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use crate::causal::CausalContext;
 use crate::causal::delta::{Delta, check_schema};
@@ -251,7 +252,20 @@ impl<S: DotStore> Replica<S> {
         if self.context.includes_mapped(&delta.context, &map) {
             return Outcome::Redundant;
         }
-        self.apply_translated(delta.clone(), &map)
+        if is_identity(&map) {
+            return self.apply_translated(delta.clone(), &map);
+        }
+        if let Some(outcome) = self.join_if_ready(delta, &map) {
+            return outcome;
+        }
+        // Renamed while copied: one pass over the delta instead of a copy, then a rename.
+        let renamed = Delta {
+            replicas: Arc::clone(&delta.replicas),
+            since: delta.since.remap(&map),
+            context: delta.context.remap(&map),
+            store: delta.store.remapped(&map),
+        };
+        self.apply_renamed(renamed)
     }
 
     /// [`Replica::apply`] for a delta the caller gives away (no copy of the state).
@@ -260,28 +274,47 @@ impl<S: DotStore> Replica<S> {
             return Outcome::Redundant;
         }
         let map = self.table.translate_from(&delta.replicas);
+        if S::JOINS_MAPPED && !is_identity(&map) {
+            if self.context.includes_mapped(&delta.context, &map) {
+                return Outcome::Redundant;
+            }
+            if let Some(outcome) = self.join_if_ready(&delta, &map) {
+                return outcome;
+            }
+        }
         self.apply_translated(delta, &map)
+    }
+
+    /// Joins `delta` (not redundant; its replica `i` is this replica's `map[i]`) straight
+    /// from the borrowed delta, renaming as it goes, if this replica has everything it
+    /// depends on; `None` (nothing done) if not.
+    fn join_if_ready(&mut self, delta: &Delta<S>, map: &[ReplicaIndex]) -> Option<Outcome> {
+        if !self.context.clock().dominates_mapped(&delta.since, map) {
+            return None;
+        }
+        self.note_own_changes(&delta.context, map);
+        self.digest_cache.set(None);
+        self.store
+            .join_mapped(&self.context, &delta.store, &delta.context, map);
+        self.context.join_mapped(&delta.context, map);
+        self.drain_pending();
+        Some(Outcome::Applied)
     }
 
     /// Applies `delta`, whose replica `i` is this replica's `map[i]`.
     fn apply_translated(&mut self, mut delta: Delta<S>, map: &[ReplicaIndex]) -> Outcome {
-        if map
-            .iter()
-            .enumerate()
-            .any(|(from, to)| from != to.as_usize())
-        {
+        if !is_identity(map) {
             delta.since = delta.since.remap(map);
             delta.context = delta.context.remap(map);
             delta.store.remap(map);
         }
+        self.apply_renamed(delta)
+    }
+
+    /// Applies `delta`, whose indices are already this replica's.
+    fn apply_renamed(&mut self, mut delta: Delta<S>) -> Outcome {
         delta.replicas = self.table.shared_ids();
-        let own_top = delta
-            .context
-            .cloud()
-            .filter(|(replica, _, _)| *replica == self.me)
-            .map(|(_, _, last)| last)
-            .fold(delta.context.clock().get(self.me), u64::max);
-        self.own_floor = self.own_floor.max(own_top);
+        self.note_own_changes(&delta.context, &[]);
         if self.context.includes(&delta.context) {
             return Outcome::Redundant;
         }
@@ -602,6 +635,21 @@ impl<S: DotStore> Replica<S> {
         self.next_counter()
     }
 
+    /// Raises the own-id floor to the highest change of this replica's own id in `context`,
+    /// whose replica `i` is this replica's `map[i]` (an empty `map`: the same numbering).
+    fn note_own_changes(&mut self, context: &CausalContext, map: &[ReplicaIndex]) {
+        let rename =
+            |replica: ReplicaIndex| map.get(replica.as_usize()).copied().unwrap_or(replica);
+        let own_top = context
+            .clock()
+            .iter()
+            .chain(context.cloud().map(|(replica, _, last)| (replica, last)))
+            .filter(|(replica, _)| rename(*replica) == self.me)
+            .map(|(_, counter)| counter)
+            .fold(0, u64::max);
+        self.own_floor = self.own_floor.max(own_top);
+    }
+
     fn next_counter(&self) -> u64 {
         self.context.top(self.me) + 1
     }
@@ -632,6 +680,13 @@ impl<S: DotStore> Replica<S> {
             }
         }
     }
+}
+
+/// Whether `map` renames no replica.
+fn is_identity(map: &[ReplicaIndex]) -> bool {
+    map.iter()
+        .enumerate()
+        .all(|(from, to)| from == to.as_usize())
 }
 
 impl<S> Deref for Replica<S> {

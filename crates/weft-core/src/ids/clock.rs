@@ -107,6 +107,24 @@ impl Clock {
             .all(|(slot, counter)| self.0.get(slot).copied().unwrap_or(0) >= *counter)
     }
 
+    /// [`Clock::dominates`] of `other` with its replica `i` renamed to `map[i]`.
+    ///
+    /// ```
+    /// use weft_core::{Clock, ReplicaIndex};
+    /// let mut mine = Clock::default();
+    /// mine.set(ReplicaIndex(1), 3);
+    /// let mut theirs = Clock::default();
+    /// theirs.set(ReplicaIndex(0), 2);
+    /// assert!(mine.dominates_mapped(&theirs, &[ReplicaIndex(1)]));
+    /// assert!(!mine.dominates_mapped(&theirs, &[ReplicaIndex(0)]));
+    /// ```
+    #[must_use]
+    pub fn dominates_mapped(&self, other: &Self, map: &[ReplicaIndex]) -> bool {
+        other
+            .iter()
+            .all(|(replica, counter)| self.get(map[replica.as_usize()]) >= counter)
+    }
+
     /// The partial order of version vectors: `Less`/`Greater` when one strictly dominates,
     /// `Equal` when equal, `None` when they are concurrent.
     #[must_use]
@@ -151,14 +169,16 @@ impl Clock {
     /// This clock with replica `i` renamed to `map[i]`.
     #[must_use]
     pub fn remap(&self, map: &[ReplicaIndex]) -> Self {
-        let width = self
-            .iter()
-            .map(|(replica, _)| map[replica.as_usize()].as_usize() + 1)
-            .max()
-            .unwrap_or(0);
-        let mut counters = vec![0; width];
-        for (replica, counter) in self.iter() {
-            counters[map[replica.as_usize()].as_usize()] = counter;
+        let mut counters: Vec<u64> = Vec::with_capacity(self.0.len());
+        for (slot, counter) in self.0.iter().enumerate() {
+            if *counter == 0 {
+                continue;
+            }
+            let target = map[slot].as_usize();
+            if target >= counters.len() {
+                counters.resize(target + 1, 0);
+            }
+            counters[target] = *counter;
         }
         Self(counters)
     }

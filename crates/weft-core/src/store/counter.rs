@@ -108,7 +108,13 @@ impl CounterStore {
     }
 
     fn entry_mut(&mut self, replica: ReplicaIndex) -> &mut CounterEntry {
-        let position = match self
+        let position = self.position_or_insert(replica);
+        &mut self.entries[position]
+    }
+
+    /// Where the entry of `replica` is, inserting an empty one if there is none.
+    fn position_or_insert(&mut self, replica: ReplicaIndex) -> usize {
+        match self
             .entries
             .binary_search_by_key(&replica, |entry| entry.replica)
         {
@@ -117,28 +123,33 @@ impl CounterStore {
                 self.entries.insert(position, CounterEntry::new(replica));
                 position
             }
-        };
-        &mut self.entries[position]
+        }
     }
 
     fn join_entry(&mut self, incoming: CounterEntry) {
-        let entry = self.entry_mut(incoming.replica);
-        if incoming.latest > entry.latest {
-            entry.latest = incoming.latest;
-            entry.total = incoming.total;
-        }
-        if incoming.base > entry.base
-            || (incoming.base == entry.base && incoming.reset_by > entry.reset_by)
-        {
-            entry.base = incoming.base;
-            entry.base_total = incoming.base_total;
-            entry.reset_by = incoming.reset_by;
-        }
+        absorb(self.entry_mut(incoming.replica), &incoming);
+    }
+}
+
+/// Joins `incoming` (an entry of the same replica) into `entry`: the later change, and the
+/// later reset.
+fn absorb(entry: &mut CounterEntry, incoming: &CounterEntry) {
+    if incoming.latest > entry.latest {
+        entry.latest = incoming.latest;
+        entry.total = incoming.total;
+    }
+    if incoming.base > entry.base
+        || (incoming.base == entry.base && incoming.reset_by > entry.reset_by)
+    {
+        entry.base = incoming.base;
+        entry.base_total = incoming.base_total;
+        entry.reset_by = incoming.reset_by;
     }
 }
 
 impl DotStore for CounterStore {
     const DEPENDS_ONLY_ON_REPLACED: bool = true;
+    const JOINS_MAPPED: bool = true;
 
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::COUNTER);
@@ -149,8 +160,43 @@ impl DotStore for CounterStore {
     }
 
     fn join(&mut self, _context: &CausalContext, other: Self, _other_context: &CausalContext) {
+        // Both entry lists are sorted by replica: one walk through both, inserting the
+        // replicas this store lacks where they belong.
+        let mut position = 0;
         for incoming in other.entries {
-            self.join_entry(incoming);
+            while position < self.entries.len() && self.entries[position].replica < incoming.replica
+            {
+                position += 1;
+            }
+            match self.entries.get_mut(position) {
+                Some(entry) if entry.replica == incoming.replica => absorb(entry, &incoming),
+                _ => self.entries.insert(position, incoming),
+            }
+            position += 1;
+        }
+    }
+
+    fn join_mapped(
+        &mut self,
+        _context: &CausalContext,
+        other: &Self,
+        _other_context: &CausalContext,
+        map: &[ReplicaIndex],
+    ) {
+        // Renaming mostly keeps the order: try the slot after the last one first.
+        let mut hint = 0;
+        for incoming in &other.entries {
+            let renamed = CounterEntry {
+                replica: map[incoming.replica.as_usize()],
+                reset_by: incoming.reset_by.map(|dot| dot.remap(map)),
+                ..*incoming
+            };
+            let position = match self.entries.get(hint) {
+                Some(entry) if entry.replica == renamed.replica => hint,
+                _ => self.position_or_insert(renamed.replica),
+            };
+            absorb(&mut self.entries[position], &renamed);
+            hint = position + 1;
         }
     }
 
@@ -190,6 +236,22 @@ impl DotStore for CounterStore {
         crate::sorting::sort_by_key(&mut self.entries, |entry| {
             crate::sorting::replica_index_key(entry.replica)
         });
+    }
+
+    fn remapped(&self, map: &[ReplicaIndex]) -> Self {
+        let mut entries: SmallVec<[CounterEntry; 1]> = self
+            .entries
+            .iter()
+            .map(|entry| CounterEntry {
+                replica: map[entry.replica.as_usize()],
+                reset_by: entry.reset_by.map(|dot| dot.remap(map)),
+                ..*entry
+            })
+            .collect();
+        crate::sorting::sort_by_key(&mut entries, |entry| {
+            crate::sorting::replica_index_key(entry.replica)
+        });
+        Self { entries }
     }
 
     fn visit_dots(&self, visit: &mut dyn FnMut(Dot)) {
@@ -294,6 +356,53 @@ impl DotStore for CounterStore {
                 latest: entry.latest,
             }),
             None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store from arbitrary entries of replicas 0..6 (some reset by a dot of another).
+    fn store(entries: &[(u8, u8, u64, bool)]) -> CounterStore {
+        let mut store = CounterStore::default();
+        for (replica, latest, total, reset) in entries {
+            let replica = ReplicaIndex(u32::from(replica % 6));
+            let latest = u64::from(*latest) + 1;
+            let mut entry = CounterEntry::new(replica);
+            entry.latest = latest;
+            entry.total = *total;
+            if *reset {
+                entry.base = latest / 2;
+                entry.base_total = total / 2;
+                entry.reset_by = Some(Dot::new(ReplicaIndex((replica.0 + 1) % 6), latest));
+            }
+            store.join_entry(entry);
+        }
+        store
+    }
+
+    quickcheck::quickcheck! {
+        fn join_mapped_is_the_join_of_the_renamed_store(
+            mine: Vec<(u8, u8, u64, bool)>,
+            theirs: Vec<(u8, u8, u64, bool)>,
+            rotation: u8
+        ) -> bool {
+            let map: Vec<ReplicaIndex> =
+                (0..6).map(|slot| ReplicaIndex((slot + u32::from(rotation)) % 7)).collect();
+            let context = CausalContext::default();
+            let (mut direct, other) = (store(&mine), store(&theirs));
+            let mut renamed = direct.clone();
+            renamed.join(&context, other.remapped(&map), &context);
+            direct.join_mapped(&context, &other, &context, &map);
+            direct.check().is_ok() && direct == renamed && renamed == {
+                let mut copy = other.clone();
+                copy.remap(&map);
+                let mut again = store(&mine);
+                again.join(&context, copy, &context);
+                again
+            }
         }
     }
 }

@@ -48,6 +48,10 @@ pub trait DotStore: Clone + Default + Debug {
     /// causal past.
     const DEPENDS_ONLY_ON_REPLACED: bool = false;
 
+    /// Whether [`DotStore::join_mapped`] renames as it joins (rather than joining a renamed
+    /// copy), so that joining a delta the caller owns through it costs no copy.
+    const JOINS_MAPPED: bool = false;
+
     /// Writes the type's schema: a tag per nesting level, checked when decoding so that bytes
     /// of one type are never read as another.
     fn write_schema(out: &mut Encoder);
@@ -60,6 +64,19 @@ pub trait DotStore: Clone + Default + Debug {
     /// `context`. Both must use the same replica table.
     fn join(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext);
 
+    /// [`DotStore::join`] of `other` with its replica `i` renamed to `map[i]`; `other_context`
+    /// is in `other`'s numbering. Stores that can rename as they join override it and skip the
+    /// renamed copy.
+    fn join_mapped(
+        &mut self,
+        context: &CausalContext,
+        other: &Self,
+        other_context: &CausalContext,
+        map: &[ReplicaIndex],
+    ) {
+        self.join(context, other.remapped(map), &other_context.remap(map));
+    }
+
     /// The fragment a replica that has seen `since` lacks: every entry touched by a change
     /// outside `since`, with enough of its state that joining it under the sender's full
     /// context reproduces the sender's entry. Cost proportional to the entries returned.
@@ -71,6 +88,15 @@ pub trait DotStore: Clone + Default + Debug {
 
     /// Renames replica `i` to `map[i]` everywhere.
     fn remap(&mut self, map: &[ReplicaIndex]);
+
+    /// A copy with replica `i` renamed to `map[i]` everywhere: [`DotStore::remap`] of a
+    /// clone, which stores may build in one pass.
+    #[must_use]
+    fn remapped(&self, map: &[ReplicaIndex]) -> Self {
+        let mut copy = self.clone();
+        copy.remap(map);
+        copy
+    }
 
     /// Calls `visit` with every dot the store mentions (live dots and bookkeeping dots).
     fn visit_dots(&self, visit: &mut dyn FnMut(Dot));

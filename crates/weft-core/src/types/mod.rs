@@ -17,6 +17,7 @@ macro_rules! delegate_dot_store {
     ($inner:ty) => {
         const DEPENDS_ONLY_ON_REPLACED: bool =
             <$inner as $crate::store::DotStore>::DEPENDS_ONLY_ON_REPLACED;
+        const JOINS_MAPPED: bool = <$inner as $crate::store::DotStore>::JOINS_MAPPED;
 
         fn compact(&mut self, stable: &$crate::Clock) -> usize {
             self.0.compact(stable)
@@ -35,6 +36,16 @@ macro_rules! delegate_dot_store {
             self.0.join(context, other.0, other_context);
         }
 
+        fn join_mapped(
+            &mut self,
+            context: &$crate::CausalContext,
+            other: &Self,
+            other_context: &$crate::CausalContext,
+            map: &[$crate::ReplicaIndex],
+        ) {
+            self.0.join_mapped(context, &other.0, other_context, map);
+        }
+
         fn delta_since(&self, since: &$crate::Clock) -> Self {
             Self(self.0.delta_since(since))
         }
@@ -50,6 +61,10 @@ macro_rules! delegate_dot_store {
 
         fn remap(&mut self, map: &[$crate::ReplicaIndex]) {
             self.0.remap(map);
+        }
+
+        fn remapped(&self, map: &[$crate::ReplicaIndex]) -> Self {
+            Self(self.0.remapped(map))
         }
 
         fn visit_dots(&self, visit: &mut dyn FnMut($crate::Dot)) {

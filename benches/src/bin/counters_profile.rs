@@ -1,0 +1,115 @@
+//! Counter merges one at a time, for profilers (`valgrind --tool=callgrind
+//! --toggle-collect=...`) and quick before/after checks; `counters_sets counters` is the
+//! comparison with `crdts`.
+//!
+//! `cargo run --release -p weft-benches --bin counters_profile -- <mode> [merges]` where mode is
+//! `weft-equal` / `crdts-equal` (replica 0's whole state merged into a replica level with it)
+//! or `weft-laggard` / `crdts-laggard` (into one that missed the last round). The workload is
+//! that of `counters_sets`: 100,000 increments by 8 replicas in 10 rounds. Every merge goes into
+//! a fresh copy made outside the measured function (`weft_merge`, `crdts_merge`), so that
+//! callgrind's `--toggle-collect` counts the merges alone. Prints the time per merge.
+
+#![allow(clippy::print_stdout)]
+
+use std::time::Instant;
+
+use crdts::{CmRDT, CvRDT};
+use weft::{Delta, GCounter, Replica, ReplicaId, VersionVector};
+
+const REPLICAS: usize = 8;
+const ROUNDS: usize = 10;
+const PER_TURN: u64 = 100_000 / (REPLICAS * ROUNDS) as u64;
+
+/// Two clusters after the same workload: replica 0 and 1 of each, and replica 1 before the
+/// last round.
+struct Played {
+    weft: [Replica<GCounter>; 3],
+    crdts: [crdts::GCounter<u64>; 3],
+}
+
+fn play() -> Played {
+    let mut weft: Vec<Replica<GCounter>> = (0..REPLICAS)
+        .map(|_| Replica::new(ReplicaId::random()))
+        .collect();
+    let mut crdts: Vec<crdts::GCounter<u64>> = vec![crdts::GCounter::new(); REPLICAS];
+    let mut weft_laggard = weft[1].clone();
+    let mut crdts_laggard = crdts[1].clone();
+    for round in 0..ROUNDS {
+        if round + 1 == ROUNDS {
+            weft_laggard = weft[1].clone();
+            crdts_laggard = crdts[1].clone();
+        }
+        let mut deltas = Vec::new();
+        let mut ops = Vec::new();
+        for (actor, (replica, counter)) in weft.iter_mut().zip(&mut crdts).enumerate() {
+            for _ in 0..PER_TURN {
+                deltas.push((actor, replica.update(|scope| scope.increment(1))));
+                let op = counter.inc(actor as u64);
+                counter.apply(op);
+                ops.push((actor, op));
+            }
+        }
+        for (actor, delta) in &deltas {
+            for (receiver, replica) in weft.iter_mut().enumerate() {
+                if receiver != *actor {
+                    replica.apply(delta);
+                }
+            }
+        }
+        for (actor, op) in &ops {
+            for (receiver, counter) in crdts.iter_mut().enumerate() {
+                if receiver != *actor {
+                    counter.apply(*op);
+                }
+            }
+        }
+    }
+    assert_eq!(u64::try_from(crdts[0].read()).ok(), Some(weft[0].value()));
+    Played {
+        weft: [weft[0].clone(), weft[1].clone(), weft_laggard],
+        crdts: [crdts[0].clone(), crdts[1].clone(), crdts_laggard],
+    }
+}
+
+#[inline(never)]
+fn weft_merge(target: &mut Replica<GCounter>, state: &Delta<GCounter>) {
+    target.apply(state);
+}
+
+#[inline(never)]
+fn crdts_merge(target: &mut crdts::GCounter<u64>, state: crdts::GCounter<u64>) {
+    target.merge(state);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args.get(1).map_or("weft-equal", String::as_str);
+    let merges: usize = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(1000);
+    let played = play();
+    let into = usize::from(mode.ends_with("laggard")) + 1;
+    let elapsed = if mode.starts_with("weft") {
+        let state = played.weft[0].delta_since(&VersionVector::new());
+        let mut targets = vec![played.weft[into].clone(); merges];
+        let start = Instant::now();
+        for target in &mut targets {
+            weft_merge(target, &state);
+        }
+        let elapsed = start.elapsed();
+        assert!(targets.iter().all(|target| target.same_state(&played.weft[0])));
+        elapsed
+    } else {
+        let mut targets = vec![played.crdts[into].clone(); merges];
+        let states = vec![played.crdts[0].clone(); merges];
+        let start = Instant::now();
+        for (target, state) in targets.iter_mut().zip(states) {
+            crdts_merge(target, state);
+        }
+        let elapsed = start.elapsed();
+        assert!(targets.iter().all(|target| *target == played.crdts[0]));
+        elapsed
+    };
+    println!(
+        "{mode}: {:.1} ns per merge ({merges} merges)",
+        elapsed.as_secs_f64() * 1e9 / merges as f64
+    );
+}
