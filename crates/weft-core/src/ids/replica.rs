@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use uuid::Uuid;
 
 /// The globally unique identity of one replica: a random 128-bit UUID (version 4).
@@ -229,8 +230,9 @@ impl ReplicaTable {
     }
 
     /// For each id of `other` (in `other`'s index order), its index in `self`, interning
-    /// the ids `self` has not seen. The result translates indices of `other` into `self`.
-    pub fn translate_from(&mut self, other: &[ReplicaId]) -> Vec<ReplicaIndex> {
+    /// the ids `self` has not seen. The result translates indices of `other` into `self` (held
+    /// inline for up to 16 replicas, the usual case, so that a merge allocates nothing for it).
+    pub fn translate_from(&mut self, other: &[ReplicaId]) -> SmallVec<[ReplicaIndex; SCANNED]> {
         if self.ids.starts_with(other) {
             // The same numbering (a table shared with or copied from this one): no lookups.
             return (0..other.len() as u32).map(ReplicaIndex).collect();
@@ -239,7 +241,7 @@ impl ReplicaTable {
             // A small table: comparing ids in place beats hashing them, and deltas often list
             // their replicas in an order close to this table's.
             let mut hint = 0;
-            let mut map = Vec::with_capacity(other.len());
+            let mut map = SmallVec::with_capacity(other.len());
             for id in other {
                 let held = &self.ids[..];
                 let slot = if held.get(hint) == Some(id) {
@@ -301,7 +303,7 @@ mod tests {
             let mut hashed = scanned.clone();
             let map = scanned.translate_from(&incoming);
             let interned: Vec<ReplicaIndex> = incoming.iter().map(|id| hashed.intern(*id)).collect();
-            map == interned
+            map[..] == interned[..]
                 && scanned == hashed
                 && incoming.iter().zip(&map).all(|(id, index)| scanned.id(*index) == Some(*id))
         }
