@@ -4,10 +4,13 @@
 //!
 //! `cargo run --release -p weft-benches --bin counters_profile -- <mode> [merges]` where mode is
 //! `weft-equal` / `crdts-equal` (replica 0's whole state merged into a replica level with it)
-//! or `weft-laggard` / `crdts-laggard` (into one that missed the last round). The workload is
+//! or `weft-laggard` / `crdts-laggard` (into one that missed the last round); with `-bytes`
+//! appended (`weft-equal-bytes`, …) the state arrives encoded and is decoded first (Weft
+//! `Delta::from_bytes`, `crdts` bincode). The workload is
 //! that of `counters_sets`: 100,000 increments by 8 replicas in 10 rounds. Every merge goes into
 //! a fresh copy made outside the measured function (`weft_merge`, `crdts_merge`), so that
-//! callgrind's `--toggle-collect` counts the merges alone. Prints the time per merge.
+//! callgrind's `--toggle-collect` counts the merges alone (`weft_merge_bytes`,
+//! `crdts_merge_bytes` with `-bytes`). Prints the time per merge.
 
 #![allow(clippy::print_stdout)]
 
@@ -77,6 +80,18 @@ fn weft_merge(target: &mut Replica<GCounter>, state: &Delta<GCounter>) {
 }
 
 #[inline(never)]
+fn weft_merge_bytes(target: &mut Replica<GCounter>, bytes: &[u8]) {
+    let state = Delta::<GCounter>::from_bytes(bytes).expect("Weft decodes its own deltas");
+    target.apply(&state);
+}
+
+#[inline(never)]
+fn crdts_merge_bytes(target: &mut crdts::GCounter<u64>, bytes: &[u8]) {
+    let state: crdts::GCounter<u64> = bincode::deserialize(bytes).expect("bincode decodes it");
+    target.merge(state);
+}
+
+#[inline(never)]
 fn crdts_merge(target: &mut crdts::GCounter<u64>, state: crdts::GCounter<u64>) {
     target.merge(state);
 }
@@ -86,8 +101,29 @@ fn main() {
     let mode = args.get(1).map_or("weft-equal", String::as_str);
     let merges: usize = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(1000);
     let played = play();
-    let into = usize::from(mode.ends_with("laggard")) + 1;
-    let elapsed = if mode.starts_with("weft") {
+    let into = usize::from(mode.contains("laggard")) + 1;
+    let from_bytes = mode.ends_with("-bytes");
+    let elapsed = if mode.starts_with("weft") && from_bytes {
+        let bytes = played.weft[0].delta_since(&VersionVector::new()).to_bytes();
+        let mut targets = vec![played.weft[into].clone(); merges];
+        let start = Instant::now();
+        for target in &mut targets {
+            weft_merge_bytes(target, &bytes);
+        }
+        let elapsed = start.elapsed();
+        assert!(targets.iter().all(|target| target.same_state(&played.weft[0])));
+        elapsed
+    } else if from_bytes {
+        let bytes = bincode::serialize(&played.crdts[0]).expect("bincode encodes it");
+        let mut targets = vec![played.crdts[into].clone(); merges];
+        let start = Instant::now();
+        for target in &mut targets {
+            crdts_merge_bytes(target, &bytes);
+        }
+        let elapsed = start.elapsed();
+        assert!(targets.iter().all(|target| *target == played.crdts[0]));
+        elapsed
+    } else if mode.starts_with("weft") {
         let state = played.weft[0].delta_since(&VersionVector::new());
         let mut targets = vec![played.weft[into].clone(); merges];
         let start = Instant::now();
