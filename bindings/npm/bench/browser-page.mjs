@@ -12,7 +12,11 @@ const libraries = {
       const doc = new Weft.Doc();
       const text = doc.getText("text");
       doc.transact(() => {
-        for (const [position, deleted, inserted] of patches) {
+        for (let index = 0; index < patches.length; index += 1) {
+          const patch = patches[index];
+          const position = patch[0];
+          const deleted = patch[1];
+          const inserted = patch[2];
           if (deleted > 0) text.delete(position, deleted);
           if (inserted) text.insert(position, inserted);
         }
@@ -29,7 +33,11 @@ const libraries = {
       const doc = new Y.Doc();
       const text = doc.getText("text");
       doc.transact(() => {
-        for (const [position, deleted, inserted] of patches) {
+        for (let index = 0; index < patches.length; index += 1) {
+          const patch = patches[index];
+          const position = patch[0];
+          const deleted = patch[1];
+          const inserted = patch[2];
           if (deleted > 0) text.delete(position, deleted);
           if (inserted) text.insert(position, inserted);
         }
@@ -49,7 +57,11 @@ const libraries = {
     apply(patches) {
       const doc = new LoroDoc();
       const text = doc.getText("text");
-      for (const [position, deleted, inserted] of patches) {
+      for (let index = 0; index < patches.length; index += 1) {
+        const patch = patches[index];
+        const position = patch[0];
+        const deleted = patch[1];
+        const inserted = patch[2];
         if (deleted > 0) text.delete(position, deleted);
         if (inserted) text.insert(position, inserted);
       }
@@ -68,7 +80,11 @@ const libraries = {
   automerge: {
     apply(patches) {
       return Automerge.change(Automerge.from({ text: "" }), (doc) => {
-        for (const [position, deleted, inserted] of patches) {
+        for (let index = 0; index < patches.length; index += 1) {
+          const patch = patches[index];
+          const position = patch[0];
+          const deleted = patch[1];
+          const inserted = patch[2];
           Automerge.splice(doc, ["text"], position, deleted, inserted);
         }
       });

@@ -16,6 +16,10 @@
 //!   sessions only as `Outbox`es; events (computed by `weft` from each change, with UTF-16
 //!   widths) are converted in `events.rs`.
 //!
+//! - `build.rs` links the module without claiming the multivalue feature, so wasm-bindgen
+//!   returns results through memory: V8 would hand several return values to JavaScript as a
+//!   new array on every call.
+//!
 //! A panic would be a bug: inputs are checked before anything changes. Should one happen
 //! anyway, the module traps and every later call throws `WEFT_POISONED` rather than running
 //! on a half-changed document.

@@ -388,13 +388,9 @@ fn read_body<C: Content>(
         if width == 0 {
             return Err(body.malformed("spans without replicas"));
         }
-        let word = body.wide_varint()?;
-        let wide = u128::from(width);
-        // The remainder is below the width, which fits 64 bits.
-        let slot = (word % wide) as u64;
+        let (slot, step) = split_word(body.wide_varint()?, width);
         let replica = replica_of(body, slot)?;
-        let step =
-            u64::try_from(word / wide).map_err(|_| body.malformed("span counter out of range"))?;
+        let step = step.ok_or_else(|| body.malformed("span counter out of range"))?;
         let counter = previous_end[slot as usize]
             .checked_add_signed(unzigzag(step))
             .filter(|counter| {
@@ -657,23 +653,35 @@ fn check_runs_disjoint(
     Ok(())
 }
 
+/// A dot's word as `(word % width, word / width)`, the quotient `None` past 64 bits (`width`
+/// is not 0). In 64-bit arithmetic when the word fits: 128-bit division is a library call on
+/// 32-bit targets such as wasm32, where loading a document did little else.
+fn split_word(word: u128, width: u64) -> (u64, Option<u64>) {
+    match u64::try_from(word) {
+        Ok(narrow) => (narrow % width, Some(narrow / width)),
+        Err(_) => {
+            let wide = u128::from(width);
+            // The remainder is below the width, which fits 64 bits.
+            ((word % wide) as u64, u64::try_from(word / wide).ok())
+        }
+    }
+}
+
 fn read_dot(
     body: &Decoder<'_>,
     word: u128,
     counter: u64,
     slots: &[ReplicaIndex],
 ) -> Result<Dot, DecodeError> {
-    let width = slots.len() as u128;
-    if width == 0 {
+    if slots.is_empty() {
         return Err(body.malformed("a dot without replicas"));
     }
+    let (slot, step) = split_word(word, slots.len() as u64);
     // The remainder is below the number of slots, which fits `usize`.
     let replica = *slots
-        .get((word % width) as usize)
+        .get(slot as usize)
         .ok_or_else(|| body.malformed("replica slot outside the sequence's list"))?;
-    let step = unzigzag(
-        u64::try_from(word / width).map_err(|_| body.malformed("dot counter out of range"))?,
-    );
+    let step = unzigzag(step.ok_or_else(|| body.malformed("dot counter out of range"))?);
     let target = counter
         .checked_add_signed(-step)
         .filter(|target| (1..=MAX_COUNTER).contains(target))

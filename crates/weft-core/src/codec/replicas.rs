@@ -273,7 +273,7 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
     pub fn dot(&mut self) -> Result<Dot, DecodeError> {
         let offset = self.input.position();
         let value = self.input.wide_varint()?;
-        let width = self.table.len() as u128;
+        let width = self.table.len() as u64;
         if width == 0 {
             return Err(DecodeError::UnknownReplica {
                 offset,
@@ -281,10 +281,17 @@ impl<'input, 'bytes> DotReader<'input, 'bytes> {
                 table_len: 0,
             });
         }
-        // The remainder is below the table's length, which fits 64 bits.
-        let replica = self.check((value % width) as u64, offset)?;
-        let step = u64::try_from(value / width)
-            .map_err(|_| self.input.malformed("dot counter out of range"))?;
+        // In 64-bit arithmetic when the word fits (128-bit division is a library call on
+        // 32-bit targets); the remainder is below the table's length, which fits 64 bits.
+        let (slot, step) = match u64::try_from(value) {
+            Ok(narrow) => (narrow % width, Some(narrow / width)),
+            Err(_) => {
+                let wide = u128::from(width);
+                ((value % wide) as u64, u64::try_from(value / wide).ok())
+            }
+        };
+        let replica = self.check(slot, offset)?;
+        let step = step.ok_or_else(|| self.input.malformed("dot counter out of range"))?;
         let counter = self.step(replica, step)?;
         Ok(Dot::new(replica, counter))
     }

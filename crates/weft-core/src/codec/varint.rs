@@ -48,6 +48,15 @@ pub(crate) fn write_wide(out: &mut Vec<u8>, mut value: u128) {
 
 /// Reads a varint written by [`write_wide`]; errors as [`read`], overflowing past 128 bits.
 pub(crate) fn read_wide(bytes: &[u8]) -> Read<u128> {
+    // Up to nine bytes (63 bits), the common case, in 64-bit arithmetic: 128-bit shifts are
+    // library calls on 32-bit targets such as wasm32.
+    let mut narrow: u64 = 0;
+    for (position, byte) in bytes.iter().take(9).enumerate() {
+        narrow |= u64::from(byte & 0x7f) << (7 * position);
+        if byte & 0x80 == 0 {
+            return Ok((u128::from(narrow), position + 1));
+        }
+    }
     let mut value: u128 = 0;
     for (position, byte) in bytes.iter().enumerate() {
         let payload = u128::from(byte & 0x7f);
@@ -116,6 +125,19 @@ mod tests {
         let mut over = out.clone();
         over[18] = 4;
         assert_eq!(read_wide(&over), Err(Some(())));
+    }
+
+    #[test]
+    fn wide_varints_round_trip_across_the_64_bit_path() {
+        // Nine bytes hold 63 bits (read in 64-bit arithmetic); ten and more take the wide path.
+        for shift in [0u32, 62, 63, 64, 70, 127] {
+            for value in [1u128 << shift, (1u128 << shift) - 1, (1u128 << shift) + 1] {
+                let mut out = Vec::new();
+                write_wide(&mut out, value);
+                assert_eq!(read_wide(&out), Ok((value, out.len())), "{value}");
+                assert_eq!(read_wide(&out[..out.len() - 1]), Err(None), "{value}");
+            }
+        }
     }
 
     #[test]
