@@ -111,7 +111,11 @@ fn main() {
             weft_merge_bytes(target, &bytes);
         }
         let elapsed = start.elapsed();
-        assert!(targets.iter().all(|target| target.same_state(&played.weft[0])));
+        assert!(
+            targets
+                .iter()
+                .all(|target| target.same_state(&played.weft[0]))
+        );
         elapsed
     } else if from_bytes {
         let bytes = bincode::serialize(&played.crdts[0]).expect("bincode encodes it");
@@ -131,7 +135,11 @@ fn main() {
             weft_merge(target, &state);
         }
         let elapsed = start.elapsed();
-        assert!(targets.iter().all(|target| target.same_state(&played.weft[0])));
+        assert!(
+            targets
+                .iter()
+                .all(|target| target.same_state(&played.weft[0]))
+        );
         elapsed
     } else {
         let mut targets = vec![played.crdts[into].clone(); merges];
