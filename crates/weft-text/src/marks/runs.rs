@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use weft_core::ReplicaId;
+use weft_core::sorting::sort_by_key;
 
 use crate::cursor::{Cursor, ElementId};
 use crate::marks::{MarkOp, MarkValue};
@@ -142,10 +143,13 @@ impl Text {
                 *entry = (rank, &op.value);
             }
         }
-        winners
-            .into_iter()
-            .filter_map(|(name, (_, value))| Some((name.to_owned(), value.clone()?)))
-            .collect()
+        let mut attributes = Attributes::new();
+        for (name, (_, value)) in winners {
+            if let Some(value) = value {
+                attributes.insert(name.to_owned(), value.clone());
+            }
+        }
+        attributes
     }
 
     /// The formatting over the scalar range `range`: its formatted stretches, sorted and
@@ -266,19 +270,24 @@ impl Text {
                 edges.push((end, false, index));
             }
         }
-        edges.sort_unstable();
+        // By boundary, closing before opening, then operation: one `u128` key.
+        sort_by_key(&mut edges, |(boundary, opens, index)| {
+            (u128::from(*boundary) << 65) | (u128::from(*opens) << 64) | *index as u128
+        });
         let mut active: BTreeMap<&str, BTreeSet<Rank>> = BTreeMap::new();
         let mut segments = Vec::new();
         let mut at = 0;
         for (boundary, opens, index) in edges {
             if boundary > at && !active.is_empty() {
-                let attributes: Attributes = active
-                    .iter()
-                    .filter_map(|(name, ranks)| {
-                        let (_, _, _, winner) = ranks.last()?;
-                        Some(((*name).to_owned(), ops[*winner].value.clone()?))
-                    })
-                    .collect();
+                let mut attributes = Attributes::new();
+                for (name, ranks) in &active {
+                    let Some((_, _, _, winner)) = ranks.last() else {
+                        continue;
+                    };
+                    if let Some(value) = &ops[*winner].value {
+                        attributes.insert((*name).to_owned(), value.clone());
+                    }
+                }
                 if !attributes.is_empty() {
                     segments.push((at, boundary, attributes));
                 }
