@@ -69,6 +69,11 @@ pub fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> u128) {
 /// The positions `0..keys.len()` in the order of their byte strings (shorter first where one
 /// is a prefix of the other, as `[u8]` and `str` order); equal keys keep their order. One
 /// instantiation of the sort serves every byte-keyed sort.
+///
+/// ```
+/// let keys: [&[u8]; 3] = [b"b", b"ab", b"a"];
+/// assert_eq!(weft_core::sorting::stable_order_by_bytes(&keys), vec![2, 1, 0]);
+/// ```
 #[must_use]
 pub fn stable_order_by_bytes(keys: &[&[u8]]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
@@ -78,6 +83,12 @@ pub fn stable_order_by_bytes(keys: &[&[u8]]) -> Vec<usize> {
 
 /// Sorts `items` by the byte string `key` gives (a `str` through `as_bytes`, which orders as
 /// the `str` does), stably.
+///
+/// ```
+/// let mut names = vec![("b", 1), ("a", 2), ("b", 0)];
+/// weft_core::sorting::sort_by_bytes(&mut names, |(name, _)| name.as_bytes());
+/// assert_eq!(names, [("a", 2), ("b", 1), ("b", 0)]);
+/// ```
 pub fn sort_by_bytes<T>(items: &mut [T], key: impl Fn(&T) -> &[u8]) {
     if items.windows(2).all(|pair| key(&pair[0]) <= key(&pair[1])) {
         return;
