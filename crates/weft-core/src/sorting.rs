@@ -81,6 +81,38 @@ pub fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> u128) {
     apply_order(&mut order, &mut |first, second| items.swap(first, second));
 }
 
+/// The positions `0..keys.len()` in the order of their byte strings (shorter first where one
+/// is a prefix of the other, as `[u8]` and `str` order); equal keys keep their order. One
+/// instantiation of the sort serves every byte-keyed sort.
+///
+/// ```
+/// let keys: [&[u8]; 3] = [b"b", b"ab", b"a"];
+/// assert_eq!(weft_core::sorting::stable_order_by_bytes(&keys), vec![2, 1, 0]);
+/// ```
+#[must_use]
+pub fn stable_order_by_bytes(keys: &[&[u8]]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|first, second| keys[*first].cmp(keys[*second]));
+    order
+}
+
+/// Sorts `items` by the byte string `key` gives (a `str` through `as_bytes`, which orders as
+/// the `str` does), stably.
+///
+/// ```
+/// let mut names = vec![("b", 1), ("a", 2), ("b", 0)];
+/// weft_core::sorting::sort_by_bytes(&mut names, |(name, _)| name.as_bytes());
+/// assert_eq!(names, [("a", 2), ("b", 1), ("b", 0)]);
+/// ```
+pub fn sort_by_bytes<T>(items: &mut [T], key: impl Fn(&T) -> &[u8]) {
+    if items.windows(2).all(|pair| key(&pair[0]) <= key(&pair[1])) {
+        return;
+    }
+    let keys: Vec<&[u8]> = items.iter().map(&key).collect();
+    let mut order = stable_order_by_bytes(&keys);
+    apply_order(&mut order, &mut |first, second| items.swap(first, second));
+}
+
 /// Sorts `entries` by their dots, stably.
 pub fn sort_by_dot<T>(entries: &mut [(Dot, T)]) {
     sort_by_key(entries, |(dot, _)| dot_key(*dot));
@@ -108,6 +140,17 @@ mod tests {
             sort_by_key(&mut actual, |(key, _)| u128::from(*key));
             assert_eq!(actual, expected);
         }
+    }
+
+    #[test]
+    fn sorts_by_bytes_stably_like_the_standard_sort() {
+        let words = ["b", "", "ab", "a", "b", "ba", "a", "abc", "é", "z"];
+        let items: Vec<(&str, usize)> = words.iter().copied().zip(0..).collect();
+        let mut expected = items.clone();
+        expected.sort_by(|left, right| left.0.cmp(right.0));
+        let mut actual = items;
+        sort_by_bytes(&mut actual, |(word, _)| word.as_bytes());
+        assert_eq!(actual, expected);
     }
 
     #[test]

@@ -504,11 +504,12 @@ impl Presence {
     /// ```
     #[must_use]
     pub fn states(&self) -> BTreeMap<ReplicaId, &str> {
-        let mut states: BTreeMap<ReplicaId, &str> = self
-            .others
-            .iter()
-            .filter_map(|(client, known)| known.state.as_deref().map(|state| (*client, state)))
-            .collect();
+        let mut states = BTreeMap::new();
+        for (client, known) in &self.others {
+            if let Some(state) = known.state.as_deref() {
+                states.insert(*client, state);
+            }
+        }
         if let Some(local) = &self.local {
             states.insert(self.client, local);
         }

@@ -252,7 +252,7 @@ impl<C: Content> Sequence<C> {
                 },
             );
         }
-        pieces.sort_by_key(|piece| piece.order);
+        weft_core::sorting::sort_by_key(&mut pieces, |piece| u128::from(piece.order));
         let mut runs: Vec<(Splice<C>, u64)> = Vec::new();
         let mut consumed = 0u64;
         for piece in pieces {

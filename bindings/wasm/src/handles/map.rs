@@ -47,7 +47,7 @@ impl MapRef {
                     Node::of_entry(entry).map(|node| (name.clone(), from_node(&node)))
                 })
                 .collect();
-            entries.sort_by(|left, right| left.0.cmp(&right.0));
+            weft::internals::sorting::sort_by_bytes(&mut entries, |(name, _)| name.as_bytes());
             entries
         })
     }
@@ -75,7 +75,7 @@ impl MapRef {
                 .map(|(name, _)| name.clone())
                 .collect()
         })?;
-        names.sort();
+        weft::internals::sorting::sort_by_bytes(&mut names, |name| name.as_bytes());
         Ok(names)
     }
 

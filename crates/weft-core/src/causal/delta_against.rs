@@ -199,7 +199,7 @@ pub(super) fn imply_outside_table<S: DotStore>(delta: &mut Delta<S>, base: &Vers
     }
     let mut merged: Vec<ReplicaId> = delta.replicas.to_vec();
     merged.extend(missing.iter().map(|(id, _)| *id));
-    merged.sort_unstable();
+    crate::sorting::sort_by_key(&mut merged, |id| crate::sorting::replica_id_key(*id));
     let table = ReplicaTable::from_ids(merged).unwrap_or_default();
     let map: Vec<ReplicaIndex> = delta
         .replicas

@@ -1,8 +1,9 @@
 //! What received mark operations changed: the formatting of the text with them against the
 //! formatting without them, for change events (Quill's retain with attributes).
 
-use std::collections::BTreeSet;
 use std::ops::Range;
+
+use weft_core::sorting::{replica_id_key, sort_by_bytes, sort_by_key};
 
 use crate::marks::{Attributes, Format, MarkOp};
 use crate::text::{Text, TextIncoming};
@@ -50,7 +51,9 @@ impl Text {
         if marked.is_empty() {
             return Vec::new();
         }
-        marked.sort_unstable();
+        // By replica, then counter: two stable sorts through the shared `u128` one.
+        sort_by_key(&mut marked, |(_, counter)| u128::from(*counter));
+        sort_by_key(&mut marked, |(writer, _)| replica_id_key(*writer));
         let is_new = |op: &MarkOp| {
             let writer = self
                 .0
@@ -60,14 +63,16 @@ impl Text {
                 .flatten();
             writer.is_some_and(|writer| marked.binary_search(&(writer, op.dot.counter)).is_ok())
         };
-        let names: BTreeSet<&str> = self
+        let mut names: Vec<&str> = self
             .0
             .marks
             .iter()
             .filter(|op| is_new(op))
             .map(|op| &*op.name)
             .collect();
-        let touched = |op: &MarkOp| names.contains(&*op.name);
+        sort_by_bytes(&mut names, |name| name.as_bytes());
+        names.dedup();
+        let touched = |op: &MarkOp| names.binary_search(&&*op.name).is_ok();
         let after = self.format_segments_where(touched);
         let before = self.format_segments_where(|op| touched(op) && !is_new(op));
         let mut cuts: Vec<u64> = after
@@ -75,7 +80,7 @@ impl Text {
             .chain(&before)
             .flat_map(|(start, end, _)| [*start, *end])
             .collect();
-        cuts.sort_unstable();
+        sort_by_key(&mut cuts, |cut| u128::from(*cut));
         cuts.dedup();
         let empty = Attributes::new();
         let (mut next_after, mut next_before) = (0, 0);
@@ -84,11 +89,13 @@ impl Text {
             let (start, end) = (pair[0], pair[1]);
             let now = attributes_at(&after, &mut next_after, start).unwrap_or(&empty);
             let was = attributes_at(&before, &mut next_before, start).unwrap_or(&empty);
-            let format: Format = names
+            let mut format = Format::new();
+            for name in names
                 .iter()
                 .filter(|name| now.get(**name) != was.get(**name))
-                .map(|name| ((*name).to_owned(), now.get(*name).cloned()))
-                .collect();
+            {
+                format.insert((*name).to_owned(), now.get(*name).cloned());
+            }
             if format.is_empty() {
                 continue;
             }

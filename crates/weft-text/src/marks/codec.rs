@@ -27,7 +27,9 @@ pub(crate) fn write_marks(
     width: u64,
 ) {
     let mut ops: Vec<&MarkOp> = marks.iter().collect();
-    ops.sort_unstable_by_key(|op| (slot_of(op.dot.replica), op.dot.counter));
+    sort_by_key(&mut ops, |op| {
+        (u128::from(slot_of(op.dot.replica)) << 64) | u128::from(op.dot.counter)
+    });
     body.length(ops.len());
     let mut previous: Option<(u64, u64)> = None;
     for op in ops {

@@ -1,9 +1,10 @@
 //! Reading marks: the text as runs of characters with the same attributes (a Quill-like
 //! delta), the attributes at one character, and the mark operations themselves.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use weft_core::ReplicaId;
+use weft_core::sorting::sort_by_key;
 
 use crate::cursor::{Cursor, ElementId};
 use crate::marks::{MarkOp, MarkValue};
@@ -127,7 +128,8 @@ impl Text {
     #[must_use]
     pub fn marks_at(&self, index: usize) -> Attributes {
         let index = index as u64;
-        let mut winners: BTreeMap<&str, (Rank, &Option<MarkValue>)> = BTreeMap::new();
+        // Per name (sorted by name), the highest-ranked covering operation's value.
+        let mut winners: Vec<(&str, Rank, &Option<MarkValue>)> = Vec::new();
         for (position, op) in self.0.marks.iter().enumerate() {
             let covers = matches!(
                 (self.0.boundary(op.start), self.0.boundary(op.end)),
@@ -137,15 +139,21 @@ impl Text {
                 continue;
             }
             let rank = self.rank(op, position);
-            let entry = winners.entry(&op.name).or_insert((rank, &op.value));
-            if rank > entry.0 {
-                *entry = (rank, &op.value);
+            match winners.binary_search_by(|(name, _, _)| (*name).cmp(&*op.name)) {
+                Ok(found) if rank > winners[found].1 => {
+                    winners[found] = (&op.name, rank, &op.value)
+                }
+                Ok(_) => {}
+                Err(at) => winners.insert(at, (&op.name, rank, &op.value)),
             }
         }
-        winners
-            .into_iter()
-            .filter_map(|(name, (_, value))| Some((name.to_owned(), value.clone()?)))
-            .collect()
+        let mut attributes = Attributes::new();
+        for (name, _, value) in winners {
+            if let Some(value) = value {
+                attributes.insert(name.to_owned(), value.clone());
+            }
+        }
+        attributes
     }
 
     /// The formatting over the scalar range `range`: its formatted stretches, sorted and
@@ -266,19 +274,25 @@ impl Text {
                 edges.push((end, false, index));
             }
         }
-        edges.sort_unstable();
-        let mut active: BTreeMap<&str, BTreeSet<Rank>> = BTreeMap::new();
+        // By boundary, closing before opening, then operation: one `u128` key.
+        sort_by_key(&mut edges, |(boundary, opens, index)| {
+            (u128::from(*boundary) << 65) | (u128::from(*opens) << 64) | *index as u128
+        });
+        // Per name (sorted by name), the ranks of the covering operations, ascending.
+        let mut active: Vec<(&str, Vec<Rank>)> = Vec::new();
         let mut segments = Vec::new();
         let mut at = 0;
         for (boundary, opens, index) in edges {
             if boundary > at && !active.is_empty() {
-                let attributes: Attributes = active
-                    .iter()
-                    .filter_map(|(name, ranks)| {
-                        let (_, _, _, winner) = ranks.last()?;
-                        Some(((*name).to_owned(), ops[*winner].value.clone()?))
-                    })
-                    .collect();
+                let mut attributes = Attributes::new();
+                for (name, ranks) in &active {
+                    let Some((_, _, _, winner)) = ranks.last() else {
+                        continue;
+                    };
+                    if let Some(value) = &ops[*winner].value {
+                        attributes.insert((*name).to_owned(), value.clone());
+                    }
+                }
                 if !attributes.is_empty() {
                     segments.push((at, boundary, attributes));
                 }
@@ -286,12 +300,23 @@ impl Text {
             at = boundary;
             let op = ops[index];
             let rank = self.rank(op, index);
+            let held = active.binary_search_by(|(name, _)| (*name).cmp(&*op.name));
             if opens {
-                active.entry(&op.name).or_default().insert(rank);
-            } else if let Some(ranks) = active.get_mut(&*op.name) {
-                ranks.remove(&rank);
+                let at = held.unwrap_or_else(|at| {
+                    active.insert(at, (&op.name, Vec::new()));
+                    at
+                });
+                let ranks = &mut active[at].1;
+                if let Err(place) = ranks.binary_search(&rank) {
+                    ranks.insert(place, rank);
+                }
+            } else if let Ok(at) = held {
+                let ranks = &mut active[at].1;
+                if let Ok(place) = ranks.binary_search(&rank) {
+                    ranks.remove(place);
+                }
                 if ranks.is_empty() {
-                    active.remove(&*op.name);
+                    active.remove(at);
                 }
             }
         }

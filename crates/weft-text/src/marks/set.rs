@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use weft_core::sorting::{dot_key, sort_by_key};
 use weft_core::{CausalContext, Clock, Dot, ReplicaIndex};
 
 use crate::marks::{Anchor, MarkValue};
@@ -67,7 +68,7 @@ fn key(dot: Dot) -> (u32, u64) {
 impl MarkSet {
     /// The set of `ops` (sorted here; of two with one dot the first is kept).
     pub(crate) fn from_ops(mut ops: Vec<MarkOp>) -> Self {
-        ops.sort_by_key(|op| key(op.dot));
+        sort_by_key(&mut ops, |op| dot_key(op.dot));
         ops.dedup_by_key(|op| key(op.dot));
         let anchors = index_all(&ops);
         Self { ops, anchors }
@@ -156,7 +157,7 @@ impl MarkSet {
             op.start = op.start.map_dot(rename);
             op.end = op.end.map_dot(rename);
         }
-        self.ops.sort_unstable_by_key(|op| key(op.dot));
+        sort_by_key(&mut self.ops, |op| dot_key(op.dot));
         self.anchors = index_all(&self.ops);
     }
 

@@ -2,8 +2,6 @@
 //! at its boundaries). A rule only decides the anchors of marks made here; marks made
 //! elsewhere carry their own, so replicas need not share a configuration.
 
-use std::collections::BTreeMap;
-
 use weft_text::Expand;
 
 use crate::doc::Doc;
@@ -23,23 +21,32 @@ use crate::doc::Doc;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExpandRules {
-    rules: BTreeMap<String, Expand>,
+    /// Sorted by name (a few names: a vector, not a B-tree compiled for this one type).
+    rules: Vec<(String, Expand)>,
 }
 
 impl ExpandRules {
     /// The rule of `name`.
     #[must_use]
     pub fn get(&self, name: &str) -> Expand {
-        match self.rules.get(name) {
-            Some(rule) => *rule,
-            None if matches!(name, "link" | "href" | "comment") => Expand::None,
-            None => Expand::After,
+        match self.find(name) {
+            Ok(at) => self.rules[at].1,
+            Err(_) if matches!(name, "link" | "href" | "comment") => Expand::None,
+            Err(_) => Expand::After,
         }
     }
 
     /// Gives `name` the rule `rule`.
     pub fn set(&mut self, name: &str, rule: Expand) {
-        self.rules.insert(name.to_owned(), rule);
+        match self.find(name) {
+            Ok(at) => self.rules[at].1 = rule,
+            Err(at) => self.rules.insert(at, (name.to_owned(), rule)),
+        }
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.rules
+            .binary_search_by(|(held, _)| held.as_str().cmp(name))
     }
 }
 

@@ -256,29 +256,44 @@ impl Doc {
         origin: Option<Origin>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> Transacted<R> {
+        let mut change = Some(change);
+        let mut result = None;
+        let delta = self.transact_once(origin, &mut |root| {
+            if let Some(change) = change.take() {
+                result = Some(change(root));
+            }
+        });
+        Transacted {
+            result: result.expect("the transaction ran"),
+            delta,
+        }
+    }
+
+    /// The work of [`Doc::transact_from`], not generic over the change (compiled once).
+    fn transact_once(
+        &mut self,
+        origin: Option<Origin>,
+        change: &mut dyn FnMut(&mut MapScope<'_>),
+    ) -> DocDelta {
         let origin = origin.or_else(|| self.default_origin.clone());
         let listening = !self.observers.is_empty();
         let mut log = EventLog::default();
         let mut done = self.undo.recording().then(Vec::new);
-        let mut result = None;
         let delta = self.replica.update(|root| {
-            result = Some(run(
+            run(
                 root,
                 listening.then_some(&mut log),
                 done.as_mut(),
                 &self.expand,
                 change,
-            ));
+            );
         });
         self.announce(&mut log, origin.as_ref(), true);
         if let Some(done) = done {
             self.undo
                 .capture(done, origin.as_ref(), self.replica.store());
         }
-        Transacted {
-            result: result.expect("the transaction ran"),
-            delta,
-        }
+        delta
     }
 
     /// A transaction of an undo manager reverting a step: observers hear it with `origin`,
@@ -291,13 +306,18 @@ impl Doc {
         let listening = !self.observers.is_empty();
         let mut log = EventLog::default();
         let mut done = Vec::new();
+        let mut change = Some(change);
         let delta = self.replica.update(|root| {
             run(
                 root,
                 listening.then_some(&mut log),
                 Some(&mut done),
                 &self.expand,
-                change,
+                &mut |root| {
+                    if let Some(change) = change.take() {
+                        change(root);
+                    }
+                },
             );
         });
         self.announce(&mut log, Some(&origin), true);
@@ -377,25 +397,36 @@ impl Doc {
         origin: Option<Origin>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> R {
+        let mut change = Some(change);
+        let mut result = None;
+        self.edit_once(origin, &mut |root| {
+            if let Some(change) = change.take() {
+                result = Some(change(root));
+            }
+        });
+        result.expect("the edit ran")
+    }
+
+    /// The work of [`Doc::edit_from`], not generic over the change (compiled once).
+    fn edit_once(&mut self, origin: Option<Origin>, change: &mut dyn FnMut(&mut MapScope<'_>)) {
         let origin = origin.or_else(|| self.default_origin.clone());
         let listening = !self.observers.is_empty();
         let mut log = EventLog::default();
         let mut done = self.undo.recording().then(Vec::new);
-        let result = self.replica.edit(|root| {
+        self.replica.edit(|root| {
             run(
                 root,
                 listening.then_some(&mut log),
                 done.as_mut(),
                 &self.expand,
                 change,
-            )
+            );
         });
         self.announce(&mut log, origin.as_ref(), true);
         if let Some(done) = done {
             self.undo
                 .capture(done, origin.as_ref(), self.replica.store());
         }
-        result
     }
 
     /// Merges `delta` (or keeps it pending until what it depends on arrives). Observers hear
@@ -687,14 +718,15 @@ impl Doc {
     }
 }
 
-/// Runs `change` on the root scope `root`, recording events into `log` when given.
-fn run<R>(
+/// Runs `change` on the root scope `root`, recording events into `log` when given. Not
+/// generic over the change: the callers' closures keep their results.
+fn run(
     root: &mut Scope<'_, Object>,
     log: Option<&mut EventLog>,
     done: Option<&mut Vec<Done>>,
     expand: &ExpandRules,
-    change: impl FnOnce(&mut MapScope<'_>) -> R,
-) -> R {
+    change: &mut dyn FnMut(&mut MapScope<'_>),
+) {
     let mut session = Session {
         root,
         log,
@@ -702,7 +734,7 @@ fn run<R>(
         expand,
     };
     let mut scope = MapScope::new(&mut session, ContainerPath::root());
-    change(&mut scope)
+    change(&mut scope);
 }
 
 impl Object {
@@ -720,7 +752,14 @@ impl Object {
         scope: &mut Scope<'_, Object>,
         change: impl FnOnce(&mut MapScope<'_>) -> R,
     ) -> R {
-        run(scope, None, None, &ExpandRules::default(), change)
+        let mut change = Some(change);
+        let mut result = None;
+        run(scope, None, None, &ExpandRules::default(), &mut |root| {
+            if let Some(change) = change.take() {
+                result = Some(change(root));
+            }
+        });
+        result.expect("the edit ran")
     }
 }
 

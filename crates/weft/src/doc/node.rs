@@ -159,7 +159,13 @@ fn write_json(node: &Node, out: &mut String) {
 /// `values` (none if absent) sorted by their encoding: the order every replica agrees on.
 pub(crate) fn sorted(values: Option<Vec<Value>>) -> Vec<Value> {
     let mut values = values.unwrap_or_default();
-    values.sort_by_cached_key(weft_core::codec::Encode::encode_to_vec);
+    let encodings: Vec<Vec<u8>> = values
+        .iter()
+        .map(weft_core::codec::Encode::encode_to_vec)
+        .collect();
+    let keys: Vec<&[u8]> = encodings.iter().map(Vec::as_slice).collect();
+    let mut order = weft_core::sorting::stable_order_by_bytes(&keys);
+    weft_core::sorting::apply_order(&mut order, &mut |first, second| values.swap(first, second));
     values
 }
 

@@ -228,12 +228,13 @@ pub(crate) fn positional(root: &Object, path: &ContainerPath) -> Option<Vec<Path
 
 /// Runs `change` on the entry at the end of `steps` (at least one) below the root map,
 /// creating or switching maps and lists on the way. Returns `None` (changing nothing) if a
-/// list element a step names is gone: call it after [`lookup`] accepted the path.
-pub(crate) fn descend<R>(
+/// list element a step names is gone: call it after [`lookup`] accepted the path. Not generic
+/// over a result (`change` keeps its own): one copy serves every caller.
+pub(crate) fn descend(
     root: &mut Scope<'_, Object>,
     steps: &[Step],
-    change: &mut dyn FnMut(&mut Scope<'_, Entry>) -> R,
-) -> Option<R> {
+    change: &mut dyn FnMut(&mut Scope<'_, Entry>),
+) -> Option<()> {
     let (first, rest) = steps.split_first()?;
     let Step::Key(name) = first else {
         return None;
@@ -241,13 +242,14 @@ pub(crate) fn descend<R>(
     with_entry(root, name, |entry| descend_entry(entry, rest, change))
 }
 
-fn descend_entry<R>(
+fn descend_entry(
     entry: &mut Scope<'_, Entry>,
     steps: &[Step],
-    change: &mut dyn FnMut(&mut Scope<'_, Entry>) -> R,
-) -> Option<R> {
+    change: &mut dyn FnMut(&mut Scope<'_, Entry>),
+) -> Option<()> {
     let Some((step, rest)) = steps.split_first() else {
-        return Some(change(entry));
+        change(entry);
+        return Some(());
     };
     match step {
         Step::Key(name) => map_part(entry, |map| {

@@ -155,7 +155,8 @@ fn visible_ranges<E>(
         .filter(|placed| placed.visible)
         .map(|placed| placed.index as usize..(placed.index + placed.length) as usize)
         .collect();
-    ranges.sort_by_key(|range| std::cmp::Reverse(range.start));
+    // Latest start first.
+    weft_core::sorting::sort_by_key(&mut ranges, |range| u128::MAX - range.start as u128);
     let mut joined: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for range in ranges {
         match joined.last_mut() {

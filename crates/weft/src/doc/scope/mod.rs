@@ -260,10 +260,11 @@ impl<'a> Target<'a> {
         self.session.change(&mut |root| {
             if let Some(change) = change.take() {
                 let mut once = Some(change);
-                result = descend(root, steps, &mut |entry| {
-                    once.take().map(|change| change(entry))
-                })
-                .flatten();
+                descend(root, steps, &mut |entry| {
+                    if let Some(change) = once.take() {
+                        result = Some(change(entry));
+                    }
+                });
             }
         });
         if self.listening() {
