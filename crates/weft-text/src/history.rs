@@ -417,7 +417,7 @@ impl Runs {
     }
 
     /// The runs from the first one whose end is above `counter` on.
-    fn from_ending_above(&self, counter: u64) -> impl Iterator<Item = &Packed> + '_ {
+    fn runs_ending_above(&self, counter: u64) -> impl Iterator<Item = &Packed> + '_ {
         let (block, index) = self.first_ending_above(counter);
         let first = self
             .blocks
@@ -574,7 +574,7 @@ impl History {
         self.replicas
             .get(replica.as_usize())
             .into_iter()
-            .flat_map(move |runs| runs.from_ending_above(counter + 1))
+            .flat_map(move |runs| runs.runs_ending_above(counter + 1))
             .map(move |packed| {
                 let run = packed.run();
                 if run.counter() <= counter {
