@@ -9,7 +9,8 @@
 //! ratio in the same run), `diamond-load` (its load of its full encoding) or `save` (the
 //! encoding's size and FNV-1a hash, to check a change keeps the bytes); `dump` and `compare`
 //! (take a file name after the runs) write the saved document, or check a saved one has the
-//! same state. Prints the median time.
+//! same state. Prints the median time. A sequential trace is the `ascii_only` variant; name
+//! it `unicode/<trace>` for the variant with positions in Unicode scalars over non-ASCII text.
 
 #![allow(clippy::print_stdout)]
 
@@ -40,7 +41,10 @@ fn main() {
     let path = match name {
         "friendsforever" => dir.join("concurrent_traces/friendsforever.json.gz"),
         "A1" | "S3" => dir.join(format!("egwalker-paper/{name}.json.gz")),
-        _ => dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")),
+        _ => match name.strip_prefix("unicode/") {
+            Some(unicode) => dir.join(format!("sequential_traces/{unicode}.json.gz")),
+            None => dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")),
+        },
     };
     let trace = load_trace(&path);
     let saved = (mode == "load").then(|| weft_apply(&trace).save());

@@ -5,6 +5,9 @@
 //! Run with `cargo run --release -p weft-benches --bin text_traces` (traces from
 //! `$WEFT_TRACES`, default `../shared/traces`). `TEXT_TRACES_QUICK=1` runs one trace;
 //! `TEXT_TRACES_ONLY=a,b` only these sequential traces; `TEXT_TRACES_MERGE=S3` only that merge.
+//! Each sequential trace runs twice: the `ascii_only` variant against every peer, then the
+//! variant with its non-ASCII characters (positions in Unicode scalars) against
+//! diamond-types, with the ratio of the two variants' apply times.
 
 #![allow(clippy::print_stdout)]
 
@@ -340,6 +343,50 @@ fn fmt_bytes(value: Option<usize>) -> String {
     value.map_or("–".into(), |b| format!("{b} B"))
 }
 
+/// Prints the table of one sequential trace: the first two rows are Weft's, the others the
+/// peers' (ratios to the best peer).
+fn sequential_table(rows: Vec<(&str, Row)>) {
+    let peers = &rows[2..];
+    let best_apply = peers.iter().filter_map(|(_, r)| r.apply).min().unwrap();
+    let best_size = peers.iter().filter_map(|(_, r)| r.size).min().unwrap();
+    let best_load = peers.iter().filter_map(|(_, r)| r.load).min().unwrap();
+    let best_heap = peers.iter().filter_map(|(_, r)| r.heap).min().unwrap();
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(library, row)| {
+            vec![
+                (*library).to_string(),
+                fmt_ms(row.apply),
+                row.apply
+                    .map_or("–".into(), |d| ratio(millis(d), millis(best_apply))),
+                fmt_bytes(row.size),
+                row.size
+                    .map_or("–".into(), |s| ratio(s as f64, best_size as f64)),
+                fmt_ms(row.load),
+                row.load
+                    .map_or("–".into(), |d| ratio(millis(d), millis(best_load))),
+                fmt_bytes(row.heap),
+                row.heap
+                    .map_or("–".into(), |h| ratio(h as f64, best_heap as f64)),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "library",
+            "apply",
+            "× best peer",
+            "encoded (full history)",
+            "×",
+            "load",
+            "×",
+            "heap retained",
+            "×",
+        ],
+        &table,
+    );
+}
+
 fn main() {
     let Some(dir) = traces_dir() else { return };
     let quick = std::env::var_os("TEXT_TRACES_QUICK").is_some();
@@ -364,67 +411,54 @@ fn main() {
         names.clear();
     }
     for name in names {
-        let trace = load_trace(&dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")));
-        let edits = patches(&trace).count();
+        let ascii = load_trace(&dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")));
+        let edits = patches(&ascii).count();
         println!(
             "\n### {} ({edits} edits, final text {} chars)\n",
-            trace.name,
-            trace.end.chars().count()
+            ascii.name,
+            ascii.end.chars().count()
         );
-        let (weft_row, weft_deltas) = weft(&trace, 5);
-        let rows: Vec<(&str, Row)> = vec![
+        let (weft_row, weft_deltas) = weft(&ascii, 5);
+        let ascii_weft = weft_row.clone();
+        let ascii_diamond = diamond(&ascii, 5);
+        sequential_table(vec![
             ("weft (edit)", weft_row),
             ("weft (update: delta per edit)", weft_deltas),
-            ("diamond-types", diamond(&trace, 5)),
-            ("loro (one commit)", loro(&trace, 3)),
-            ("yrs (txn per edit)", yrs(&trace, 1)),
-            ("automerge", automerge(&trace, 1)),
-        ];
-        let peers = &rows[2..];
-        let best_apply = peers.iter().filter_map(|(_, r)| r.apply).min().unwrap();
-        let best_size = peers.iter().filter_map(|(_, r)| r.size).min().unwrap();
-        let best_load = peers.iter().filter_map(|(_, r)| r.load).min().unwrap();
-        let best_heap = peers.iter().filter_map(|(_, r)| r.heap).min().unwrap();
-        let table: Vec<Vec<String>> = rows
-            .iter()
-            .map(|(library, row)| {
-                vec![
-                    (*library).to_string(),
-                    fmt_ms(row.apply),
-                    row.apply
-                        .map_or("–".into(), |d| ratio(millis(d), millis(best_apply))),
-                    fmt_bytes(row.size),
-                    row.size
-                        .map_or("–".into(), |s| ratio(s as f64, best_size as f64)),
-                    fmt_ms(row.load),
-                    row.load
-                        .map_or("–".into(), |d| ratio(millis(d), millis(best_load))),
-                    fmt_bytes(row.heap),
-                    row.heap
-                        .map_or("–".into(), |h| ratio(h as f64, best_heap as f64)),
-                ]
-            })
-            .collect();
-        print_table(
-            &[
-                "library",
-                "apply",
-                "× best peer",
-                "encoded (full history)",
-                "×",
-                "load",
-                "×",
-                "heap retained",
-                "×",
-            ],
-            &table,
-        );
-        if let Ok(text) = Replica::<Text>::load(&weft_apply(&trace).save()) {
+            ("diamond-types", ascii_diamond.clone()),
+            ("loro (one commit)", loro(&ascii, 3)),
+            ("yrs (txn per edit)", yrs(&ascii, 1)),
+            ("automerge", automerge(&ascii, 1)),
+        ]);
+        if let Ok(text) = Replica::<Text>::load(&weft_apply(&ascii).save()) {
             let (spans, runs, waiting) = text.shape();
             println!(
                 "\nweft shape: {spans} spans in the order tree, {runs} history runs, {waiting} waiting"
             );
         }
+        // The same trace with its non-ASCII characters (positions in Unicode scalars),
+        // against diamond-types on the same variant.
+        let unicode = load_trace(&dir.join(format!("sequential_traces/{name}.json.gz")));
+        let non_ascii = unicode.end.chars().filter(|c| !c.is_ascii()).count();
+        println!(
+            "\n#### {name}, Unicode variant ({non_ascii} non-ASCII chars in the final text)\n"
+        );
+        let (weft_row, weft_deltas) = weft(&unicode, 5);
+        let unicode_weft = weft_row.clone();
+        let unicode_diamond = diamond(&unicode, 5);
+        sequential_table(vec![
+            ("weft (edit)", weft_row),
+            ("weft (update: delta per edit)", weft_deltas),
+            ("diamond-types", unicode_diamond.clone()),
+        ]);
+        let penalty = |unicode: &Row, ascii: &Row| match (unicode.apply, ascii.apply) {
+            (Some(u), Some(a)) => ratio(millis(u), millis(a)),
+            _ => "–".into(),
+        };
+        println!(
+            "\nUnicode ÷ ASCII apply: weft {}, diamond-types {}",
+            penalty(&unicode_weft, &ascii_weft),
+            penalty(&unicode_diamond, &ascii_diamond)
+        );
     }
     let mut concurrent = vec![dir.join("concurrent_traces/friendsforever.json.gz")];
     if !quick {

@@ -9,7 +9,7 @@ use weft_core::codec::{Decoder, DotReader, DotWriter, Encoder, unzigzag, zigzag}
 use weft_core::{DecodeError, Dot, MAX_COUNTER, ReplicaIndex};
 
 use crate::element::Content;
-use crate::history::{History, NO_DOT, Packed, Run};
+use crate::history::{History, NO_DOT, Run, Runs};
 use crate::marks::MarkSet;
 use crate::sequence::{Loose, Sequence};
 use crate::span::{MAX_SPAN, Span};
@@ -87,7 +87,7 @@ pub(crate) fn encode<C: Content>(sequence: &Sequence<C>, out: &mut DotWriter) {
         content.insert(at, leaf.content.as_slice(), leaf.content.len());
     }
     // History, per replica: a header, then the runs as columns.
-    let with_history: Vec<(ReplicaIndex, &[Packed])> = sequence.history.iter().collect();
+    let with_history: Vec<(ReplicaIndex, &Runs)> = sequence.history.iter().collect();
     body.length(with_history.len());
     let mut columns = RunColumns::default();
     for (replica, runs) in with_history {

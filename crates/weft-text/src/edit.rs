@@ -11,6 +11,8 @@ use crate::tree::{
 /// The capacity of a leaf's span vector: the most it holds before it splits (an edit adds at
 /// most two spans), allocated once.
 const SPAN_CAPACITY: usize = LEAF_SPANS + 2;
+/// Spare room for spans left in each half of a split leaf.
+const SPAN_SPARE: usize = 8;
 /// Spare room left in a leaf's content when it is split.
 const CONTENT_SPARE: usize = 32;
 
@@ -101,7 +103,9 @@ impl<C: Content> Tree<C> {
     /// Inserts `span` (with `content` of `count` elements if it is visible) before the
     /// element at `location`, or at the end of the leaf when `location.span` is the leaf's
     /// span count. `chars`, for a local insert, is the visible position of the span (the
-    /// cursor then moves there). Returns where the new span's first element is.
+    /// cursor then moves there). `content_at`, when known, is the index in the leaf's content
+    /// of the first visible element at or after `location`. Returns where the new span's
+    /// first element is.
     pub(crate) fn insert(
         &mut self,
         location: Location,
@@ -109,6 +113,7 @@ impl<C: Content> Tree<C> {
         content: &C::Slice,
         count: usize,
         chars: Option<u64>,
+        content_at: Option<usize>,
     ) -> Location {
         self.ensure_root();
         let Location {
@@ -123,10 +128,19 @@ impl<C: Content> Tree<C> {
             node.spans.insert(slot + 1, back);
             slot += 1;
         }
-        let at: usize = node.spans[..slot]
-            .iter()
-            .map(|span| span.visible() as usize)
-            .sum();
+        let at: usize = content_at.unwrap_or_else(|| {
+            node.spans[..slot]
+                .iter()
+                .map(|span| span.visible() as usize)
+                .sum()
+        });
+        debug_assert_eq!(
+            at,
+            node.spans[..slot]
+                .iter()
+                .map(|span| span.visible() as usize)
+                .sum::<usize>()
+        );
         let merged = slot > 0 && can_merge(&node.spans[slot - 1], &span);
         let placed = if merged {
             let previous = &mut node.spans[slot - 1];
@@ -325,9 +339,12 @@ impl<C: Content> Tree<C> {
         let content_at = self.content_index(leaf, at);
         let new_index = self.leaves.len() as u32;
         let node = &mut self.leaves[leaf as usize];
-        let mut spans = Vec::with_capacity(SPAN_CAPACITY);
+        // Both halves keep room for a few more spans, and grow to the full capacity only if
+        // they fill (most leaves stay half full: this is a tenth of a small trace's heap).
+        let mut spans = Vec::with_capacity(node.spans.len() - at + SPAN_SPARE);
         spans.extend_from_slice(&node.spans[at..]);
         node.spans.truncate(at);
+        node.spans.shrink_to(at + SPAN_SPARE);
         let content = node.content.split_off(content_at);
         node.content.trim(CONTENT_SPARE);
         let moved = summarize_leaf(&spans, &content);

@@ -114,10 +114,36 @@ impl TextBuf {
 }
 
 /// The byte offset of scalar `at` in `text` (the length when `at` is the scalar count).
+///
+/// Scalars start at every byte that is not a UTF-8 continuation byte (`0b10xx_xxxx`), so the
+/// scan counts them eight bytes at a time and finishes byte by byte in the last word: a
+/// leaf holding one non-ASCII character costs about a tenth of decoding it scalar by scalar.
 fn byte_of(text: &str, at: usize) -> usize {
-    text.char_indices()
-        .nth(at)
-        .map_or(text.len(), |(byte, _)| byte)
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let bytes = text.as_bytes();
+    let mut byte = 0;
+    let mut starts = 0;
+    while let Some(word) = bytes.get(byte..byte + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // Bit 7 of each continuation byte (bit 7 set, bit 6 clear), moved to bit 0.
+        let continuation = ((word & !(word << 1)) & HIGH) >> 7;
+        let in_word = 8 - (continuation.wrapping_mul(ONES) >> 56) as usize;
+        if starts + in_word > at {
+            break;
+        }
+        starts += in_word;
+        byte += 8;
+    }
+    for (offset, value) in bytes[byte..].iter().enumerate() {
+        if (*value as i8) >= -64 {
+            if starts == at {
+                return byte + offset;
+            }
+            starts += 1;
+        }
+    }
+    bytes.len()
 }
 
 /// Grows `text` for `extra` more bytes, as [`grow`] does.
@@ -386,5 +412,28 @@ mod tests {
         assert_eq!((text.len(), back.len()), (4, 2));
         assert_eq!(TextBuf::split_slice("é😀x", 2), ("é😀", "x"));
         assert_eq!(back.char_at(1), Some('😀'));
+    }
+
+    #[test]
+    fn byte_offsets_of_scalars_match_decoding() {
+        let samples = [
+            "",
+            "ascii only, longer than one word of eight bytes",
+            "é",
+            "aé😀bc",
+            "0123456é89abcdef😀😀😀xyz—–«»日本語のテキスト",
+            "😀😀😀😀😀😀😀😀😀😀",
+            "1234567😀",
+        ];
+        for text in samples {
+            let expected: Vec<usize> = text
+                .char_indices()
+                .map(|(byte, _)| byte)
+                .chain([text.len()])
+                .collect();
+            for (at, byte) in expected.iter().enumerate() {
+                assert_eq!(byte_of(text, at), *byte, "{text:?} at {at}");
+            }
+        }
     }
 }

@@ -311,8 +311,12 @@ impl Packed {
                     self.counter = split(word | BACKWARD);
                     return true;
                 }
+                return false;
             }
-            _ => {}
+            // Every other forward deletion, and every insert, was decided above: only a
+            // backward deletion run (from a join) needs the general rule.
+            Run::Delete { backward: true, .. } => {}
+            _ => return false,
         }
         let mut run = self.run();
         if run.absorb(replica, next) {
@@ -356,26 +360,148 @@ impl Packed {
     }
 }
 
+/// Runs in one block beyond the first (36 bytes each: 18 KiB). A replica's runs fill the
+/// first block by growing it, then further blocks of exactly this size, so appending never
+/// copies the runs already held and the spare room is at most one block.
+const BLOCK: usize = 512;
+
+/// The runs of one replica in counter order, in blocks (every block but the last full, unless
+/// a run was inserted in the middle by an out-of-order join, which grows its block).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Runs {
+    blocks: Vec<Vec<Packed>>,
+    len: usize,
+}
+
+impl Runs {
+    /// How many runs.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no run is held.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The runs in counter order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Packed> + '_ {
+        self.blocks.iter().flatten()
+    }
+
+    fn last(&self) -> Option<&Packed> {
+        self.blocks.last().and_then(|block| block.last())
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Packed> {
+        self.blocks.last_mut().and_then(|block| block.last_mut())
+    }
+
+    /// Where the first run whose end is above `counter` is (block, index in the block), or
+    /// the end.
+    fn first_ending_above(&self, counter: u64) -> (usize, usize) {
+        let block = self
+            .blocks
+            .partition_point(|block| block.last().is_none_or(|run| run.end() <= counter));
+        let index = self
+            .blocks
+            .get(block)
+            .map_or(0, |runs| runs.partition_point(|run| run.end() <= counter));
+        (block, index)
+    }
+
+    /// The first run whose end is above `counter`.
+    fn run_ending_above(&self, counter: u64) -> Option<&Packed> {
+        let (block, index) = self.first_ending_above(counter);
+        self.blocks.get(block).and_then(|runs| runs.get(index))
+    }
+
+    /// The runs from the first one whose end is above `counter` on.
+    fn runs_ending_above(&self, counter: u64) -> impl Iterator<Item = &Packed> + '_ {
+        let (block, index) = self.first_ending_above(counter);
+        let first = self
+            .blocks
+            .get(block)
+            .map_or(&[][..], |runs| &runs[index..]);
+        let rest = self.blocks.get(block + 1..).unwrap_or(&[]);
+        first.iter().chain(rest.iter().flatten())
+    }
+
+    /// Appends `run` after every run held, starting a block when the last one is full.
+    #[inline]
+    fn append(&mut self, run: Packed) {
+        match self.blocks.last_mut() {
+            Some(block) if block.len() < block.capacity() => block.push(run),
+            Some(block) if block.capacity() < BLOCK => {
+                let grown = (block.capacity() * 2).clamp(16, BLOCK);
+                block.reserve_exact(grown - block.len());
+                block.push(run);
+            }
+            _ => {
+                let capacity = if self.blocks.is_empty() { 4 } else { BLOCK };
+                let mut block = Vec::with_capacity(capacity);
+                block.push(run);
+                self.blocks.push(block);
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Inserts `run` before the run at (`block`, `index`) from [`Runs::first_ending_above`].
+    fn insert(&mut self, (block, index): (usize, usize), run: Packed) {
+        match self.blocks.get_mut(block) {
+            Some(runs) => {
+                runs.insert(index, run);
+                self.len += 1;
+            }
+            None => self.append(run),
+        }
+    }
+
+    /// Makes room for `additional` more runs in the last block.
+    fn reserve(&mut self, additional: usize) {
+        match self.blocks.last_mut() {
+            Some(block) => block.reserve_exact(additional),
+            None => self.blocks.push(Vec::with_capacity(additional)),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Runs {
+    type Item = &'a Packed;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<Packed>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.blocks.iter().flatten()
+    }
+}
+
 /// Every run of every replica, per replica in counter order.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct History {
-    replicas: Vec<Vec<Packed>>,
+    replicas: Vec<Runs>,
 }
 
 impl History {
-    /// Records `run` of `replica`, extending the previous run when it continues it.
-    pub(crate) fn push(&mut self, replica: ReplicaIndex, run: Run) {
+    /// The runs of `replica`, made empty if it had none.
+    fn runs_mut(&mut self, replica: ReplicaIndex) -> &mut Runs {
         let slot = replica.as_usize();
         if self.replicas.len() <= slot {
-            self.replicas.resize_with(slot + 1, Vec::new);
+            self.replicas.resize_with(slot + 1, Runs::default);
         }
-        let runs = &mut self.replicas[slot];
+        &mut self.replicas[slot]
+    }
+
+    /// Records `run` of `replica`, extending the previous run when it continues it.
+    pub(crate) fn push(&mut self, replica: ReplicaIndex, run: Run) {
+        let runs = self.runs_mut(replica);
         if let Some(last) = runs.last_mut() {
             let end = last.end();
             if end > run.counter() {
-                let at = runs.partition_point(|existing| existing.end() <= run.counter());
+                let at = runs.first_ending_above(run.counter());
                 // A run overlapping one held is already known (a repeated join): skip it.
-                if runs.get(at).is_none_or(|next| next.counter() >= run.end()) {
+                let next = runs.blocks.get(at.0).and_then(|block| block.get(at.1));
+                if next.is_none_or(|next| next.counter() >= run.end()) {
                     runs.insert(at, Packed::new(&run));
                 }
                 return;
@@ -384,43 +510,28 @@ impl History {
                 return;
             }
         }
-        if runs.len() == runs.capacity() {
-            // Grow by an eighth, not double: the history is most of a document's memory.
-            runs.reserve_exact(runs.len() / 8 + 16);
-        }
-        runs.push(Packed::new(&run));
+        runs.append(Packed::new(&run));
     }
 
     /// Appends `run` of `replica` as read from an encoding, after every run held (the
     /// decoder checks the order), without trying to merge it with the previous one: the
     /// encoding holds the runs as they were kept, so re-encoding gives the same bytes.
     pub(crate) fn push_read(&mut self, replica: ReplicaIndex, run: Run) {
-        let slot = replica.as_usize();
-        if self.replicas.len() <= slot {
-            self.replicas.resize_with(slot + 1, Vec::new);
-        }
-        debug_assert!(
-            self.replicas[slot]
-                .last()
-                .is_none_or(|last| last.end() <= run.counter())
-        );
-        self.replicas[slot].push(Packed::new(&run));
+        let runs = self.runs_mut(replica);
+        debug_assert!(runs.last().is_none_or(|last| last.end() <= run.counter()));
+        runs.append(Packed::new(&run));
     }
 
     /// Makes room for `additional` more runs of `replica` (a decoder knows how many come).
     pub(crate) fn reserve(&mut self, replica: ReplicaIndex, additional: usize) {
-        let slot = replica.as_usize();
-        if self.replicas.len() <= slot {
-            self.replicas.resize_with(slot + 1, Vec::new);
-        }
-        self.replicas[slot].reserve_exact(additional);
+        self.runs_mut(replica).reserve(additional);
     }
 
     /// Whether a run of `replica` holds a change in `first..end`.
     pub(crate) fn overlaps(&self, replica: ReplicaIndex, first: u64, end: u64) -> bool {
         self.replicas.get(replica.as_usize()).is_some_and(|runs| {
-            let at = runs.partition_point(|run| run.end() <= first);
-            runs.get(at).is_some_and(|run| run.counter() < end)
+            runs.run_ending_above(first)
+                .is_some_and(|run| run.counter() < end)
         })
     }
 
@@ -436,7 +547,7 @@ impl History {
     ) -> bool {
         self.replicas
             .get_mut(replica.as_usize())
-            .and_then(|runs| runs.last_mut())
+            .and_then(Runs::last_mut)
             .is_some_and(|last| {
                 last.is_insert()
                     && last.end() == counter
@@ -448,8 +559,7 @@ impl History {
     /// The insert run of `replica` holding element `dot`, if any.
     pub(crate) fn insert_run(&self, dot: Dot) -> Option<Run> {
         let runs = self.replicas.get(dot.replica.as_usize())?;
-        let at = runs.partition_point(|run| run.end() <= dot.counter);
-        runs.get(at)
+        runs.run_ending_above(dot.counter)
             .filter(|run| run.counter() <= dot.counter && run.is_insert())
             .map(Packed::run)
     }
@@ -461,38 +571,37 @@ impl History {
         replica: ReplicaIndex,
         counter: u64,
     ) -> impl Iterator<Item = Run> + '_ {
-        let runs = self
-            .replicas
+        self.replicas
             .get(replica.as_usize())
-            .map_or(&[][..], Vec::as_slice);
-        let at = runs.partition_point(|run| run.end() <= counter + 1);
-        runs[at..].iter().map(move |packed| {
-            let run = packed.run();
-            if run.counter() <= counter {
-                run.skip(replica, (counter + 1 - run.counter()) as u32)
-            } else {
-                run
-            }
-        })
+            .into_iter()
+            .flat_map(move |runs| runs.runs_ending_above(counter + 1))
+            .map(move |packed| {
+                let run = packed.run();
+                if run.counter() <= counter {
+                    run.skip(replica, (counter + 1 - run.counter()) as u32)
+                } else {
+                    run
+                }
+            })
     }
 
     /// The replicas with runs, and their runs.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (ReplicaIndex, &[Packed])> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ReplicaIndex, &Runs)> + '_ {
         self.replicas
             .iter()
             .enumerate()
             .filter(|(_, runs)| !runs.is_empty())
-            .map(|(slot, runs)| (ReplicaIndex(slot as u32), runs.as_slice()))
+            .map(|(slot, runs)| (ReplicaIndex(slot as u32), runs))
     }
 
     /// How many runs.
     pub(crate) fn run_count(&self) -> usize {
-        self.replicas.iter().map(Vec::len).sum()
+        self.replicas.iter().map(Runs::len).sum()
     }
 
     /// Whether no run is held.
     pub(crate) fn is_empty(&self) -> bool {
-        self.replicas.iter().all(Vec::is_empty)
+        self.replicas.iter().all(Runs::is_empty)
     }
 
     /// Renames replicas: moves each replica's runs to its new slot and renames the dots the
@@ -504,9 +613,10 @@ impl History {
             .map(|target| target.as_usize() + 1)
             .max()
             .unwrap_or(0);
-        self.replicas.resize_with(width.max(old.len()), Vec::new);
+        self.replicas
+            .resize_with(width.max(old.len()), Runs::default);
         for (slot, mut runs) in old.into_iter().enumerate() {
-            for packed in &mut runs {
+            for packed in runs.blocks.iter_mut().flatten() {
                 *packed = Packed::new(&packed.run().remap(map));
             }
             self.replicas[map[slot].as_usize()] = runs;
@@ -562,6 +672,63 @@ mod tests {
         );
         assert!(history.insert_run(Dot::new(R, 3)).is_some());
         assert!(history.insert_run(Dot::new(R, 7)).is_none());
+    }
+
+    /// Runs of `R` at the given counters (one element each, never continuing each other).
+    fn inserts(counters: impl Iterator<Item = u64>) -> Vec<Run> {
+        counters
+            .map(|counter| Run::Insert {
+                counter,
+                len: 1,
+                left: NO_DOT,
+                right: NO_DOT,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_in_blocks_answer_like_one_sorted_vector() {
+        fn property(gaps: Vec<u8>, shuffled: Vec<u16>) -> bool {
+            let gaps = if gaps.is_empty() { vec![0] } else { gaps };
+            let mut counter = 0;
+            let mut counters: Vec<u64> = Vec::new();
+            for gap in gaps.iter().cycle().take(3 * BLOCK + 7) {
+                counter += 2 + u64::from(*gap);
+                counters.push(counter);
+            }
+            // Appended in order, then a few held back and pushed late (out-of-order joins).
+            let late: Vec<u64> = shuffled
+                .iter()
+                .map(|index| counters[usize::from(*index) % counters.len()])
+                .collect();
+            let mut history = History::default();
+            for run in inserts(counters.iter().copied().filter(|c| !late.contains(c))) {
+                history.push(R, run);
+            }
+            for run in inserts(late.iter().copied()) {
+                history.push(R, run);
+            }
+            let model = inserts(counters.iter().copied());
+            let held: Vec<Run> = history.since(R, 0).collect();
+            if held != model || history.run_count() != model.len() {
+                return false;
+            }
+            // Probes around every run (at, before and after it); the model is sorted.
+            counters.iter().all(|run_counter| {
+                (run_counter - 1..=run_counter + 1).all(|probe| {
+                    let rest = &model[model.partition_point(|run| run.end() <= probe + 1)..];
+                    let holds = model.binary_search_by_key(&probe, Run::counter).is_ok();
+                    let mut since = history.since(R, probe);
+                    since.next() == rest.first().copied()
+                        && since.count() == rest.len().saturating_sub(1)
+                        && history.insert_run(Dot::new(R, probe)).is_some() == holds
+                        && history.overlaps(R, probe, probe + 1) == holds
+                })
+            })
+        }
+        quickcheck::QuickCheck::new()
+            .tests(20)
+            .quickcheck(property as fn(Vec<u8>, Vec<u16>) -> bool);
     }
 
     #[test]

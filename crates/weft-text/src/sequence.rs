@@ -57,6 +57,9 @@ pub(crate) struct Gap {
     pub(crate) right: Dot,
     /// The span of `left` when `left` is the last element of its span.
     pub(crate) left_at_end: Option<Found>,
+    /// The index in the leaf's content of the first visible element after the gap, when
+    /// the gap was found by position (it costs nothing then).
+    pub(crate) content: Option<usize>,
 }
 
 impl<C: Content> Sequence<C> {
@@ -216,6 +219,7 @@ impl<C: Content> Sequence<C> {
             left,
             right: before,
             left_at_end: None,
+            content: None,
         };
         self.insert_in_gap(transaction, gap, position, content, count, delta);
         Some(position)
@@ -270,7 +274,16 @@ impl<C: Content> Sequence<C> {
                 return;
             }
         }
-        self.place(gap.location, first, content, &[], Some(position));
+        if count <= MAX_VISIBLE_SPAN as usize {
+            // One new span: straight into the tree, at the content index known from the
+            // search when there is one.
+            let span = Span::new(first, count as u32, false);
+            let chars = Some(position);
+            self.tree
+                .insert(gap.location, span, content, count, chars, gap.content);
+        } else {
+            self.place(gap.location, first, content, &[], Some(position));
+        }
         self.history.push(me, run);
     }
 
@@ -342,10 +355,12 @@ impl<C: Content> Sequence<C> {
                 left: NO_DOT,
                 right,
                 left_at_end: None,
+                content: Some(0),
             };
         }
         let found = self.tree.find_visible(position - 1);
         let mut gap = self.gap_after(found.location);
+        gap.content = Some(found.content + found.location.offset as usize + 1);
         if gap.location.offset == 0 {
             // `left` ends its span: typing on may extend that span.
             gap.left_at_end = Some(found);
@@ -368,6 +383,7 @@ impl<C: Content> Sequence<C> {
                 left,
                 right: span.dot(location.offset + 1),
                 left_at_end: None,
+                content: None,
             };
         }
         let leaf = self.tree.leaf(location.leaf);
@@ -389,6 +405,7 @@ impl<C: Content> Sequence<C> {
             left,
             right,
             left_at_end: None,
+            content: None,
         }
     }
 
@@ -432,7 +449,7 @@ impl<C: Content> Sequence<C> {
                 rest = tail;
                 (piece, length as usize)
             };
-            let placed = self.tree.insert(location, span, piece, count, chars);
+            let placed = self.tree.insert(location, span, piece, count, chars, None);
             chars = chars.map(|chars| chars + count as u64);
             location = Location {
                 leaf: placed.leaf,

@@ -175,7 +175,8 @@ impl<C: Content> Tree<C> {
     }
 
     /// The visible element at index `position` (below the visible total), found from the
-    /// cursor when it is in the cursor's leaf.
+    /// cursor when it is in the cursor's leaf or in a leaf next to it (typing moves across a
+    /// leaf boundary), else by a descent from the root.
     pub(crate) fn find_visible(&self, position: u64) -> Found {
         let cursor = self.cursor.get();
         if cursor.leaf != NONE {
@@ -193,6 +194,13 @@ impl<C: Content> Tree<C> {
                     content += visible as usize;
                     span += 1;
                 }
+                // Past the cursor's leaf: `chars` is where the next leaf starts.
+                let next = self.links[cursor.leaf as usize].next;
+                if next != NONE
+                    && position < chars + self.leaves[next as usize].content.len() as u64
+                {
+                    return self.scan_forward(next, chars, position);
+                }
             } else {
                 while span > 0 {
                     span -= 1;
@@ -203,10 +211,25 @@ impl<C: Content> Tree<C> {
                         return self.found(cursor.leaf, span, content, chars, position);
                     }
                 }
+                // Before the cursor's leaf: `chars` is where it starts; try the leaf before
+                // it under the same parent.
+                let Links { parent, slot, .. } = self.links[cursor.leaf as usize];
+                if parent != NONE && slot > 0 {
+                    let previous = self.internals[parent as usize].children[slot as usize - 1];
+                    let length = self.leaves[previous as usize].content.len();
+                    if position + length as u64 >= chars {
+                        return self.scan_backward(previous, chars, length, position);
+                    }
+                }
             }
         }
         let (before, leaf, _) = self.descend_counting(Metric::Chars, position, Metric::Chars);
-        let mut chars = before;
+        self.scan_forward(leaf, before, position)
+    }
+
+    /// The visible element `position` in `leaf`, whose first visible element is `chars`,
+    /// scanning its spans from the first.
+    fn scan_forward(&self, leaf: u32, mut chars: u64, position: u64) -> Found {
         let mut content = 0;
         for (span, candidate) in self.leaves[leaf as usize].spans.iter().enumerate() {
             let visible = u64::from(candidate.visible());
@@ -217,6 +240,22 @@ impl<C: Content> Tree<C> {
             content += visible as usize;
         }
         unreachable!("summaries out of date: position past the leaf")
+    }
+
+    /// The visible element `position` in `leaf` (of `length` visible elements), the leaf
+    /// after it starting at visible element `end`, scanning its spans from the last.
+    fn scan_backward(&self, leaf: u32, end: u64, length: usize, position: u64) -> Found {
+        let mut chars = end;
+        let mut content = length;
+        for (span, candidate) in self.leaves[leaf as usize].spans.iter().enumerate().rev() {
+            let visible = u64::from(candidate.visible());
+            chars -= visible;
+            content -= visible as usize;
+            if position >= chars && visible > 0 {
+                return self.found(leaf, span, content, chars, position);
+            }
+        }
+        unreachable!("summaries out of date: position before the leaf")
     }
 
     fn found(&self, leaf: u32, span: usize, content: usize, chars: u64, position: u64) -> Found {
