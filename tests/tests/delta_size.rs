@@ -82,3 +82,119 @@ fn map_catch_up_is_independent_of_history() {
         "10× the history grew the delta from {small} to {large} bytes"
     );
 }
+
+/// Elements under the key removed in the removal tests.
+const ELEMENTS: u64 = 10_000;
+
+type MapOfSets = Map<String, AddWinsSet<u64>>;
+
+/// Three replicas: `a` fills a set of [`ELEMENTS`] elements under the key "big" (with a few
+/// elements from `b` and `c`), everyone levels; returns them.
+fn map_of_sets_level() -> [Replica<MapOfSets>; 3] {
+    let mut replicas = [1, 2, 3].map(|id| Replica::<MapOfSets>::new(ReplicaId::from_u128(id)));
+    replicas[0].update(|map| {
+        map.update("big".to_string(), |set| {
+            for element in 0..ELEMENTS {
+                set.insert(element);
+            }
+        });
+    });
+    for (index, element) in [(1, ELEMENTS), (2, ELEMENTS + 1)] {
+        replicas[index].update(|map| map.update("big".to_string(), |set| set.insert(element)));
+    }
+    level(&mut replicas);
+    replicas
+}
+
+fn level(replicas: &mut [Replica<MapOfSets>]) {
+    for _ in 0..2 {
+        for from in 0..replicas.len() {
+            for to in 0..replicas.len() {
+                if from != to {
+                    let delta = replicas[from].delta_since(&replicas[to].version());
+                    replicas[to].apply(&delta);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn removing_a_map_key_ships_a_removal_record_not_its_elements() {
+    let [mut a, mut b, mut c] = map_of_sets_level();
+    let before = b.version();
+    let delta = a.update(|map| {
+        map.remove(&"big".to_string());
+    });
+    let bytes = delta.to_bytes();
+    assert!(
+        bytes.len() < 100,
+        "removing a key holding {ELEMENTS} elements: a mutation delta of {} bytes",
+        bytes.len()
+    );
+    b.apply(&weft::Delta::from_bytes(&bytes).expect("decodes"));
+    assert!(b.is_empty());
+    assert!(b.same_state(&a));
+    // A peer that missed the removal is sent the record, not the elements.
+    let catch_up = a.delta_since(&before).to_bytes();
+    assert!(
+        catch_up.len() < 100,
+        "delta_since after the removal: {} bytes",
+        catch_up.len()
+    );
+    c.apply(&weft::Delta::from_bytes(&catch_up).expect("decodes"));
+    assert!(c.is_empty());
+    assert!(c.same_state(&a));
+}
+
+#[test]
+fn a_removal_pushed_through_sync_costs_a_record() {
+    use weft_sync::{Message, SyncState, generate, receive};
+    let [mut a, mut b, _] = map_of_sets_level();
+    let (mut a_state, mut b_state) = (SyncState::new(), SyncState::new());
+    // Handshake until both sides are quiet.
+    loop {
+        let to_b: Vec<Message> = std::iter::from_fn(|| generate(&mut a_state, &a)).collect();
+        let to_a: Vec<Message> = std::iter::from_fn(|| generate(&mut b_state, &b)).collect();
+        if to_b.is_empty() && to_a.is_empty() {
+            break;
+        }
+        for message in to_b {
+            receive(&mut b_state, &mut b, message).expect("valid");
+        }
+        for message in to_a {
+            receive(&mut a_state, &mut a, message).expect("valid");
+        }
+    }
+    a.update(|map| {
+        map.remove(&"big".to_string());
+    });
+    let push = generate(&mut a_state, &a).expect("the removal is pushed");
+    let bytes = push.to_bytes();
+    assert!(
+        bytes.len() < 100,
+        "the pushed removal of a key holding {ELEMENTS} elements: {} bytes",
+        bytes.len()
+    );
+    receive(&mut b_state, &mut b, Message::from_bytes(&bytes).expect("decodes")).expect("valid");
+    assert!(b.is_empty());
+    assert!(b.same_state(&a));
+}
+
+#[test]
+fn a_peer_that_missed_the_elements_too_is_sent_only_the_record_and_the_survivors() {
+    let mut a = Replica::<MapOfSets>::new(ReplicaId::from_u128(1));
+    let fresh = Replica::<MapOfSets>::new(ReplicaId::from_u128(2));
+    a.update(|map| {
+        map.update("big".to_string(), |set| {
+            for element in 0..ELEMENTS {
+                set.insert(element);
+            }
+        });
+    });
+    a.update(|map| {
+        map.remove(&"big".to_string());
+    });
+    let bytes = a.delta_since(&fresh.version()).to_bytes();
+    assert!(bytes.len() < 100, "a whole state after the removal: {} bytes", bytes.len());
+}

@@ -16,6 +16,7 @@ use crate::error::{DecodeError, InvariantViolation};
 use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex, index_of};
 use crate::sorting;
 use crate::store::DotStore;
+use crate::store::removal;
 
 /// A key that can index a replicated map or set: hashed, compared, encoded and decoded.
 /// Implemented for every type with those abilities.
@@ -23,13 +24,16 @@ pub trait Key: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode {}
 
 impl<K: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode> Key for K {}
 
-/// One key's entry: its nested store and the latest change of each replica that touched it.
+/// One key's entry: its nested store, the latest change of each replica that touched it, and
+/// the removal record of the key, if it was removed (see [`Keyed::remove`]).
 ///
 /// `touches` holds at most one dot per replica, sorted by replica.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Slot<V> {
     touches: SmallVec<[Dot; 1]>,
     value: V,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    removal: Option<Clock>,
 }
 
 /// Where [`Keyed::with_slot`] is editing, and what it needs to finish.
@@ -54,6 +58,14 @@ impl<V> Slot<V> {
     #[must_use]
     pub fn value(&self) -> &V {
         &self.value
+    }
+
+    /// The removal record: every dot under this key that it covers is removed, wherever and
+    /// whenever it arrives. `None` if the key was never removed this way (or the record was
+    /// compacted).
+    #[must_use]
+    pub fn removal(&self) -> Option<&Clock> {
+        self.removal.as_ref()
     }
 }
 
@@ -202,6 +214,12 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
 
     /// Removes `key` (an observed remove of everything its store holds) with one new change.
     /// Returns whether the key was present.
+    ///
+    /// When the nested store can drop what a clock covers ([`DotStore::can_drop_covered`]), the
+    /// removal is a *removal record*: the slot keeps the clock of everything its store
+    /// mentioned, the delta carries that clock and requires its receiver to have seen it
+    /// ([`Transaction::require`]), so the delta costs O(replicas) bytes however many elements
+    /// the key held. Otherwise every nested entry is cleared and shipped ([`DotStore::clear`]).
     pub fn remove(&mut self, delta: &mut Self, transaction: &mut Transaction, key: &K) -> bool {
         let Some(position) = self.slots.get_index_of(key) else {
             return false;
@@ -211,11 +229,25 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         }
         let event = transaction.next_dot();
         let (delta_position, _) = delta.position_or_insert(key.clone());
-        self.slots[position].value.clear(
+        if self.slots[position].value.can_drop_covered() {
+            let slot = &mut self.slots[position];
+            let mut seen = removal::seen_by(&slot.value);
+            for touch in &slot.touches {
+                seen.raise(touch.replica, touch.counter);
+            }
+            removal::join_record(&mut slot.removal, &seen);
+            slot.value.drop_covered(&seen);
+            let in_delta = &mut delta.slots[delta_position];
+            removal::join_record(&mut in_delta.removal, &seen);
+            in_delta.value = V::default();
+            transaction.require(&seen);
+        } else {
+            self.slots[position].value.clear(
             transaction,
             event,
-            &mut delta.slots[delta_position].value,
-        );
+                &mut delta.slots[delta_position].value,
+            );
+        }
         self.touch_local(position, event);
         delta.touch_local(delta_position, event);
         self.recount(position, true);
@@ -230,7 +262,12 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
     pub fn compact(&mut self, stable: &Clock) -> usize {
         let before = self.slots.len();
         self.slots.retain(|_, slot| {
-            !slot.value.is_bottom() || !slot.touches.iter().all(|dot| stable.contains(*dot))
+            !slot.value.is_bottom()
+                || !removal::covers_dots(stable, &slot.touches)
+                || slot
+                    .removal
+                    .as_ref()
+                    .is_some_and(|record| !stable.dominates(record))
         });
         let removed = before - self.slots.len();
         if removed > 0 {
@@ -345,6 +382,44 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
 
 impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     const DEPENDS_ONLY_ON_REPLACED: bool = V::DEPENDS_ONLY_ON_REPLACED;
+    const DROPS_COVERED: bool = V::DROPS_COVERED;
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        for slot in self.slots.values_mut() {
+            slot.value.drop_covered(seen);
+        }
+        // Dead slots the clock speaks for are forgotten: a replica that lacks their changes
+        // lacks the record's too, and is sent the record.
+        let before = self.slots.len();
+        self.slots.retain(|_, slot| {
+            !slot.value.is_bottom()
+                || !removal::covers_dots(seen, &slot.touches)
+                || slot
+                    .removal
+                    .as_ref()
+                    .is_some_and(|record| !seen.dominates(record))
+        });
+        if self.slots.len() != before && self.indexed {
+            self.rebuild_index();
+        }
+        self.live = self.count_live();
+    }
+
+    fn can_drop_covered(&self) -> bool {
+        V::DROPS_COVERED && self.iter().all(|(_, value)| value.can_drop_covered())
+    }
+
+    fn raise_seen(&self, seen: &mut Clock) {
+        for slot in self.slots.values() {
+            for dot in &slot.touches {
+                seen.raise(dot.replica, dot.counter);
+            }
+            if let Some(record) = &slot.removal {
+                seen.join(record);
+            }
+            slot.value.raise_seen(seen);
+        }
+    }
 
     fn compact(&mut self, stable: &Clock) -> usize {
         let nested: usize = self
@@ -368,9 +443,22 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         for (key, incoming) in other.slots {
             let (position, _) = self.position_or_insert(key);
             let was_live = !self.slots[position].value.is_bottom();
-            self.slots[position]
-                .value
-                .join(context, incoming.value, other_context);
+            let slot = &mut self.slots[position];
+            let mut value = incoming.value;
+            let grew = incoming
+                .removal
+                .as_ref()
+                .is_some_and(|record| removal::join_record(&mut slot.removal, record));
+            // What a record covers is dropped whenever it arrives: from the incoming part
+            // alone while the record stands (the rest was dropped before), from everything
+            // when it grew.
+            if let (Some(record), false) = (&slot.removal, grew) {
+                value.drop_covered(record);
+            }
+            slot.value.join(context, value, other_context);
+            if let (Some(record), true) = (&slot.removal, grew) {
+                slot.value.drop_covered(record);
+            }
             self.merge_touches(position, &incoming.touches);
             self.recount(position, was_live);
         }
@@ -396,6 +484,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 Slot {
                     touches: slot.touches.clone(),
                     value: slot.value.delta_since(since),
+                    removal: slot.removal.clone(),
                 },
             );
         }
@@ -425,6 +514,9 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         for slot in self.slots.values_mut() {
             for dot in &mut slot.touches {
                 *dot = dot.remap(map);
+            }
+            if let Some(record) = &mut slot.removal {
+                *record = record.remap(map);
             }
             sorting::sort_by_key(&mut slot.touches, |dot| sorting::dot_key(*dot));
             slot.value.remap(map);
@@ -498,6 +590,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                     Slot {
                         touches: incoming.touches,
                         value,
+                        removal: incoming.removal,
                     },
                 );
                 continue;
@@ -511,6 +604,13 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 self.slots[position].value = value;
             } else if !covers(mine, theirs) || mine == theirs {
                 self.slots[position].value.repair_join(incoming.value);
+            }
+            let slot = &mut self.slots[position];
+            if let Some(record) = &incoming.removal {
+                removal::join_record(&mut slot.removal, record);
+            }
+            if let Some(record) = &slot.removal {
+                slot.value.drop_covered(record);
             }
             self.merge_touches(position, &incoming.touches);
             self.recount(position, was_live);
@@ -534,6 +634,11 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         for position in order {
             let (key, slot) = self.slots.get_index(position).expect("in range");
             key.encode(out);
+            if slot.removal.is_some() {
+                // A header of 0 (no touches: never written otherwise) announces a slot with a
+                // removal record, written after its value.
+                out.varint(0);
+            }
             let implied = slot.value.implied_by(&slot.touches);
             out.varint(((slot.touches.len() as u64) << 1) | u64::from(implied));
             for dot in &slot.touches {
@@ -541,6 +646,9 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             }
             if !implied {
                 slot.value.encode(out);
+            }
+            if let Some(record) = &slot.removal {
+                removal::encode_record(record, out);
             }
         }
     }
@@ -553,8 +661,16 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             .reserve(crate::codec::reservation::<(K, Slot<V>)>(count));
         for _ in 0..count {
             let key = input.nested(K::decode)?;
-            let header_offset = input.position();
-            let header = input.varint()?;
+            let mut header_offset = input.position();
+            let mut header = input.varint()?;
+            let has_record = header == 0;
+            if has_record {
+                if !V::DROPS_COVERED {
+                    return Err(input.malformed("a removal record for a type without one"));
+                }
+                header_offset = input.position();
+                header = input.varint()?;
+            }
             let touch_count = usize::try_from(header >> 1)
                 .ok()
                 .filter(|count| *count >= 1 && *count <= input.remaining())
@@ -576,7 +692,19 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             } else {
                 input.nested_store(V::decode)?
             };
-            if !keyed.insert_slot(key, Slot { touches, value }) {
+            let removal = if has_record {
+                Some(removal::decode_record(input)?)
+            } else {
+                None
+            };
+            if !keyed.insert_slot(
+                key,
+                Slot {
+                    touches,
+                    value,
+                    removal,
+                },
+            ) {
                 return Err(input.malformed("a key appears twice"));
             }
         }

@@ -248,6 +248,12 @@ fn clear_part<S: DotStore>(
     }
 }
 
+fn drop_covered_part<S: DotStore>(part: &mut Option<Box<S>>, seen: &Clock) {
+    if let Some(store) = part.as_deref_mut() {
+        store.drop_covered(seen);
+    }
+}
+
 fn part_eq<S: DotStore>(mine: Option<&S>, theirs: Option<&S>) -> bool {
     match (mine, theirs) {
         (Some(left), Some(right)) => left.content_eq(right),
@@ -302,8 +308,34 @@ macro_rules! each_part {
 }
 
 impl DotStore for Entry {
+    /// Every part but the sequences and the counter drops what a removal record covers; an
+    /// entry whose text, list or counter holds live content is removed the general way (see
+    /// [`Entry::can_drop_covered`]).
+    const DROPS_COVERED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(ENTRY);
+    }
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        self.kind.drop_covered(seen);
+        self.value.drop_covered(seen);
+        drop_covered_part(&mut self.map, seen);
+        drop_covered_part(&mut self.set, seen);
+        drop_covered_part(&mut self.multi_value, seen);
+        drop_covered_part(&mut self.remove_wins_set, seen);
+    }
+
+    /// Whether a removal record removes everything the entry holds: its text, list and counter
+    /// (which keep their own removal bookkeeping) must be empty, and a nested map must hold no
+    /// such part either. A remover that saw none live leaves their bookkeeping in place, and a
+    /// receiver that holds the record has seen every change the record covers, removals of
+    /// those parts' content included.
+    fn can_drop_covered(&self) -> bool {
+        bottom(self.list.as_deref())
+            && bottom(self.text.as_deref())
+            && bottom(self.counter.as_deref())
+            && self.map.as_deref().is_none_or(DotStore::can_drop_covered)
     }
 
     fn is_bottom(&self) -> bool {
@@ -410,6 +442,14 @@ impl DotStore for Entry {
         self.value.visit_dots(visit);
         each_part!(ref self, |part| if let Some(part) = part.as_deref() {
             part.visit_dots(visit)
+        });
+    }
+
+    fn raise_seen(&self, seen: &mut Clock) {
+        self.kind.raise_seen(seen);
+        self.value.raise_seen(seen);
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            part.raise_seen(seen)
         });
     }
 
