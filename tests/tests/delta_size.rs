@@ -176,7 +176,12 @@ fn a_removal_pushed_through_sync_costs_a_record() {
         "the pushed removal of a key holding {ELEMENTS} elements: {} bytes",
         bytes.len()
     );
-    receive(&mut b_state, &mut b, Message::from_bytes(&bytes).expect("decodes")).expect("valid");
+    receive(
+        &mut b_state,
+        &mut b,
+        Message::from_bytes(&bytes).expect("decodes"),
+    )
+    .expect("valid");
     assert!(b.is_empty());
     assert!(b.same_state(&a));
 }
@@ -196,5 +201,91 @@ fn a_peer_that_missed_the_elements_too_is_sent_only_the_record_and_the_survivors
         map.remove(&"big".to_string());
     });
     let bytes = a.delta_since(&fresh.version()).to_bytes();
-    assert!(bytes.len() < 100, "a whole state after the removal: {} bytes", bytes.len());
+    assert!(
+        bytes.len() < 100,
+        "a whole state after the removal: {} bytes",
+        bytes.len()
+    );
+}
+
+/// Two documents, level, where `a` wrote everything `fill` makes; `b` also wrote one change
+/// under the same root name (so the removal's record names two replicas).
+fn documents_level(fill: impl FnOnce(&mut weft::MapScope<'_>)) -> (weft::Doc, weft::Doc) {
+    let mut a = weft::Doc::new(ReplicaId::from_u128(1));
+    let mut b = weft::Doc::new(ReplicaId::from_u128(2));
+    a.transact(fill);
+    b.apply(&a.delta_since(&b.version()));
+    a.apply(&b.delta_since(&a.version()));
+    (a, b)
+}
+
+/// Sends `delta` to `b` through its bytes; checks both end equal; returns the byte count.
+fn ship(delta: &weft::DocDelta, a: &weft::Doc, b: &mut weft::Doc) -> usize {
+    let bytes = delta.to_bytes();
+    b.apply(&weft::DocDelta::from_bytes(&bytes).expect("decodes"));
+    assert_eq!(a.to_json(), b.to_json());
+    bytes.len()
+}
+
+#[test]
+fn removing_a_document_key_holding_a_nested_map_ships_a_record() {
+    let (mut a, mut b) = documents_level(|root| {
+        let mut nested = root.map("big");
+        for index in 0..ELEMENTS {
+            nested.put(&format!("k{index}"), index as i64);
+        }
+    });
+    b.transact(|root| root.map("big").put("from b", 1i64));
+    a.apply(&b.delta_since(&a.version()));
+    let mut c = weft::Doc::new(ReplicaId::from_u128(3));
+    c.apply(&a.delta_since(&c.version()));
+    let before = c.version();
+    let delta = a.transact(|root| root.delete("big")).delta;
+    let bytes = ship(&delta, &a, &mut b);
+    assert!(bytes < 100, "the removal's delta: {bytes} bytes");
+    let catch_up = ship(&a.delta_since(&before), &a, &mut c);
+    assert!(
+        catch_up < 100,
+        "delta_since after the removal: {catch_up} bytes"
+    );
+    assert_eq!(c.to_json(), "{}");
+}
+
+#[test]
+fn clearing_a_list_ships_ranges_not_elements() {
+    let (mut a, mut b) = documents_level(|root| {
+        let mut list = root.list("items");
+        for index in 0..ELEMENTS {
+            list.push(index as i64);
+        }
+    });
+    let before = b.version();
+    let delta = a
+        .transact(|root| root.list("items").delete(0..ELEMENTS as usize))
+        .delta;
+    let bytes = ship(&delta, &a, &mut b);
+    // One run of elements, made by one replica: O(replicas + ranges) with one range.
+    assert!(bytes < 100, "clearing a list of {ELEMENTS}: {bytes} bytes");
+    let mut c = weft::Doc::new(ReplicaId::from_u128(3));
+    c.apply(&a.delta_since(&weft::VersionVector::new()));
+    let _ = before;
+}
+
+#[test]
+fn deleting_a_long_text_range_ships_ranges_not_characters() {
+    let text: String = (0..ELEMENTS)
+        .map(|index| char::from(b'a' + (index % 26) as u8))
+        .collect();
+    let (mut a, mut b) = documents_level(|root| {
+        root.text("body").insert(0, &text).expect("in range");
+    });
+    let delta = a
+        .transact(|root| {
+            root.text("body")
+                .delete(0..ELEMENTS as usize)
+                .expect("in range")
+        })
+        .delta;
+    let bytes = ship(&delta, &a, &mut b);
+    assert!(bytes < 100, "deleting {ELEMENTS} characters: {bytes} bytes");
 }

@@ -243,8 +243,8 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
             transaction.require(&seen);
         } else {
             self.slots[position].value.clear(
-            transaction,
-            event,
+                transaction,
+                event,
                 &mut delta.slots[delta_position].value,
             );
         }
@@ -405,8 +405,14 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         self.live = self.count_live();
     }
 
+    /// Every slot counts, dead ones too: [`DotStore::drop_covered`] forgets dead slots, so
+    /// their bookkeeping must be of a kind a record speaks for.
     fn can_drop_covered(&self) -> bool {
-        V::DROPS_COVERED && self.iter().all(|(_, value)| value.can_drop_covered())
+        V::DROPS_COVERED
+            && self
+                .slots
+                .values()
+                .all(|slot| slot.value.can_drop_covered())
     }
 
     fn raise_seen(&self, seen: &mut Clock) {
@@ -585,6 +591,9 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 // Rebuilt through a join so that nested stores are indexed like ours.
                 let mut value = V::default();
                 value.repair_join(incoming.value);
+                if let Some(record) = &incoming.removal {
+                    value.drop_covered(record);
+                }
                 self.insert_slot(
                     key,
                     Slot {

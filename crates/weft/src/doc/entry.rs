@@ -248,6 +248,15 @@ fn clear_part<S: DotStore>(
     }
 }
 
+/// Whether `part` is absent or mentions no change (live or removed).
+fn mentions_nothing<S: DotStore>(part: Option<&S>) -> bool {
+    part.is_none_or(|part| {
+        let mut any = false;
+        part.visit_dot_ranges(&mut |_, _, _| any = true);
+        !any
+    })
+}
+
 fn drop_covered_part<S: DotStore>(part: &mut Option<Box<S>>, seen: &Clock) {
     if let Some(store) = part.as_deref_mut() {
         store.drop_covered(seen);
@@ -327,14 +336,13 @@ impl DotStore for Entry {
     }
 
     /// Whether a removal record removes everything the entry holds: its text, list and counter
-    /// (which keep their own removal bookkeeping) must be empty, and a nested map must hold no
-    /// such part either. A remover that saw none live leaves their bookkeeping in place, and a
-    /// receiver that holds the record has seen every change the record covers, removals of
-    /// those parts' content included.
+    /// (which keep their own removal bookkeeping) must mention no change at all, not even a
+    /// deleted one, and a nested map must hold no such part either. Otherwise the entry is
+    /// removed the general way ([`DotStore::clear`]), which ships that bookkeeping.
     fn can_drop_covered(&self) -> bool {
-        bottom(self.list.as_deref())
-            && bottom(self.text.as_deref())
-            && bottom(self.counter.as_deref())
+        mentions_nothing(self.list.as_deref())
+            && mentions_nothing(self.text.as_deref())
+            && mentions_nothing(self.counter.as_deref())
             && self.map.as_deref().is_none_or(DotStore::can_drop_covered)
     }
 
