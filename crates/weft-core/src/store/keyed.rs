@@ -229,12 +229,21 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         }
         let event = transaction.next_dot();
         let (delta_position, _) = delta.position_or_insert(key.clone());
-        if self.slots[position].value.can_drop_covered() {
-            let slot = &mut self.slots[position];
+        let record = self.slots[position].value.can_drop_covered().then(|| {
+            let slot = &self.slots[position];
             let mut seen = removal::seen_by(&slot.value);
             for touch in &slot.touches {
                 seen.raise(touch.replica, touch.counter);
             }
+            seen
+        });
+        // A record costs an entry per replica: for a value of a few dots (a register) the
+        // general path, which ships those dots in the context, is as small or smaller.
+        let record = record.filter(|seen| {
+            removal::mentions_more_than(&self.slots[position].value, seen.iter().count())
+        });
+        if let Some(seen) = record {
+            let slot = &mut self.slots[position];
             removal::join_record(&mut slot.removal, &seen);
             slot.value.drop_covered(&seen);
             let in_delta = &mut delta.slots[delta_position];

@@ -22,6 +22,15 @@ pub(crate) fn seen_by<V: DotStore>(value: &V) -> Clock {
     seen
 }
 
+/// Whether `value` mentions more than `limit` dots (live or bookkeeping).
+pub(crate) fn mentions_more_than<V: DotStore>(value: &V, limit: usize) -> bool {
+    let mut count: u64 = 0;
+    value.visit_dot_ranges(&mut |_, first, last| {
+        count = count.saturating_add(last - first + 1);
+    });
+    count > limit as u64
+}
+
 /// Joins the record `incoming` into `mine`; returns whether `mine` grew.
 pub(crate) fn join_record(mine: &mut Option<Clock>, incoming: &Clock) -> bool {
     match mine {
