@@ -61,6 +61,7 @@ fn decode_as_is(data: &[u8]) {
     decode_and_apply::<AddWinsSet<String>>(data);
     decode_and_apply::<RemoveWinsSet<u32>>(data);
     decode_and_apply::<Map<String, Map<u8, PNCounter>>>(data);
+    decode_and_apply::<Map<String, AddWinsSet<u8>>>(data);
     decode_and_apply::<Text>(data);
     decode_and_apply::<List<u32>>(data);
     decode_and_apply::<Object>(data);

@@ -241,3 +241,51 @@ fn a_removed_name_stays_removed_and_removing_it_again_changes_nothing() {
     assert!(!doc.transact(|root| root.delete("t")).result);
     assert_eq!(doc.version(), version);
 }
+
+/// Removing a name holding a nested map (a removal record): a replica that receives the
+/// removal before the entries it removed waits for them and then drops exactly them; a
+/// concurrent write inside the nested map survives everywhere; writing the name again after
+/// the removal brings it back.
+#[test]
+fn a_removal_record_arriving_before_the_removed_entries_removes_exactly_them() {
+    let mut a = Doc::new(ReplicaId::from_u128(1));
+    let mut b = Doc::new(ReplicaId::from_u128(2));
+    let mut c = Doc::new(ReplicaId::from_u128(3));
+    let entries = a
+        .transact(|root| {
+            let mut nested = root.map("m");
+            nested.put("x", 1i64);
+            nested.map("deeper").put("y", 2i64);
+            nested.add_wins_set("tags").insert("t");
+        })
+        .delta;
+    b.apply(&entries);
+    let from_b = b.transact(|root| root.map("m").put("z", 3i64)).delta;
+    a.apply(&from_b);
+    let removal = a.transact(|root| root.delete("m")).delta;
+    let concurrent = b
+        .transact(|root| root.map("m").map("deeper").put("w", 4i64))
+        .delta;
+    for delta in [
+        &removal,
+        &concurrent,
+        &from_b,
+        &removal,
+        &entries,
+        &concurrent,
+    ] {
+        c.apply(delta);
+    }
+    a.apply(&concurrent);
+    b.apply(&removal);
+    for doc in [&a, &b, &c] {
+        assert_eq!(doc.to_json(), r#"{"m":{"deeper":{"w":4}}}"#);
+    }
+    assert!(a.same_state(&b) && b.same_state(&c));
+    let again = c.transact(|root| root.map("m").put("x", 5i64)).delta;
+    a.apply(&again);
+    b.apply(&again);
+    for doc in [&a, &b, &c] {
+        assert_eq!(doc.to_json(), r#"{"m":{"deeper":{"w":4},"x":5}}"#);
+    }
+}

@@ -260,3 +260,41 @@ fn presence_messages() {
     assert_eq!(&removal[22..24], &[0x02, 0x00]);
     assert_eq!(removal.len(), 28);
 }
+
+/// Removal records (FORMAT.md, "Removal records"): `a` removes a key holding a set of three
+/// elements while `b` concurrently adds a fourth; the delta of the removal, and `a`'s snapshot
+/// after both, which keeps the record and the survivor.
+#[test]
+fn map_removal_records() {
+    type Sets = Map<String, AddWinsSet<u8>>;
+    let (mut a, mut b) = replicas::<Sets>();
+    let mut removal = None;
+    let blessing = || {
+        a.update(|m| m.update("k".into(), |s| (1..=3).for_each(|e| s.insert(e))));
+        b.apply(&a.delta_since(&b.version()));
+        let delta = a.update(|m| {
+            m.remove(&"k".to_string());
+        });
+        let concurrent = b.update(|m| m.update("k".into(), |s| s.insert(9)));
+        a.apply(&concurrent);
+        removal = Some(delta.to_bytes());
+        a.save()
+    };
+    let snapshot = golden("map_removal.snapshot", blessing);
+    let delta = golden("map_removal.delta", || {
+        removal.expect("written with the snapshot")
+    });
+    delta_is_stable::<Sets>("map_removal.delta", &delta);
+    snapshot_is_stable::<Sets>("map_removal.snapshot", &snapshot);
+    let decoded = Delta::<Sets>::from_bytes(&delta).expect("decodes");
+    let slot = decoded.store().keyed().slots().next().expect("one slot").1;
+    assert!(slot.removal().is_some(), "the delta carries the record");
+    let restored = Replica::<Sets>::load(&snapshot).expect("loads");
+    let survivors: Vec<u8> = restored
+        .get(&"k".to_string())
+        .expect("kept by the concurrent add")
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(survivors, [9]);
+}

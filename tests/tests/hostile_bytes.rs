@@ -145,6 +145,7 @@ fn sets_survive_corruption() {
 fn maps_survive_corruption() {
     survives_corruption::<Map<u8, PNCounter>>();
     survives_corruption::<Map<u8, Map<u8, LwwRegister<u8>>>>();
+    survives_corruption::<Map<u8, AddWinsSet<u8>>>();
 }
 
 /// A delta whose replica table claims 2⁴⁰ entries, and one whose set claims 2⁴⁰ elements:
@@ -360,4 +361,77 @@ fn an_unsorted_replica_table_is_refused() {
         })
     ));
     assert!(Delta::<GCounter>::from_bytes(&bytes).is_ok());
+}
+
+/// A removal of a key holding a set by a lone replica: a delta whose body ends with its
+/// removal record `01 00 <counter>` (one entry: table position 0, the counter).
+fn removal_delta() -> Vec<u8> {
+    let mut replica = Replica::<Map<u8, AddWinsSet<u8>>>::new(ReplicaId::from_u128(7));
+    replica.update(|map| map.update(1, |set| set.insert(2)));
+    let bytes = replica.update(|map| {
+        map.remove(&1);
+    });
+    let bytes = bytes.to_bytes();
+    let body = bytes.len() - 4;
+    assert_eq!(
+        &bytes[body - 3..body],
+        [1, 0, 1],
+        "the record ends the body"
+    );
+    bytes
+}
+
+/// `removal_delta` with its record (the last three body bytes) replaced by `record`.
+fn with_record(record: &[u8]) -> Vec<u8> {
+    let mut bytes = removal_delta();
+    let body = bytes.len() - 4;
+    bytes.splice(body - 3..body, record.iter().copied());
+    reseal(&mut bytes);
+    bytes
+}
+
+#[test]
+fn hostile_removal_records_are_refused() {
+    type Sets = Map<u8, AddWinsSet<u8>>;
+    let decoded = Delta::<Sets>::from_bytes(&removal_delta()).expect("the real record decodes");
+    assert_eq!(
+        decoded.to_bytes(),
+        removal_delta(),
+        "and re-encodes to the same bytes"
+    );
+    let refused = |record: &[u8]| Delta::<Sets>::from_bytes(&with_record(record)).unwrap_err();
+    assert!(
+        matches!(refused(&[0]), DecodeError::Malformed { .. }),
+        "an empty record"
+    );
+    assert!(
+        matches!(refused(&[1, 0, 0]), DecodeError::InvalidValue { .. }),
+        "a counter of 0"
+    );
+    assert!(
+        matches!(
+            refused(&[1, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]),
+            DecodeError::InvalidValue { .. }
+        ),
+        "a counter past 2^53 - 1"
+    );
+    assert!(
+        matches!(refused(&[2, 0, 1, 0, 1]), DecodeError::Malformed { .. }),
+        "one replica twice"
+    );
+    assert!(
+        matches!(refused(&[1, 1, 1]), DecodeError::UnknownReplica { .. }),
+        "a replica outside the table"
+    );
+    // A length of 2^40 entries: refused by the bytes left, before any allocation.
+    let huge = refused(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0, 1]);
+    assert!(
+        matches!(huge, DecodeError::LengthTooLarge { .. }),
+        "{huge:?}"
+    );
+    // A record cut short: its length asks for more than the bytes left.
+    assert!(
+        matches!(refused(&[1, 0]), DecodeError::LengthTooLarge { .. }),
+        "a truncated record"
+    );
 }

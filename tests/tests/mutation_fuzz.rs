@@ -69,6 +69,7 @@ fn sets() {
 fn maps() {
     bounded("map", 60_000);
     bounded("nested_map", 30_000);
+    bounded("map_of_sets", 30_000);
 }
 
 #[test]

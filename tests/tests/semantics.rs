@@ -273,3 +273,170 @@ fn a_replica_restored_from_an_older_snapshot_never_reuses_its_counters() {
     restored.update(|s| s.insert(3));
     assert_eq!(restored.id(), before);
 }
+
+/// A removal of a key holding a set arrives before the elements it removed (they were
+/// delivered late): it waits for them, then removes exactly them; a concurrent add under the
+/// key survives; adding again after the removal brings the element back.
+#[test]
+fn a_key_removal_arriving_before_the_removed_elements_waits_for_them() {
+    type Sets = Map<String, AddWinsSet<u8>>;
+    let key = || "k".to_string();
+    let mut a = Replica::<Sets>::new(ReplicaId::from_u128(1));
+    let mut b = Replica::<Sets>::new(ReplicaId::from_u128(2));
+    let mut c = Replica::<Sets>::new(ReplicaId::from_u128(3));
+    let adds = a.update(|m| m.update(key(), |s| (1..=3).for_each(|e| s.insert(e))));
+    b.apply(&adds);
+    let from_b = b.update(|m| m.update(key(), |s| s.insert(4)));
+    a.apply(&from_b);
+    let removal = a.update(|m| {
+        m.remove(&key());
+    });
+    let concurrent = b.update(|m| m.update(key(), |s| s.insert(5)));
+    assert_eq!(
+        c.apply(&removal),
+        Outcome::Pending,
+        "it needs what it removes"
+    );
+    assert_eq!(c.apply(&concurrent), Outcome::Pending);
+    // b's own adds depend on nothing else: they apply (the concurrent one after them).
+    assert_eq!(c.apply(&from_b), Outcome::Applied);
+    assert_eq!(
+        c.pending_len(),
+        1,
+        "the removal still waits for a's elements"
+    );
+    assert_eq!(c.apply(&adds), Outcome::Applied);
+    assert_eq!(c.pending_len(), 0);
+    assert_eq!(
+        c.apply(&removal),
+        Outcome::Redundant,
+        "a duplicate changes nothing"
+    );
+    let survivors = |r: &Replica<Sets>| -> Vec<u8> {
+        let mut elements: Vec<u8> = r
+            .get(&key())
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        elements.sort_unstable();
+        elements
+    };
+    assert_eq!(survivors(&c), [5]);
+    a.apply(&concurrent);
+    b.apply(&removal);
+    assert_eq!(survivors(&a), [5]);
+    assert_eq!(survivors(&b), [5]);
+    assert!(a.same_state(&b) && b.same_state(&c));
+    // Re-adding after the removal (an element it removed) brings it back everywhere.
+    let again = c.update(|m| m.update(key(), |s| s.insert(2)));
+    a.apply(&again);
+    b.apply(&again);
+    for replica in [&a, &b, &c] {
+        assert_eq!(survivors(replica), [2, 5]);
+    }
+}
+
+/// The reference model of a map of add-wins sets: an add survives unless an element removal
+/// or a key removal observed it (its remover had applied it).
+#[derive(Default)]
+struct MapOfSetsModel {
+    /// `(key, element, author, counter)` of every add.
+    adds: Vec<(u8, u8, ReplicaId, u64)>,
+    /// `(key, element or None for the whole key, the remover's version before it removed)`.
+    removals: Vec<(u8, Option<u8>, VersionVector)>,
+}
+
+impl MapOfSetsModel {
+    fn expected(&self) -> std::collections::BTreeMap<u8, std::collections::BTreeSet<u8>> {
+        let mut map: std::collections::BTreeMap<u8, std::collections::BTreeSet<u8>> =
+            std::collections::BTreeMap::new();
+        for (key, element, author, counter) in &self.adds {
+            let observed = self.removals.iter().any(|(removed, which, seen)| {
+                removed == key
+                    && which.is_none_or(|removed| removed == *element)
+                    && seen.get(*author) >= *counter
+            });
+            if !observed {
+                map.entry(*key).or_default().insert(*element);
+            }
+        }
+        map
+    }
+}
+
+/// Random adds, element removals and key removals on three replicas, their deltas delivered
+/// out of order and twice (and sometimes as `delta_since` instead), against the model.
+#[test]
+fn key_removals_remove_what_the_remover_saw_in_any_delivery_order() {
+    type Sets = Map<u8, AddWinsSet<u8>>;
+    for seed in 0..40 {
+        let mut random = weft_tests::SplitMix64::new(seed);
+        let ids = [1, 2, 3].map(ReplicaId::from_u128);
+        let mut replicas = ids.map(Replica::<Sets>::new);
+        let mut model = MapOfSetsModel::default();
+        let mut in_flight: Vec<(usize, weft::Delta<Sets>)> = Vec::new();
+        for _ in 0..60 {
+            let at = random.index(3);
+            let key = random.below(3) as u8;
+            let element = random.below(4) as u8;
+            let seen = replicas[at].version();
+            let next = seen.get(ids[at]) + 1;
+            let delta = match random.below(10) {
+                0..=5 => {
+                    model.adds.push((key, element, ids[at], next));
+                    replicas[at].update(|m| m.update(key, |s| s.insert(element)))
+                }
+                6 | 7 => {
+                    model.removals.push((key, Some(element), seen));
+                    replicas[at].update(|m| {
+                        m.update(key, |s| {
+                            s.remove(&element);
+                        });
+                    })
+                }
+                _ => {
+                    model.removals.push((key, None, seen));
+                    replicas[at].update(|m| {
+                        m.remove(&key);
+                    })
+                }
+            };
+            for to in 0..3 {
+                if to != at {
+                    in_flight.push((to, delta.clone()));
+                }
+            }
+            // Deliver a few deltas in flight, in random order, sometimes twice.
+            for _ in 0..random.below(4) {
+                if in_flight.is_empty() {
+                    break;
+                }
+                let pick = random.index(in_flight.len());
+                let (to, delta) = if random.chance(20) {
+                    in_flight[pick].clone()
+                } else {
+                    in_flight.swap_remove(pick)
+                };
+                replicas[to].apply(&delta);
+                assert_eq!(replicas[to].check(), Ok(()));
+            }
+            if random.chance(10) {
+                let (from, to) = (random.index(3), random.index(3));
+                let catch_up = replicas[from].delta_since(&replicas[to].version());
+                replicas[to].apply(&catch_up);
+            }
+        }
+        for (to, delta) in in_flight {
+            replicas[to].apply(&delta);
+        }
+        let expected = model.expected();
+        for replica in &replicas {
+            assert_eq!(replica.pending_len(), 0, "seed {seed}: everything applied");
+            let actual: std::collections::BTreeMap<u8, std::collections::BTreeSet<u8>> = replica
+                .iter()
+                .map(|(key, set)| (*key, set.iter().copied().collect()))
+                .collect();
+            assert_eq!(actual, expected, "seed {seed}");
+            assert!(replica.same_state(&replicas[0]), "seed {seed}: converged");
+        }
+    }
+}

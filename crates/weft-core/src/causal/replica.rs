@@ -162,6 +162,7 @@ impl<S: DotStore> Replica<S> {
         if transaction.is_empty() {
             return Delta::empty();
         }
+        let required = transaction.required().clone();
         let covered = transaction.into_context();
         let mut since = Clock::default();
         since.set(me, next - 1);
@@ -184,6 +185,8 @@ impl<S: DotStore> Replica<S> {
                 }
             }
         }
+        // A removal record requires its receiver to hold what the remover saw under the key.
+        since.join(&required);
         self.context.join(&covered);
         self.last_mutation.clone_from(self.context.clock());
         Delta {

@@ -1,7 +1,7 @@
 //! Transactions and scopes: how mutations allocate dots and build their delta.
 
 use crate::causal::CausalContext;
-use crate::ids::{Dot, ReplicaId, ReplicaIndex};
+use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex};
 
 /// The bookkeeping of one batch of mutations by one replica: the dots it allocates, the dots
 /// it overwrites or removes, and its Lamport timestamps. Everything it records becomes the
@@ -26,6 +26,9 @@ pub struct Transaction {
     first_counter: u64,
     lamport: u64,
     covered: CausalContext,
+    /// What a receiver must have seen before applying the changes, beyond what they replace
+    /// (removal records: see [`Transaction::require`]). Empty, and never allocated, otherwise.
+    required: Clock,
     last: Option<Dot>,
 }
 
@@ -41,6 +44,7 @@ impl Transaction {
             first_counter: next_counter,
             lamport,
             covered: CausalContext::default(),
+            required: Clock::default(),
             last: None,
         }
     }
@@ -82,6 +86,34 @@ impl Transaction {
     /// Records that the change being made overwrites or removes `dot`.
     pub fn drop_dot(&mut self, dot: Dot) {
         self.covered.insert(dot);
+    }
+
+    /// Records that the changes being made must be applied only by a replica that has seen
+    /// `seen` (a removal record drops every dot `seen` covers, so its receiver must hold them
+    /// all first). This transaction's own dots are left out: they travel with it.
+    ///
+    /// ```
+    /// use weft_core::{Clock, ReplicaId, ReplicaIndex, Transaction};
+    /// let mut transaction = Transaction::new(ReplicaId::from_u128(1), ReplicaIndex(0), 4, 0);
+    /// transaction.next_dot();
+    /// transaction.require(&Clock::from_counters(vec![4, 7]));
+    /// assert_eq!(transaction.required(), &Clock::from_counters(vec![3, 7]));
+    /// ```
+    pub fn require(&mut self, seen: &Clock) {
+        for (replica, counter) in seen.iter() {
+            let counter = if replica == self.replica {
+                counter.min(self.first_counter - 1)
+            } else {
+                counter
+            };
+            self.required.raise(replica, counter);
+        }
+    }
+
+    /// What the changes require their receiver to have seen (see [`Transaction::require`]).
+    #[must_use]
+    pub fn required(&self) -> &Clock {
+        &self.required
     }
 
     /// A new Lamport timestamp, above every one seen.

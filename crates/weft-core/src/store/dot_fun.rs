@@ -115,6 +115,11 @@ impl<T> DotFun<T> {
 
 impl<T: Value> DotStore for DotFun<T> {
     const DEPENDS_ONLY_ON_REPLACED: bool = true;
+    const DROPS_COVERED: bool = true;
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        self.entries.retain(|(dot, _)| !seen.contains(*dot));
+    }
 
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::DOT_FUN);
@@ -271,6 +276,11 @@ impl DotSet {
 
 impl DotStore for DotSet {
     const DEPENDS_ONLY_ON_REPLACED: bool = true;
+    const DROPS_COVERED: bool = true;
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        self.0.drop_covered(seen);
+    }
 
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::DOT_SET);

@@ -21,6 +21,7 @@
 mod counter;
 mod dot_fun;
 mod keyed;
+mod removal;
 
 pub use counter::{CounterEntry, CounterStore};
 pub use dot_fun::{DotFun, DotSet, Value};
@@ -51,6 +52,11 @@ pub trait DotStore: Clone + Default + Debug {
     /// Whether [`DotStore::join_mapped`] renames as it joins (rather than joining a renamed
     /// copy), so that joining a delta the caller owns through it costs no copy.
     const JOINS_MAPPED: bool = false;
+    /// Whether [`DotStore::drop_covered`] is implemented: then removing a map key holding this
+    /// store ships a removal record of O(replicas) bytes instead of an entry per element
+    /// (see [`Keyed::remove`]). The default, `false`, keeps the general path
+    /// ([`DotStore::clear`]).
+    const DROPS_COVERED: bool = false;
 
     /// Writes the type's schema: a tag per nesting level, checked when decoding so that bytes
     /// of one type are never read as another.
@@ -85,6 +91,26 @@ pub trait DotStore: Clone + Default + Debug {
     /// Removes every live dot (an observed remove of everything), marks what it touched with
     /// `event`, and writes the resulting fragment into `delta`.
     fn clear(&mut self, transaction: &mut Transaction, event: Dot, delta: &mut Self);
+
+    /// Drops every live dot that `seen` covers, recording nothing: the effect of a removal
+    /// record whose remover had seen `seen` (see [`Keyed::remove`]). Entries left empty whose
+    /// bookkeeping `seen` covers too are forgotten (the record speaks for them). Only called
+    /// when [`DotStore::DROPS_COVERED`] is `true`; the default does nothing.
+    fn drop_covered(&mut self, _seen: &Clock) {}
+
+    /// Whether [`DotStore::drop_covered`] drops every live dot of this store that a clock
+    /// covers (so a removal of it can be a removal record). The default is
+    /// [`DotStore::DROPS_COVERED`]; products with parts that cannot (a document entry holding
+    /// a text) answer from their content.
+    fn can_drop_covered(&self) -> bool {
+        Self::DROPS_COVERED
+    }
+
+    /// Raises `seen` to cover every dot the store mentions and every removal record it holds
+    /// (what a removal of the store records). The default visits the dots.
+    fn raise_seen(&self, seen: &mut Clock) {
+        self.visit_dot_ranges(&mut |replica, _, last| seen.raise(replica, last));
+    }
 
     /// Renames replica `i` to `map[i]` everywhere.
     fn remap(&mut self, map: &[ReplicaIndex]);

@@ -18,6 +18,19 @@ macro_rules! delegate_dot_store {
         const DEPENDS_ONLY_ON_REPLACED: bool =
             <$inner as $crate::store::DotStore>::DEPENDS_ONLY_ON_REPLACED;
         const JOINS_MAPPED: bool = <$inner as $crate::store::DotStore>::JOINS_MAPPED;
+        const DROPS_COVERED: bool = <$inner as $crate::store::DotStore>::DROPS_COVERED;
+
+        fn drop_covered(&mut self, seen: &$crate::Clock) {
+            self.0.drop_covered(seen);
+        }
+
+        fn can_drop_covered(&self) -> bool {
+            self.0.can_drop_covered()
+        }
+
+        fn raise_seen(&self, seen: &mut $crate::Clock) {
+            self.0.raise_seen(seen);
+        }
 
         fn compact(&mut self, stable: &$crate::Clock) -> usize {
             self.0.compact(stable)

@@ -109,6 +109,11 @@ impl<T: Value> Scope<'_, LwwRegister<T>> {
 
 impl<T: Value> DotStore for LwwRegister<T> {
     const DEPENDS_ONLY_ON_REPLACED: bool = true;
+    const DROPS_COVERED: bool = true;
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        self.0.drop_covered(seen);
+    }
 
     fn write_schema(out: &mut Encoder) {
         out.u8(crate::schema::LWW_REGISTER);

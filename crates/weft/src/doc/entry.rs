@@ -248,6 +248,21 @@ fn clear_part<S: DotStore>(
     }
 }
 
+/// Whether `part` is absent or mentions no change (live or removed).
+fn mentions_nothing<S: DotStore>(part: Option<&S>) -> bool {
+    part.is_none_or(|part| {
+        let mut any = false;
+        part.visit_dot_ranges(&mut |_, _, _| any = true);
+        !any
+    })
+}
+
+fn drop_covered_part<S: DotStore>(part: &mut Option<Box<S>>, seen: &Clock) {
+    if let Some(store) = part.as_deref_mut() {
+        store.drop_covered(seen);
+    }
+}
+
 fn part_eq<S: DotStore>(mine: Option<&S>, theirs: Option<&S>) -> bool {
     match (mine, theirs) {
         (Some(left), Some(right)) => left.content_eq(right),
@@ -302,8 +317,33 @@ macro_rules! each_part {
 }
 
 impl DotStore for Entry {
+    /// Every part but the sequences and the counter drops what a removal record covers; an
+    /// entry whose text, list or counter holds live content is removed the general way (see
+    /// [`Entry::can_drop_covered`]).
+    const DROPS_COVERED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(ENTRY);
+    }
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        self.kind.drop_covered(seen);
+        self.value.drop_covered(seen);
+        drop_covered_part(&mut self.map, seen);
+        drop_covered_part(&mut self.set, seen);
+        drop_covered_part(&mut self.multi_value, seen);
+        drop_covered_part(&mut self.remove_wins_set, seen);
+    }
+
+    /// Whether a removal record removes everything the entry holds: its text, list and counter
+    /// (which keep their own removal bookkeeping) must mention no change at all, not even a
+    /// deleted one, and a nested map must hold no such part either. Otherwise the entry is
+    /// removed the general way ([`DotStore::clear`]), which ships that bookkeeping.
+    fn can_drop_covered(&self) -> bool {
+        mentions_nothing(self.list.as_deref())
+            && mentions_nothing(self.text.as_deref())
+            && mentions_nothing(self.counter.as_deref())
+            && self.map.as_deref().is_none_or(DotStore::can_drop_covered)
     }
 
     fn is_bottom(&self) -> bool {
@@ -410,6 +450,14 @@ impl DotStore for Entry {
         self.value.visit_dots(visit);
         each_part!(ref self, |part| if let Some(part) = part.as_deref() {
             part.visit_dots(visit)
+        });
+    }
+
+    fn raise_seen(&self, seen: &mut Clock) {
+        self.kind.raise_seen(seen);
+        self.value.raise_seen(seen);
+        each_part!(ref self, |part| if let Some(part) = part.as_deref() {
+            part.raise_seen(seen)
         });
     }
 

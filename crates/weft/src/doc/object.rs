@@ -217,8 +217,22 @@ container_part!(
 );
 
 impl DotStore for Object {
+    const DROPS_COVERED: bool = true;
+
     fn write_schema(out: &mut Encoder) {
         out.u8(OBJECT);
+    }
+
+    fn drop_covered(&mut self, seen: &weft_core::Clock) {
+        self.0.drop_covered(seen);
+    }
+
+    fn can_drop_covered(&self) -> bool {
+        self.0.can_drop_covered()
+    }
+
+    fn raise_seen(&self, seen: &mut weft_core::Clock) {
+        self.0.raise_seen(seen);
     }
 
     fn is_bottom(&self) -> bool {

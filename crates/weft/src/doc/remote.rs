@@ -34,6 +34,9 @@ struct EntryPlan {
 /// What the delta touches inside a container that keeps its kind.
 enum Inner {
     Nothing,
+    /// A removal record came with the entry: what it drops is reported by comparing the
+    /// entry's picture before and after.
+    Recorded,
     Map(MapPlan),
     Text(TextIncoming),
     List(ListPlan),
@@ -64,7 +67,11 @@ impl MapPlan {
             .slots()
             .map(|(name, slot)| {
                 let here = current.and_then(|map| map.get(name));
-                (name.clone(), EntryPlan::read(here, slot.value(), names))
+                let recorded = slot.removal().is_some();
+                (
+                    name.clone(),
+                    EntryPlan::read(here, slot.value(), recorded, names),
+                )
             })
             .collect();
         Self { keys }
@@ -98,7 +105,9 @@ impl MapPlan {
 }
 
 impl EntryPlan {
-    fn read(here: Option<&Entry>, fragment: &Entry, names: Names<'_>) -> Self {
+    /// `recorded`: the fragment's slot carries a removal record, which may drop anything
+    /// below the entry without the fragment naming it.
+    fn read(here: Option<&Entry>, fragment: &Entry, recorded: bool, names: Names<'_>) -> Self {
         let old_kind = here.and_then(Entry::kind);
         let Some(here) = here.filter(|_| old_kind.is_some()) else {
             return Self {
@@ -109,11 +118,13 @@ impl EntryPlan {
         };
         // A write of the kind this replica does not hold, or a removal, may replace what the
         // entry shows as a whole: keep its picture.
-        let replaces = fragment.is_bottom()
+        let replaces = recorded
+            || fragment.is_bottom()
             || (!fragment.kind.is_bottom() && !fragment.kind.content_eq(&here.kind))
             || old_kind == Some(Kind::Value);
         let old_node = replaces.then(|| Node::of_entry(here)).flatten();
         let inner = match old_kind {
+            _ if recorded => Inner::Recorded,
             Some(Kind::Map) => fragment.map.as_deref().map_or(Inner::Nothing, |part| {
                 Inner::Map(MapPlan::read(here.as_map(), part, names))
             }),
@@ -168,11 +179,11 @@ impl EntryPlan {
         }
         let entry = entry?;
         match self.inner {
-            _ if new_kind == Some(Kind::Value) => {
+            _ if new_kind == Some(Kind::Value) || matches!(self.inner, Inner::Recorded) => {
                 let new = Node::of_entry(entry);
                 (self.old_node != new).then_some((self.old_node, new))
             }
-            Inner::Nothing => None,
+            Inner::Nothing | Inner::Recorded => None,
             Inner::Map(plan) => {
                 plan.events(root, path, entry.as_map(), table, log);
                 None
@@ -253,7 +264,11 @@ impl ListPlan {
             .slots()
             .filter_map(|(key, slot)| {
                 let here = list.children.get(key)?;
-                Some((*key, EntryPlan::read(Some(here), slot.value(), names)))
+                let recorded = slot.removal().is_some();
+                Some((
+                    *key,
+                    EntryPlan::read(Some(here), slot.value(), recorded, names),
+                ))
             })
             .collect();
         Self { order, children }

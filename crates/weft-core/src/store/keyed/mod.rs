@@ -16,6 +16,9 @@ use crate::error::{DecodeError, InvariantViolation};
 use crate::ids::{Clock, Dot, ReplicaId, ReplicaIndex, index_of};
 use crate::sorting;
 use crate::store::DotStore;
+use crate::store::removal;
+
+mod codec;
 
 /// A key that can index a replicated map or set: hashed, compared, encoded and decoded.
 /// Implemented for every type with those abilities.
@@ -23,13 +26,16 @@ pub trait Key: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode {}
 
 impl<K: Clone + std::fmt::Debug + Eq + Hash + Encode + Decode> Key for K {}
 
-/// One key's entry: its nested store and the latest change of each replica that touched it.
+/// One key's entry: its nested store, the latest change of each replica that touched it, and
+/// the removal record of the key, if it was removed (see [`Keyed::remove`]).
 ///
 /// `touches` holds at most one dot per replica, sorted by replica.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Slot<V> {
     touches: SmallVec<[Dot; 1]>,
     value: V,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    removal: Option<Clock>,
 }
 
 /// Where [`Keyed::with_slot`] is editing, and what it needs to finish.
@@ -54,6 +60,14 @@ impl<V> Slot<V> {
     #[must_use]
     pub fn value(&self) -> &V {
         &self.value
+    }
+
+    /// The removal record: every dot under this key that it covers is removed, wherever and
+    /// whenever it arrives. `None` if the key was never removed this way (or the record was
+    /// compacted).
+    #[must_use]
+    pub fn removal(&self) -> Option<&Clock> {
+        self.removal.as_ref()
     }
 }
 
@@ -202,6 +216,12 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
 
     /// Removes `key` (an observed remove of everything its store holds) with one new change.
     /// Returns whether the key was present.
+    ///
+    /// When the nested store can drop what a clock covers ([`DotStore::can_drop_covered`]), the
+    /// removal is a *removal record*: the slot keeps the clock of everything its store
+    /// mentioned, the delta carries that clock and requires its receiver to have seen it
+    /// ([`Transaction::require`]), so the delta costs O(replicas) bytes however many elements
+    /// the key held. Otherwise every nested entry is cleared and shipped ([`DotStore::clear`]).
     pub fn remove(&mut self, delta: &mut Self, transaction: &mut Transaction, key: &K) -> bool {
         let Some(position) = self.slots.get_index_of(key) else {
             return false;
@@ -211,11 +231,34 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
         }
         let event = transaction.next_dot();
         let (delta_position, _) = delta.position_or_insert(key.clone());
-        self.slots[position].value.clear(
-            transaction,
-            event,
-            &mut delta.slots[delta_position].value,
-        );
+        let record = self.slots[position].value.can_drop_covered().then(|| {
+            let slot = &self.slots[position];
+            let mut seen = removal::seen_by(&slot.value);
+            for touch in &slot.touches {
+                seen.raise(touch.replica, touch.counter);
+            }
+            seen
+        });
+        // A record costs an entry per replica: for a value of a few dots (a register) the
+        // general path, which ships those dots in the context, is as small or smaller.
+        let record = record.filter(|seen| {
+            removal::mentions_more_than(&self.slots[position].value, seen.iter().count())
+        });
+        if let Some(seen) = record {
+            let slot = &mut self.slots[position];
+            removal::join_record(&mut slot.removal, &seen);
+            slot.value.drop_covered(&seen);
+            let in_delta = &mut delta.slots[delta_position];
+            removal::join_record(&mut in_delta.removal, &seen);
+            in_delta.value = V::default();
+            transaction.require(&seen);
+        } else {
+            self.slots[position].value.clear(
+                transaction,
+                event,
+                &mut delta.slots[delta_position].value,
+            );
+        }
         self.touch_local(position, event);
         delta.touch_local(delta_position, event);
         self.recount(position, true);
@@ -230,7 +273,12 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
     pub fn compact(&mut self, stable: &Clock) -> usize {
         let before = self.slots.len();
         self.slots.retain(|_, slot| {
-            !slot.value.is_bottom() || !slot.touches.iter().all(|dot| stable.contains(*dot))
+            !slot.value.is_bottom()
+                || !removal::covers_dots(stable, &slot.touches)
+                || slot
+                    .removal
+                    .as_ref()
+                    .is_some_and(|record| !stable.dominates(record))
         });
         let removed = before - self.slots.len();
         if removed > 0 {
@@ -345,6 +393,50 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
 
 impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
     const DEPENDS_ONLY_ON_REPLACED: bool = V::DEPENDS_ONLY_ON_REPLACED;
+    const DROPS_COVERED: bool = V::DROPS_COVERED;
+
+    fn drop_covered(&mut self, seen: &Clock) {
+        for slot in self.slots.values_mut() {
+            slot.value.drop_covered(seen);
+        }
+        // Dead slots the clock speaks for are forgotten: a replica that lacks their changes
+        // lacks the record's too, and is sent the record.
+        let before = self.slots.len();
+        self.slots.retain(|_, slot| {
+            !slot.value.is_bottom()
+                || !removal::covers_dots(seen, &slot.touches)
+                || slot
+                    .removal
+                    .as_ref()
+                    .is_some_and(|record| !seen.dominates(record))
+        });
+        if self.slots.len() != before && self.indexed {
+            self.rebuild_index();
+        }
+        self.live = self.count_live();
+    }
+
+    /// Every slot counts, dead ones too: [`DotStore::drop_covered`] forgets dead slots, so
+    /// their bookkeeping must be of a kind a record speaks for.
+    fn can_drop_covered(&self) -> bool {
+        V::DROPS_COVERED
+            && self
+                .slots
+                .values()
+                .all(|slot| slot.value.can_drop_covered())
+    }
+
+    fn raise_seen(&self, seen: &mut Clock) {
+        for slot in self.slots.values() {
+            for dot in &slot.touches {
+                seen.raise(dot.replica, dot.counter);
+            }
+            if let Some(record) = &slot.removal {
+                seen.join(record);
+            }
+            slot.value.raise_seen(seen);
+        }
+    }
 
     fn compact(&mut self, stable: &Clock) -> usize {
         let nested: usize = self
@@ -368,9 +460,22 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         for (key, incoming) in other.slots {
             let (position, _) = self.position_or_insert(key);
             let was_live = !self.slots[position].value.is_bottom();
-            self.slots[position]
-                .value
-                .join(context, incoming.value, other_context);
+            let slot = &mut self.slots[position];
+            let mut value = incoming.value;
+            let grew = incoming
+                .removal
+                .as_ref()
+                .is_some_and(|record| removal::join_record(&mut slot.removal, record));
+            // What a record covers is dropped whenever it arrives: from the incoming part
+            // alone while the record stands (the rest was dropped before), from everything
+            // when it grew.
+            if let (Some(record), false) = (&slot.removal, grew) {
+                value.drop_covered(record);
+            }
+            slot.value.join(context, value, other_context);
+            if let (Some(record), true) = (&slot.removal, grew) {
+                slot.value.drop_covered(record);
+            }
             self.merge_touches(position, &incoming.touches);
             self.recount(position, was_live);
         }
@@ -396,6 +501,7 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 Slot {
                     touches: slot.touches.clone(),
                     value: slot.value.delta_since(since),
+                    removal: slot.removal.clone(),
                 },
             );
         }
@@ -425,6 +531,9 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         for slot in self.slots.values_mut() {
             for dot in &mut slot.touches {
                 *dot = dot.remap(map);
+            }
+            if let Some(record) = &mut slot.removal {
+                *record = record.remap(map);
             }
             sorting::sort_by_key(&mut slot.touches, |dot| sorting::dot_key(*dot));
             slot.value.remap(map);
@@ -493,11 +602,15 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
                 // Rebuilt through a join so that nested stores are indexed like ours.
                 let mut value = V::default();
                 value.repair_join(incoming.value);
+                if let Some(record) = &incoming.removal {
+                    value.drop_covered(record);
+                }
                 self.insert_slot(
                     key,
                     Slot {
                         touches: incoming.touches,
                         value,
+                        removal: incoming.removal,
                     },
                 );
                 continue;
@@ -512,75 +625,24 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
             } else if !covers(mine, theirs) || mine == theirs {
                 self.slots[position].value.repair_join(incoming.value);
             }
+            let slot = &mut self.slots[position];
+            if let Some(record) = &incoming.removal {
+                removal::join_record(&mut slot.removal, record);
+            }
+            if let Some(record) = &slot.removal {
+                slot.value.drop_covered(record);
+            }
             self.merge_touches(position, &incoming.touches);
             self.recount(position, was_live);
         }
     }
 
     fn encode(&self, out: &mut DotWriter) {
-        // Slots in the order of their first touch, so that runs of one replica's changes are
-        // written as small steps.
-        let first_touches: Vec<u128> = self
-            .slots
-            .values()
-            .map(|slot| {
-                slot.touches
-                    .first()
-                    .map_or(0, |dot| sorting::dot_key(*dot) + 1)
-            })
-            .collect();
-        let order = sorting::stable_order(&first_touches);
-        out.length(order.len());
-        for position in order {
-            let (key, slot) = self.slots.get_index(position).expect("in range");
-            key.encode(out);
-            let implied = slot.value.implied_by(&slot.touches);
-            out.varint(((slot.touches.len() as u64) << 1) | u64::from(implied));
-            for dot in &slot.touches {
-                out.dot(*dot);
-            }
-            if !implied {
-                slot.value.encode(out);
-            }
-        }
+        self.encode_slots(out);
     }
 
     fn decode(input: &mut DotReader<'_, '_>) -> Result<Self, DecodeError> {
-        let count = input.length(K::MIN_ENCODED_LEN + 2)?;
-        let mut keyed = Self::unindexed();
-        keyed
-            .slots
-            .reserve(crate::codec::reservation::<(K, Slot<V>)>(count));
-        for _ in 0..count {
-            let key = input.nested(K::decode)?;
-            let header_offset = input.position();
-            let header = input.varint()?;
-            let touch_count = usize::try_from(header >> 1)
-                .ok()
-                .filter(|count| *count >= 1 && *count <= input.remaining())
-                .ok_or_else(|| input.invalid("touch count", header >> 1, header_offset))?;
-            let mut touches = SmallVec::with_capacity(touch_count);
-            for _ in 0..touch_count {
-                touches.push(input.dot()?);
-            }
-            sorting::sort_by_key(&mut touches, |dot: &Dot| sorting::dot_key(*dot));
-            if touches
-                .windows(2)
-                .any(|pair| pair[0].replica == pair[1].replica)
-            {
-                return Err(input.malformed("two touches of one replica in a slot"));
-            }
-            let value = if header & 1 == 1 {
-                V::implied(&touches)
-                    .ok_or_else(|| input.malformed("implied value for a type without one"))?
-            } else {
-                input.nested_store(V::decode)?
-            };
-            if !keyed.insert_slot(key, Slot { touches, value }) {
-                return Err(input.malformed("a key appears twice"));
-            }
-        }
-        Ok(keyed)
+        Self::decode_slots(input)
     }
 
     fn implied_by(&self, _touches: &[Dot]) -> bool {
