@@ -357,9 +357,29 @@ impl Packed {
 }
 
 /// Every run of every replica, per replica in counter order.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct History {
     replicas: Vec<Vec<Packed>>,
+}
+
+impl Clone for History {
+    /// Each replica's runs with the room `push` would give them when growing, so the first
+    /// run a clone (a replica's fork) records does not copy them once more.
+    fn clone(&self) -> Self {
+        let replicas = self
+            .replicas
+            .iter()
+            .map(|runs| {
+                if runs.is_empty() {
+                    return Vec::new();
+                }
+                let mut copy = Vec::with_capacity(runs.len() + runs.len() / 8 + 16);
+                copy.extend_from_slice(runs);
+                copy
+            })
+            .collect();
+        Self { replicas }
+    }
 }
 
 impl History {
