@@ -116,7 +116,7 @@ fn quickcheck_forks_are_independent_and_converge() {
         for _ in 0..random.below(120) {
             random_edit(&mut random, &mut origin);
         }
-        let mut replicas = vec![origin.fork(ReplicaId::from_u128(2)), origin, replica(3)];
+        let mut replicas = [origin.fork(ReplicaId::from_u128(2)), origin, replica(3)];
         for _ in 0..40 {
             let writer = random.index(3);
             if random.chance(10) {
