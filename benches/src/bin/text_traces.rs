@@ -396,7 +396,7 @@ fn main() {
     if !quick {
         // The concurrent traces of the egwalker paper: A1 and S3 come with `shared/traces`;
         // the others are taken when present (see BENCHMARKS.md).
-        for name in ["A1", "A2", "S1", "S2", "S3", "C1", "C2"] {
+        for name in ["A1", "S1", "S2", "S3", "C1", "C2", "A2"] {
             concurrent.push(dir.join(format!("egwalker-paper/{name}.json.gz")));
         }
     }
