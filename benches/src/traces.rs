@@ -165,7 +165,8 @@ pub fn replay<S: Site>(trace: &Trace) -> Vec<S> {
 }
 
 /// A Weft replica in a concurrent replay: transactions are `Replica::update`s whose deltas
-/// the other replicas `apply`; a fork is `Replica::merge` into a new replica.
+/// the other replicas `apply`; a fork is `Replica::fork` (the same state as `Replica::merge`
+/// into a new replica, without encoding it as a delta).
 pub struct WeftSite(pub Replica<Text>);
 
 impl Site for WeftSite {
@@ -174,9 +175,10 @@ impl Site for WeftSite {
         Self(Replica::new(ReplicaId::from_u128(agent as u128 + 1)))
     }
     fn fork(agent: usize, from: &Self) -> Self {
-        let mut replica = Replica::<Text>::new(ReplicaId::from_u128(agent as u128 + 1));
-        replica.merge(&from.0);
-        Self(replica)
+        Self(Replica::fork(
+            &from.0,
+            ReplicaId::from_u128(agent as u128 + 1),
+        ))
     }
     fn transact(&mut self, patches: &[Patch]) -> Delta<Text> {
         self.0.update(|text| {
@@ -254,4 +256,48 @@ pub fn diamond_apply(trace: &Trace) -> ListCRDT {
         }
     }
     doc
+}
+
+/// The concurrent replay of `trace` with Weft replicas ([`replay`] of [`WeftSite`]). Never
+/// inlined, so a profiler can toggle on it.
+#[inline(never)]
+#[must_use]
+pub fn weft_merge(trace: &Trace) -> Vec<WeftSite> {
+    replay::<WeftSite>(trace)
+}
+
+/// diamond-types: the event graph built with each transaction at its parents, then merged
+/// (checked out at the tip); returns the text. Never inlined, so a profiler can toggle on it.
+#[inline(never)]
+#[must_use]
+pub fn diamond_merge(trace: &Trace) -> String {
+    let mut oplog = diamond_types::list::OpLog::new();
+    let agents: Vec<_> = (0..trace.agents)
+        .map(|agent| oplog.get_or_create_agent_id(&format!("agent{agent}")))
+        .collect();
+    let mut last: Vec<usize> = Vec::with_capacity(trace.txns.len());
+    for txn in &trace.txns {
+        let mut parents: Vec<usize> = txn.parents.iter().map(|p| last[*p]).collect();
+        let mut time = usize::MAX;
+        for (position, deleted, inserted) in &txn.patches {
+            if *deleted > 0 {
+                time = oplog.add_delete_at(
+                    agents[txn.agent],
+                    &parents,
+                    *position..*position + *deleted,
+                );
+                parents = vec![time];
+            }
+            if !inserted.is_empty() {
+                time = oplog.add_insert_at(agents[txn.agent], &parents, *position, inserted);
+                parents = vec![time];
+            }
+        }
+        last.push(if time == usize::MAX {
+            parents.first().copied().unwrap_or(usize::MAX)
+        } else {
+            time
+        });
+    }
+    oplog.checkout_tip().content().to_string()
 }

@@ -5,7 +5,8 @@
 //! `cargo run --release -p weft-benches --bin text_profile -- <mode> <trace> [runs]` where
 //! mode is `apply` (`Replica::edit` per patch; `heap` also prints the heap retained),
 //! `update` (a delta per patch), `load` (of the saved document), `merge` (the concurrent
-//! replay; trace is `friendsforever`, `A1` or `S3`), `diamond` (diamond-types' apply, for a
+//! replay; trace is `friendsforever` or one of the egwalker paper's, `A1`, `S3`, …),
+//! `diamond-merge` (diamond-types' merge of it), `diamond` (diamond-types' apply, for a
 //! ratio in the same run), `diamond-load` (its load of its full encoding) or `save` (the
 //! encoding's size and FNV-1a hash, to check a change keeps the bytes); `dump` and `compare`
 //! (take a file name after the runs) write the saved document, or check a saved one has the
@@ -20,7 +21,7 @@ use diamond_types::list::ListCRDT;
 use diamond_types::list::encoding::ENCODE_FULL;
 use weft::{Replica, Text};
 use weft_benches::traces::{
-    WeftSite, diamond_apply, load_trace, replay, weft_apply, weft_apply_with_deltas,
+    diamond_apply, diamond_merge, load_trace, weft_apply, weft_apply_with_deltas, weft_merge,
 };
 use weft_benches::{CountingAllocator, millis, traces_dir};
 
@@ -40,7 +41,9 @@ fn main() {
     let runs: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(1);
     let path = match name {
         "friendsforever" => dir.join("concurrent_traces/friendsforever.json.gz"),
-        "A1" | "S3" => dir.join(format!("egwalker-paper/{name}.json.gz")),
+        "A1" | "A2" | "C1" | "C2" | "S1" | "S2" | "S3" => {
+            dir.join(format!("egwalker-paper/{name}.json.gz"))
+        }
         _ => match name.strip_prefix("unicode/") {
             Some(unicode) => dir.join(format!("sequential_traces/{unicode}.json.gz")),
             None => dir.join(format!("sequential_traces/ascii_only/{name}.json.gz")),
@@ -63,10 +66,11 @@ fn main() {
                 Replica::<Text>::load(saved.as_deref().unwrap()).unwrap(),
             )),
             "merge" => {
-                let sites = replay::<WeftSite>(&trace);
+                let sites = weft_merge(&trace);
                 let last = trace.txns.last().unwrap().agent;
                 assert_eq!(sites[last].0.to_string(), trace.end, "wrong text");
             }
+            "diamond-merge" => assert_eq!(diamond_merge(&trace), trace.end, "wrong text"),
             "diamond" => drop(std::hint::black_box(diamond_apply(&trace))),
             "diamond-load" => drop(std::hint::black_box(diamond_load(
                 diamond_saved.as_deref().unwrap(),

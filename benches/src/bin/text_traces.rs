@@ -19,8 +19,8 @@ use diamond_types::list::encoding::ENCODE_FULL;
 use loro::{ExportMode, LoroDoc};
 use weft::{Replica, Text};
 use weft_benches::traces::{
-    Patch, Site, Trace, WeftSite, diamond_apply, load_trace, patches, replay, weft_apply,
-    weft_apply_with_deltas,
+    Patch, Site, Trace, diamond_apply, diamond_merge, load_trace, patches, replay, weft_apply,
+    weft_apply_with_deltas, weft_merge,
 };
 use weft_benches::{CountingAllocator, median_time, millis, print_table, ratio, traces_dir};
 use yrs::updates::decoder::Decode;
@@ -279,44 +279,10 @@ impl Site for LoroSite {
     }
 }
 
-/// diamond-types: the event graph built with each transaction at its parents, then merged
-/// (checked out at the tip).
-fn diamond_merge(trace: &Trace) -> String {
-    let mut oplog = diamond_types::list::OpLog::new();
-    let agents: Vec<_> = (0..trace.agents)
-        .map(|agent| oplog.get_or_create_agent_id(&format!("agent{agent}")))
-        .collect();
-    let mut last: Vec<usize> = Vec::with_capacity(trace.txns.len());
-    for txn in &trace.txns {
-        let mut parents: Vec<usize> = txn.parents.iter().map(|p| last[*p]).collect();
-        let mut time = usize::MAX;
-        for (position, deleted, inserted) in &txn.patches {
-            if *deleted > 0 {
-                time = oplog.add_delete_at(
-                    agents[txn.agent],
-                    &parents,
-                    *position..*position + *deleted,
-                );
-                parents = vec![time];
-            }
-            if !inserted.is_empty() {
-                time = oplog.add_insert_at(agents[txn.agent], &parents, *position, inserted);
-                parents = vec![time];
-            }
-        }
-        last.push(if time == usize::MAX {
-            parents.first().copied().unwrap_or(usize::MAX)
-        } else {
-            time
-        });
-    }
-    oplog.checkout_tip().content().to_string()
-}
-
 fn merges(trace: &Trace) -> Vec<(&'static str, Option<Duration>)> {
     let runs = 3;
     let weft = median_time(runs, || {
-        let sites = replay::<WeftSite>(trace);
+        let sites = weft_merge(trace);
         let last = trace.txns.last().unwrap().agent;
         assert_eq!(sites[last].text(), trace.end, "weft merge: wrong text");
     });
@@ -462,9 +428,13 @@ fn main() {
     }
     let mut concurrent = vec![dir.join("concurrent_traces/friendsforever.json.gz")];
     if !quick {
-        concurrent.push(dir.join("egwalker-paper/A1.json.gz"));
-        concurrent.push(dir.join("egwalker-paper/S3.json.gz"));
+        // The concurrent traces of the egwalker paper: A1 and S3 come with `shared/traces`;
+        // the others are taken when present (see BENCHMARKS.md).
+        for name in ["A1", "S1", "S2", "S3", "C1", "C2", "A2"] {
+            concurrent.push(dir.join(format!("egwalker-paper/{name}.json.gz")));
+        }
     }
+    concurrent.retain(|path| path.exists());
     for path in concurrent {
         if let Some(only) = &only_merge
             && !path.to_string_lossy().contains(only.as_str())

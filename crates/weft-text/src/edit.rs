@@ -1,6 +1,8 @@
 //! Edits of the order tree: growing, inserting and deleting spans, keeping the summaries, the
 //! cursor and (when built) the identity index up to date, and splitting full nodes.
 
+use std::sync::Arc;
+
 use crate::element::Content;
 use crate::span::{Span, Summary};
 use crate::tree::{
@@ -69,10 +71,10 @@ impl<C: Content> Tree<C> {
     /// Creates the root leaf of an empty tree.
     fn ensure_root(&mut self) {
         if self.leaves.is_empty() {
-            self.leaves.push(Leaf {
+            self.leaves.push(Arc::new(Leaf {
                 spans: Vec::with_capacity(SPAN_CAPACITY),
                 content: C::default(),
-            });
+            }));
             self.links.push(Links {
                 parent: NONE,
                 slot: 0,
@@ -85,7 +87,7 @@ impl<C: Content> Tree<C> {
     /// holding `content`, whose dots continue the span. The caller checks it may grow.
     pub(crate) fn extend(&mut self, found: &Found, content: &C::Slice, count: usize) {
         let Location { leaf, span, .. } = found.location;
-        let node = &mut self.leaves[leaf as usize];
+        let node = self.leaf_mut(leaf);
         let grown = &mut node.spans[span];
         let at = found.content + grown.len() as usize;
         grown.set_len(grown.len() + count as u32);
@@ -121,7 +123,7 @@ impl<C: Content> Tree<C> {
             span: mut slot,
             offset,
         } = location;
-        let node = &mut self.leaves[leaf as usize];
+        let node = self.leaf_mut(leaf);
         reserve(&mut node.spans, 2);
         if offset > 0 {
             let back = node.spans[slot].split(offset);
@@ -210,7 +212,7 @@ impl<C: Content> Tree<C> {
             Some(found) => found.content,
             None => self.content_index(leaf, span),
         };
-        let node = &mut self.leaves[leaf as usize];
+        let node = self.leaf_mut(leaf);
         let start = content_at + offset as usize;
         let (utf16, utf8) = node.content.remove(start..start + covered as usize);
         let minus = Summary {
@@ -338,7 +340,7 @@ impl<C: Content> Tree<C> {
         };
         let content_at = self.content_index(leaf, at);
         let new_index = self.leaves.len() as u32;
-        let node = &mut self.leaves[leaf as usize];
+        let node = self.leaf_mut(leaf);
         // Both halves keep room for a few more spans, and grow to the full capacity only if
         // they fill (most leaves stay half full: this is a tenth of a small trace's heap).
         let mut spans = Vec::with_capacity(node.spans.len() - at + SPAN_SPARE);
@@ -349,9 +351,7 @@ impl<C: Content> Tree<C> {
         node.content.trim(CONTENT_SPARE);
         let moved = summarize_leaf(&spans, &content);
         if let Some(index) = self.index.get_mut() {
-            for span in &spans {
-                index.assign(span.replica, span.counter, span.end(), new_index);
-            }
+            index.assign_spans(&spans, new_index);
         }
         let cursor = self.cursor.get();
         if cursor.leaf == leaf && cursor.span as usize >= at {
@@ -364,7 +364,7 @@ impl<C: Content> Tree<C> {
         }
         let links = self.links[leaf as usize];
         self.links[leaf as usize].next = new_index;
-        self.leaves.push(Leaf { spans, content });
+        self.leaves.push(Arc::new(Leaf { spans, content }));
         self.links.push(Links {
             parent: links.parent,
             slot: 0,

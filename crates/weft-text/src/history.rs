@@ -476,7 +476,8 @@ impl<'a> IntoIterator for &'a Runs {
     }
 }
 
-/// Every run of every replica, per replica in counter order.
+/// Every run of every replica, per replica in counter order. A clone (a replica's fork)
+/// copies each replica's blocks; the first run it records grows only the last block.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct History {
     replicas: Vec<Runs>,

@@ -1,8 +1,11 @@
 //! The identity index: which leaf of the order tree holds a given element.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use weft_core::{Dot, ReplicaIndex};
+
+use crate::span::Span;
 
 /// The entries of one replica: `counter → leaf` says that its elements from `counter` up to
 /// the next entry live in `leaf`; `top` is the highest counter of an element held (0: none).
@@ -14,19 +17,21 @@ struct Entries {
 
 /// An interval map from element dots to leaves, per replica (so that renaming replicas moves
 /// whole maps). Entries change only when spans are created or move to another leaf (a leaf
-/// split), never while typing extends a span or a deletion splits one inside its leaf.
+/// split), never while typing extends a span or a deletion splits one inside its leaf. Each
+/// replica's entries are shared copy-on-write with the indexes cloned from this one (a
+/// replica's fork copies pointers; a write copies that replica's entries only).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct IdIndex {
-    replicas: Vec<Entries>,
+    replicas: Vec<Arc<Entries>>,
 }
 
 impl IdIndex {
     fn entries(&mut self, replica: ReplicaIndex) -> &mut Entries {
         let slot = replica.as_usize();
         if self.replicas.len() <= slot {
-            self.replicas.resize_with(slot + 1, Entries::default);
+            self.replicas.resize_with(slot + 1, Arc::default);
         }
-        &mut self.replicas[slot]
+        crate::shared::unique(&mut self.replicas[slot])
     }
 
     /// The leaf that holds `dot`, if the dot is below the replica's highest element. The
@@ -68,9 +73,39 @@ impl IdIndex {
         map.insert(first, leaf);
     }
 
+    /// Records that the elements of `spans` (a leaf's spans, moved together) live in `leaf`:
+    /// the ranges of one replica that continue each other are assigned as one.
+    pub(crate) fn assign_spans(&mut self, spans: &[Span], leaf: u32) {
+        let mut ranges: Vec<(ReplicaIndex, u64, u64)> = spans
+            .iter()
+            .map(|span| (span.replica, span.counter, span.end()))
+            .collect();
+        ranges.sort_unstable_by_key(|(replica, first, _)| (*replica, *first));
+        let mut merged = ranges.iter().copied();
+        let Some(mut current) = merged.next() else {
+            return;
+        };
+        for (replica, first, end) in merged {
+            if replica == current.0 && first == current.2 {
+                current.2 = end;
+            } else {
+                self.assign(current.0, current.1, current.2, leaf);
+                current = (replica, first, end);
+            }
+        }
+        self.assign(current.0, current.1, current.2, leaf);
+    }
+
     /// Records that `replica` now holds elements up to `counter` in the leaf of the elements
     /// right below it (a span grew in place).
     pub(crate) fn raise_top(&mut self, replica: ReplicaIndex, counter: u64) {
+        if self
+            .replicas
+            .get(replica.as_usize())
+            .is_some_and(|entries| entries.top >= counter)
+        {
+            return;
+        }
         let entries = self.entries(replica);
         entries.top = entries.top.max(counter);
     }
@@ -80,7 +115,11 @@ impl IdIndex {
         let old = std::mem::take(&mut self.replicas);
         for (slot, entries) in old.into_iter().enumerate() {
             if !entries.map.is_empty() || entries.top > 0 {
-                *self.entries(map[slot]) = entries;
+                let target = map[slot].as_usize();
+                if self.replicas.len() <= target {
+                    self.replicas.resize_with(target + 1, Arc::default);
+                }
+                self.replicas[target] = entries;
             }
         }
     }

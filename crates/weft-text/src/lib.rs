@@ -50,6 +50,7 @@ mod marks;
 mod observe;
 mod schema;
 mod sequence;
+mod shared;
 mod span;
 mod store;
 mod text;

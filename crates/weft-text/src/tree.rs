@@ -6,8 +6,12 @@
 //! position of an element found through the [`IdIndex`] is computed by climbing to the root.
 //! Leaves hold up to [`LEAF_SPANS`] spans and the visible content of those spans; leaves are
 //! chained in document order for scans. The edits are in `edit.rs`.
+//!
+//! Leaves are shared copy-on-write (an `Arc` each, copied by [`Tree::leaf_mut`] on the first
+//! write to a shared one, `shared.rs`), so cloning a tree (a replica's fork) copies pointers, not leaves.
 
 use std::cell::{Cell, OnceCell};
+use std::sync::Arc;
 
 use weft_core::{Dot, InvariantViolation};
 
@@ -105,7 +109,8 @@ impl Cursor {
 /// The order tree with its identity index.
 #[derive(Clone, Debug)]
 pub(crate) struct Tree<C> {
-    pub(crate) leaves: Vec<Leaf<C>>,
+    /// Shared with the trees cloned from this one until written ([`Tree::leaf_mut`]).
+    pub(crate) leaves: Vec<Arc<Leaf<C>>>,
     pub(crate) links: Vec<Links>,
     pub(crate) internals: Vec<Internal>,
     /// The root: a leaf (`root_is_leaf`) or an internal node.
@@ -146,6 +151,12 @@ impl<C: Content> Tree<C> {
     /// The leaf `leaf`.
     pub(crate) fn leaf(&self, leaf: u32) -> &Leaf<C> {
         &self.leaves[leaf as usize]
+    }
+
+    /// The leaf `leaf`, to change: copied first if another tree shares it.
+    #[inline]
+    pub(crate) fn leaf_mut(&mut self, leaf: u32) -> &mut Leaf<C> {
+        crate::shared::unique(&mut self.leaves[leaf as usize])
     }
 
     /// The first element of the sequence, if any.
@@ -284,7 +295,7 @@ impl<C: Content> Tree<C> {
         std::iter::from_fn(move || {
             let leaf = current?;
             current = self.next_leaf(leaf);
-            Some(&self.leaves[leaf as usize])
+            Some(self.leaf(leaf))
         })
     }
 
@@ -450,7 +461,7 @@ impl<C: Content> Tree<C> {
     /// Renames replicas in every span and in the index.
     pub(crate) fn rename(&mut self, map: &[weft_core::ReplicaIndex]) {
         for leaf in &mut self.leaves {
-            for span in &mut leaf.spans {
+            for span in &mut crate::shared::unique(leaf).spans {
                 span.replica = map[span.replica.as_usize()];
             }
         }
@@ -493,7 +504,7 @@ impl<C: Content> Tree<C> {
         for (index, (spans, content)) in built.into_iter().enumerate() {
             let sum = summarize_leaf(&spans, &content);
             let index = index as u32;
-            tree.leaves.push(Leaf { spans, content });
+            tree.leaves.push(Arc::new(Leaf { spans, content }));
             tree.links.push(Links {
                 parent: NONE,
                 slot: 0,

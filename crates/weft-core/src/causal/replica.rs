@@ -369,6 +369,40 @@ impl<S: DotStore> Replica<S> {
         outcome
     }
 
+    /// A new replica named `id` holding exactly what this one holds (its state, context and
+    /// pending deltas): the same as [`merge`](Replica::merge) into `Replica::new(id)`, without
+    /// encoding the state as a delta or renaming its replicas (the fork keeps this replica's
+    /// table, with `id` added if it is not there). Its cost is the state's `clone` (stores
+    /// that share their parts copy-on-write, like `Text`, copy only pointers then). If `id`
+    /// already made changes this replica holds, the fork's next change follows them.
+    ///
+    /// ```
+    /// use weft_core::{GCounter, Replica, ReplicaId};
+    /// let mut alice = Replica::<GCounter>::new(ReplicaId::from_u128(1));
+    /// alice.update(|c| c.increment(2));
+    /// let mut bob = alice.fork(ReplicaId::from_u128(2));
+    /// bob.update(|c| c.increment(3));
+    /// assert_eq!((alice.value(), bob.value()), (2, 5));
+    /// alice.apply(&bob.delta_since(&alice.version()));
+    /// assert!(alice.same_state(&bob));
+    /// ```
+    #[must_use]
+    pub fn fork(&self, id: ReplicaId) -> Self {
+        let mut table = self.table.clone();
+        let me = table.intern(id);
+        let own_floor = self.context.top(me);
+        Self {
+            me,
+            table,
+            context: self.context.clone(),
+            store: self.store.clone(),
+            pending: self.pending.clone(),
+            last_mutation: Clock::default(),
+            own_floor,
+            digest_cache: Cell::new(None),
+        }
+    }
+
     /// Forgets removed entries whose removal every replica has seen. `stable` must be a version
     /// that every replica which will ever sync with this one has reached (causal stability,
     /// e.g. the meet of the versions all known peers acknowledged): a replica below it that
