@@ -468,7 +468,7 @@ impl<R: SimReplica> World<R> {
                             .filter(|(peer, _)| *peer != node)
                             .map(|(_, link)| link),
                     )),
-                    Compaction::Early => Some(own.clone()),
+                    Compaction::Early => Some(own),
                 };
                 if let Some(point) = point {
                     self.stats.compacted += replica.compact_to(&point);

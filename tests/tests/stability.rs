@@ -51,3 +51,4 @@ fn compaction_keeps_the_digest() {
         assert_eq!(Replicated::digest(&a), before, "seed {seed}");
     }
 }
+
