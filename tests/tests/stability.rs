@@ -51,4 +51,3 @@ fn compaction_keeps_the_digest() {
         assert_eq!(Replicated::digest(&a), before, "seed {seed}");
     }
 }
-
