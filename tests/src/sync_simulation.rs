@@ -146,6 +146,8 @@ pub struct Stats {
     pub renewed_ids: usize,
     /// Deltas still pending at the end (their dependencies were lost with a restored state).
     pub stuck_pending: usize,
+    /// Removed entries replicas forgot by compacting.
+    pub compacted: usize,
 }
 
 /// The most messages the quiescence phase may take before the run counts as looping.
@@ -269,6 +271,23 @@ pub struct Options {
     /// pending anywhere can be applied with what some replica holds), and no change was ever
     /// made under a dot another existing change already has.
     pub older_snapshots: bool,
+    /// What [`Action::Compact`] does to the replica besides compacting its log, and whether
+    /// replicas announce their views of stability to each other.
+    pub compaction: Compaction,
+}
+
+/// Compaction of replicas (forgetting removed entries) in a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Compaction {
+    /// Replicas never compact.
+    #[default]
+    Off,
+    /// Replicas announce their views and compact up to their stable version
+    /// (`SyncState::stable_version` over their links).
+    Stable,
+    /// Replicas compact up to their own version, before others have seen it: peers below
+    /// the compaction point must be brought level by complete states.
+    Early,
 }
 
 /// Runs `actions` over `nodes` replicas of `R`, then heals the network and lets the
@@ -295,6 +314,21 @@ pub fn run<R: SimReplica>(
         .map(|state| state.replica.pending_len())
         .sum();
     Ok(world.stats)
+}
+
+/// Merges what `replica` holds into `oracle`: a delta since the oracle's version, or the
+/// complete state when the oracle is below the replica's compaction point (a delta could not
+/// tell it of removals the replica forgot).
+fn merge_into<R: SimReplica>(oracle: &mut R, replica: &R) -> Result<(), Failure> {
+    let compacted = replica.compacted();
+    let merged = if compacted <= oracle.version() {
+        oracle.apply_encoded(&replica.encoded_delta_since(&oracle.version()))
+    } else {
+        oracle.apply_encoded_state(&replica.encoded_state(), &compacted)
+    };
+    merged
+        .map(|_| ())
+        .map_err(fail("the oracle merges a state"))
 }
 
 fn id(node: usize) -> ReplicaId {
@@ -417,7 +451,28 @@ impl<R: SimReplica> World<R> {
             Action::Heal => self.side.iter_mut().for_each(|side| *side = false),
             Action::Compact { node } => {
                 let node = usize::from(node) % count;
-                let Node { replica, log, .. } = &mut self.nodes[node];
+                let Node {
+                    replica,
+                    log,
+                    links,
+                    ..
+                } = &mut self.nodes[node];
+                let own = replica.version();
+                let point = match self.options.compaction {
+                    Compaction::Off => None,
+                    Compaction::Stable => Some(SyncState::stable_version(
+                        &own,
+                        links
+                            .iter()
+                            .enumerate()
+                            .filter(|(peer, _)| *peer != node)
+                            .map(|(_, link)| link),
+                    )),
+                    Compaction::Early => Some(own),
+                };
+                if let Some(point) = point {
+                    self.stats.compacted += replica.compact_to(&point);
+                }
                 log.compact(replica).map_err(fail("compact"))?;
             }
             Action::Backup { node } => {
@@ -472,10 +527,7 @@ impl<R: SimReplica> World<R> {
         }
         *made = (*made).max(counter);
         state.log.append(&state.replica).map_err(fail("append"))?;
-        let missing = state.replica.encoded_delta_since(&self.oracle.version());
-        self.oracle
-            .apply_encoded(&missing)
-            .map_err(fail("the oracle merges a state"))?;
+        merge_into(&mut self.oracle, &state.replica)?;
         self.pump(node);
         Ok(())
     }
@@ -608,10 +660,7 @@ impl<R: SimReplica> World<R> {
         }
         let mut oracle = R::create(ReplicaId::from_u128(u128::MAX));
         for state in &self.nodes {
-            let whole = state.replica.encoded_delta_since(&oracle.version());
-            oracle
-                .apply_encoded(&whole)
-                .map_err(fail("the oracle merges a state"))?;
+            merge_into(&mut oracle, &state.replica)?;
         }
         for state in &self.nodes {
             for delta in state.replica.pending_deltas() {
@@ -627,6 +676,18 @@ impl<R: SimReplica> World<R> {
     /// Sends everything `node` has to say to every peer.
     fn pump(&mut self, node: usize) {
         let state = &mut self.nodes[node];
+        if self.options.compaction == Compaction::Stable {
+            let peers = state
+                .links
+                .iter()
+                .enumerate()
+                .filter(|(peer, _)| *peer != node)
+                .map(|(_, link)| link);
+            let view = SyncState::view(&state.replica.version(), peers);
+            for link in &mut state.links {
+                link.announce_view(view.clone());
+            }
+        }
         for peer in (0..state.links.len()).filter(|peer| *peer != node) {
             while let Some(message) = generate(&mut state.links[peer], &state.replica) {
                 let bytes = message.to_bytes();
@@ -648,6 +709,13 @@ impl<R: SimReplica> World<R> {
         self.side.iter_mut().for_each(|side| *side = false);
         let start = self.stats.messages;
         self.settle(start)?;
+        if self.options.compaction != Compaction::Off {
+            // Quiet: whatever every replica holds is stable now, and each compacts it away.
+            for node in 0..self.nodes.len() {
+                self.act(&Action::Compact { node: node as u8 })?;
+            }
+            self.settle(start)?;
+        }
         for node in 0..self.nodes.len() {
             self.nodes[node]
                 .links

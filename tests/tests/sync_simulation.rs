@@ -12,7 +12,8 @@ use weft::{
 };
 use weft_tests::SplitMix64;
 use weft_tests::sync_simulation::{
-    Action, Failure, Options, SimReplica, generate_actions, nodes_for, run, shrink, shrink_with,
+    Action, Compaction, Failure, Options, SimReplica, generate_actions, nodes_for, run, shrink,
+    shrink_with,
 };
 
 /// Actions per run.
@@ -82,12 +83,14 @@ macro_rules! simulation {
 const HONEST: Options = Options {
     corruption: false,
     older_snapshots: false,
+    compaction: Compaction::Off,
 };
 /// Replicas are also corrupted on purpose (they claim changes without their effects); the
 /// digest must reveal it and repair must bring every replica to one state.
 const CORRUPTING: Options = Options {
     corruption: true,
     older_snapshots: false,
+    compaction: Compaction::Off,
 };
 /// Replicas also restart from older snapshots (backups, or storage that lost its latest
 /// writes): no dot is ever reused, whatever of the lost changes some replica still holds comes
@@ -95,6 +98,21 @@ const CORRUPTING: Options = Options {
 const RESTORING: Options = Options {
     corruption: false,
     older_snapshots: true,
+    compaction: Compaction::Off,
+};
+/// Replicas announce their views of stability and compact up to their stable version.
+const COMPACTING: Options = Options {
+    corruption: false,
+    older_snapshots: false,
+    compaction: Compaction::Stable,
+};
+/// Replicas compact up to their own version, ahead of the others (and restart from older
+/// snapshots): peers below a compaction point are brought level by complete states, and the
+/// end state is still the oracle's (which never compacts).
+const COMPACTING_EARLY: Options = Options {
+    corruption: false,
+    older_snapshots: true,
+    compaction: Compaction::Early,
 };
 
 /// Seeds per type in CI for the older-snapshot runs (a run has about one restore).
@@ -188,6 +206,57 @@ simulation!(
     Doc,
     CORRUPTING
 );
+
+simulation!(
+    compacting_add_wins_set_once,
+    compacting_add_wins_set_forever,
+    Replica<AddWinsSet<u8>>,
+    COMPACTING
+);
+simulation!(
+    compacting_map_of_sets_once,
+    compacting_map_of_sets_forever,
+    Replica<Map<u8, AddWinsSet<u8>>>,
+    COMPACTING
+);
+simulation!(
+    compacting_documents_once,
+    compacting_documents_forever,
+    Doc,
+    COMPACTING
+);
+simulation!(
+    early_compacting_add_wins_set_once,
+    early_compacting_add_wins_set_forever,
+    Replica<AddWinsSet<u8>>,
+    COMPACTING_EARLY
+);
+simulation!(
+    early_compacting_remove_wins_set_once,
+    early_compacting_remove_wins_set_forever,
+    Replica<RemoveWinsSet<u8>>,
+    COMPACTING_EARLY
+);
+simulation!(
+    early_compacting_map_of_sets_once,
+    early_compacting_map_of_sets_forever,
+    Replica<Map<u8, AddWinsSet<u8>>>,
+    COMPACTING_EARLY
+);
+
+#[test]
+fn compacting_ahead_of_the_others_compacts() {
+    let mut early = 0;
+    for seed in 0..40 {
+        let nodes = nodes_for(seed);
+        let actions = generate_actions(seed, nodes, STEPS);
+        early += run::<Replica<AddWinsSet<u8>>>(nodes, &actions, COMPACTING_EARLY)
+            .unwrap()
+            .compacted;
+    }
+    // The mode does what it says: replicas forget removed entries others may still hold.
+    assert!(early > 0, "{early}");
+}
 
 #[test]
 fn the_shrinker_finds_a_small_failing_run() {

@@ -193,7 +193,22 @@ pub struct StorageSettings {
     /// shows (a change waiting for one that never came) and after a reconnection to Redis.
     #[arg(long, env = "WEFT_CATCH_UP_MS", default_value_t = DEFAULT_CATCH_UP_MS)]
     pub catch_up_ms: u64,
+
+    /// Forget a document's removed entries (and store the compacted snapshot) once every
+    /// client known to it holds this many changes beyond the last such compaction: the
+    /// clients connected, and those that left within `--stability-expiry-seconds`. 0: never. Only a
+    /// server alone with its storage compacts (not with `--database` or `--redis`).
+    #[arg(long, env = "WEFT_COMPACT_EVERY_CHANGES", default_value_t = weft::DEFAULT_COMPACTION_THRESHOLD)]
+    pub compact_every_changes: u64,
+
+    /// Seconds a client that left is waited for by compaction: one away longer comes back
+    /// below the compaction point and is sent the complete state.
+    #[arg(long, env = "WEFT_STABILITY_EXPIRY_SECONDS", default_value_t = DEFAULT_STABILITY_EXPIRY_SECONDS)]
+    pub stability_expiry_seconds: u64,
 }
+
+/// The default of [`StorageSettings::stability_expiry_seconds`]: a day.
+const DEFAULT_STABILITY_EXPIRY_SECONDS: u64 = 24 * 60 * 60;
 
 impl Default for StorageSettings {
     fn default() -> Self {
@@ -201,6 +216,8 @@ impl Default for StorageSettings {
             compact_after_bytes: DEFAULT_COMPACT_AFTER_BYTES,
             unload_after_seconds: DEFAULT_UNLOAD_AFTER_SECONDS,
             catch_up_ms: DEFAULT_CATCH_UP_MS,
+            compact_every_changes: weft::DEFAULT_COMPACTION_THRESHOLD,
+            stability_expiry_seconds: DEFAULT_STABILITY_EXPIRY_SECONDS,
         }
     }
 }

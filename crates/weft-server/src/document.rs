@@ -48,6 +48,7 @@ use crate::unwind;
 
 mod presence;
 mod remote;
+mod stability;
 
 use remote::next_remote;
 
@@ -62,6 +63,10 @@ pub(crate) struct DocumentSettings {
     pub(crate) catch_up_every: Option<Duration>,
     /// The bounds of each document's presence table.
     pub(crate) presence: PresenceSettings,
+    /// How long a client that left is waited for before compaction goes past what it held.
+    pub(crate) stability_expiry: Duration,
+    /// How many changes the stable version must gain before the replica compacts again.
+    pub(crate) compact_every_changes: u64,
 }
 
 /// What the document tasks share.
@@ -155,6 +160,10 @@ struct DocumentTask {
     sessions: HashMap<SessionId, Session>,
     /// Who is present: ephemeral, never stored.
     presence: PresenceTable,
+    /// Clients that left lately, waited for by compaction.
+    departed: Vec<stability::Departed>,
+    /// The stable version last announced to the sessions.
+    announced: VersionVector,
 }
 
 impl DocumentTask {
@@ -167,6 +176,8 @@ impl DocumentTask {
             incoming: inbox.incoming,
             sessions: HashMap::new(),
             presence,
+            departed: Vec::new(),
+            announced: VersionVector::new(),
         }
     }
 
@@ -302,13 +313,15 @@ impl DocumentTask {
             } => {
                 // Clients say hello first; the server's hello then says only what differs.
                 let config = self.services.settings.sync.with_hello_after_peer(true);
-                let state = SyncState::with_config(config, random_session());
+                let mut state = SyncState::with_config(config, random_session());
+                state.announce_view(self.announced.clone());
                 self.sessions
                     .insert(session, Session { state, peer, right });
                 self.flush(session, replica);
             }
             Control::Leave { session } => {
-                self.sessions.remove(&session);
+                let left = self.sessions.remove(&session);
+                self.depart(left.as_ref().and_then(|entry| entry.state.peer_version()));
                 self.leave_presence(session, bus);
             }
             #[cfg(feature = "fault-injection")]
@@ -391,6 +404,9 @@ impl DocumentTask {
                 .await
                 .map_err(Failure::Store)?;
         }
+        self.stabilize(replica, stored, bus)
+            .await
+            .map_err(Failure::Store)?;
         self.flush_all(replica);
         Ok(())
     }

@@ -77,6 +77,9 @@ enum Merge {
 /// What is merged: a delta, or a whole replica (a snapshot another server stored).
 enum Change<'a> {
     Delta(&'a Delta<Object>, Merge),
+    /// [`Replica::apply_complete`] (a complete state sent to a replica below the sender's
+    /// compaction point), stored as a snapshot.
+    Complete(&'a Delta<Object>, &'a VersionVector),
     Snapshot(&'a Replica<Object>),
 }
 
@@ -88,6 +91,7 @@ impl Change<'_> {
                 replica.repair(delta);
                 Outcome::Applied
             }
+            Self::Complete(state, compacted) => replica.apply_complete(state, compacted),
             Self::Snapshot(other) => replica.merge(other),
         }
     }
@@ -96,6 +100,7 @@ impl Change<'_> {
     fn stored_as(&self) -> Merge {
         match self {
             Self::Delta(_, merge) => *merge,
+            Self::Complete(..) => Merge::Repair,
             Self::Snapshot(_) => Merge::Apply,
         }
     }
@@ -191,17 +196,28 @@ impl GuardedReplica {
     ) -> Result<Delta<Object>, DecodeError> {
         let checked = round_trip(bytes, base)
             .and_then(|delta| self.rehearse(&Change::Delta(&delta, merge)).map(|()| delta));
-        checked.map_err(|refusal| {
-            let error = match &refusal {
-                Refusal::Decode(error) => error.clone(),
-                Refusal::RoundTrip(_) | Refusal::Panicked { .. } => DecodeError::Malformed {
-                    reason: "the change was refused by the server's checks",
-                    offset: 0,
-                },
-            };
-            self.refusal = Some(refusal);
-            error
-        })
+        checked.map_err(|refusal| self.refuse(refusal))
+    }
+
+    /// Keeps `refusal` for [`Self::take_refusal`]; the error `receive` passes on.
+    fn refuse(&mut self, refusal: Refusal) -> DecodeError {
+        let error = match &refusal {
+            Refusal::Decode(error) => error.clone(),
+            Refusal::RoundTrip(_) | Refusal::Panicked { .. } => DecodeError::Malformed {
+                reason: "the change was refused by the server's checks",
+                offset: 0,
+            },
+        };
+        self.refusal = Some(refusal);
+        error
+    }
+
+    /// Forgets removed entries whose removal is in `stable` (see [`Replica::compact`]);
+    /// returns how many went.
+    pub(crate) fn compact(&mut self, stable: &VersionVector) -> usize {
+        // The shadow is made again from the replica when the next change needs it.
+        self.shadow = None;
+        self.mutate(|replica| replica.compact(stable))
     }
 
     /// Merges `change` into the shadow and encodes the result as the next commit would; a
@@ -336,6 +352,23 @@ impl Replicated for GuardedReplica {
         let delta = self.admit(bytes, Merge::Repair, None)?;
         self.mutate(|replica| replica.repair(&delta));
         Ok(())
+    }
+
+    fn compacted(&self) -> VersionVector {
+        self.replica.compacted().clone()
+    }
+
+    fn apply_encoded_state(
+        &mut self,
+        bytes: &[u8],
+        compacted: &VersionVector,
+    ) -> Result<Outcome, DecodeError> {
+        let checked = round_trip(bytes, None).and_then(|state| {
+            self.rehearse(&Change::Complete(&state, compacted))
+                .map(|()| state)
+        });
+        let state = checked.map_err(|refusal| self.refuse(refusal))?;
+        Ok(self.mutate(|replica| replica.apply_complete(&state, compacted)))
     }
 
     fn pending_len(&self) -> usize {

@@ -147,6 +147,13 @@ impl Server {
                 clients_per_session: limits.presence_clients_per_session,
                 timeout: Duration::from_millis(limits.presence_timeout_ms),
             },
+            stability_expiry: Duration::from_secs(config.storage.stability_expiry_seconds),
+            // Other servers' clients are unknown here: only a server alone compacts.
+            compact_every_changes: if shared {
+                0
+            } else {
+                config.storage.compact_every_changes
+            },
         };
         let tracker = TaskTracker::new();
         let bus = match &config.redis {

@@ -89,13 +89,15 @@ pub mod presence;
 mod protocol;
 mod relative;
 mod sketch;
+mod stability;
 mod state;
 
 pub use config::{MIN_FRAME_SIZE, SyncConfig};
 pub use error::SyncError;
-pub use message::{Ack, Changes, Chunk, Hello, Message, PROTOCOL_VERSION, Repair};
+pub use message::{Ack, Changes, Chunk, Hello, Message, PROTOCOL_VERSION, Repair, Stable};
 pub use persistence::{FileStorage, Log, LogError, MemoryStorage, Opened, Storage};
 pub use protocol::{Received, generate, receive};
 pub use relative::{Version, differences, fingerprint};
 pub use sketch::VersionSketch;
+pub use stability::meet;
 pub use state::SyncState;

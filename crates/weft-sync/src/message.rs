@@ -13,9 +13,12 @@ use crate::relative::Version;
 /// The sync protocol version this build speaks (carried in [`Hello`]).
 ///
 /// ```
-/// assert_eq!(weft_sync::PROTOCOL_VERSION, 3);
+/// assert_eq!(weft_sync::PROTOCOL_VERSION, 4);
 /// ```
-pub const PROTOCOL_VERSION: u8 = 3;
+pub const PROTOCOL_VERSION: u8 = 4;
+
+/// The first protocol that reads complete states in `Changes` and `Stable` views.
+pub(crate) const STABILITY_PROTOCOL: u8 = 4;
 
 /// The first protocol whose messages may carry versions against a base or as a sketch.
 pub(crate) const RELATIVE_PROTOCOL: u8 = 3;
@@ -36,6 +39,10 @@ pub(crate) mod tag {
     pub(crate) const CHANGES_RELATIVE: u8 = 6;
     pub(crate) const ACK_RELATIVE: u8 = 7;
     pub(crate) const REPAIR_RELATIVE: u8 = 8;
+    /// `Changes` carrying a complete state (protocol 4).
+    pub(crate) const CHANGES_COMPLETE: u8 = 10;
+    /// [`Stable`](crate::Stable) (protocol 4).
+    pub(crate) const STABLE: u8 = 11;
     /// A saved [`SyncState`](crate::SyncState), not a message.
     pub(crate) const SAVED_STATE: u8 = 16;
 }
@@ -65,6 +72,40 @@ pub enum Message {
     Repair(Repair),
     /// A piece of a message too large for one frame.
     Chunk(Chunk),
+    /// "Every replica I sync with directly holds this version" (protocol 4).
+    Stable(Stable),
+}
+
+/// The sender's view of causal stability (protocol 4): the meet of its own version and the
+/// versions of the peers it syncs with directly (see
+/// [`SyncState::view`](crate::SyncState::view)). A relay such as the server knows every
+/// client, so its view is what all of them hold.
+///
+/// ```
+/// use weft_sync::{Message, Stable};
+/// let stable = Message::Stable(Stable::new(3, weft_core::VersionVector::new()));
+/// assert_eq!(Message::from_bytes(&stable.to_bytes()).unwrap(), stable);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stable {
+    /// The sender's session.
+    pub session: u32,
+    /// A version every replica the sender syncs with directly holds.
+    pub version: VersionVector,
+}
+
+impl Stable {
+    /// A `Stable` message.
+    ///
+    /// ```
+    /// let stable = weft_sync::Stable::new(1, weft_core::VersionVector::new());
+    /// assert_eq!(stable.session, 1);
+    /// ```
+    #[must_use]
+    pub fn new(session: u32, version: VersionVector) -> Self {
+        Self { session, version }
+    }
 }
 
 /// Opens a session. Both peers send one when they connect.
@@ -158,8 +199,13 @@ pub struct Changes {
     /// holds and need not send it back.
     pub version: Version,
     /// An encoded delta (`Replicated::encoded_delta_since`, or when `version` is against a
-    /// base, `Replicated::encoded_delta_against` the same base), or empty for "nothing".
+    /// base, `Replicated::encoded_delta_against` the same base), or empty for "nothing";
+    /// when `complete` is set, the sender's complete state (`Replicated::encoded_state`).
     pub delta: Vec<u8>,
+    /// Set when `delta` is the sender's complete state (protocol 4): the sender's compaction
+    /// point, which the receiver's version does not include (it may hold entries whose
+    /// removal the sender forgot), to apply it with `Replicated::apply_encoded_state`.
+    pub complete: Option<VersionVector>,
 }
 
 impl Changes {
@@ -183,7 +229,24 @@ impl Changes {
             answers,
             version: version.into(),
             delta,
+            complete: None,
         }
+    }
+
+    /// This message with `delta` a complete state of a replica compacted up to `compacted`.
+    ///
+    /// ```
+    /// use weft_core::VersionVector;
+    /// use weft_sync::{Changes, Message};
+    /// let changes = Changes::new(1, 1, None, VersionVector::new(), vec![7])
+    ///     .with_complete(VersionVector::new());
+    /// let bytes = Message::Changes(changes.clone()).to_bytes();
+    /// assert_eq!(Message::from_bytes(&bytes).unwrap(), Message::Changes(changes));
+    /// ```
+    #[must_use]
+    pub fn with_complete(mut self, compacted: VersionVector) -> Self {
+        self.complete = Some(compacted);
+        self
     }
 }
 
@@ -380,6 +443,27 @@ impl Message {
                     out.raw(&hello.extension);
                 }
             }
+            Self::Changes(Changes {
+                session,
+                seq,
+                answers,
+                version,
+                delta,
+                complete: Some(compacted),
+            }) => {
+                out.u8(tag::CHANGES_COMPLETE);
+                write_session(out, *session);
+                out.varint(*seq);
+                write_optional_session(out, *answers);
+                version.encode(out);
+                compacted.encode(out);
+                out.bytes(delta);
+            }
+            Self::Stable(stable) => {
+                out.u8(tag::STABLE);
+                write_session(out, stable.session);
+                stable.version.encode(out);
+            }
             Self::Changes(changes) => {
                 out.u8(relative_tag(
                     &changes.version,
@@ -456,6 +540,19 @@ impl Message {
                 answers: read_optional_session(input)?,
                 version: version(input)?,
                 delta: input.bytes()?.to_vec(),
+                complete: None,
+            })),
+            tag::CHANGES_COMPLETE => Ok(Self::Changes(Changes {
+                session: read_session(input)?,
+                seq: input.varint()?,
+                answers: read_optional_session(input)?,
+                version: Version::decode(input)?,
+                complete: Some(VersionVector::decode(input)?),
+                delta: input.bytes()?.to_vec(),
+            })),
+            tag::STABLE => Ok(Self::Stable(Stable {
+                session: read_session(input)?,
+                version: VersionVector::decode(input)?,
             })),
             tag::ACK | tag::ACK_RELATIVE => Ok(Self::Ack(Ack {
                 session: read_session(input)?,

@@ -4,7 +4,9 @@ use weft_core::{Outcome, Replicated, VersionVector};
 
 use crate::chunk;
 use crate::error::SyncError;
-use crate::message::{Ack, Changes, Hello, Message, PROTOCOL_VERSION, RELATIVE_PROTOCOL, Repair};
+use crate::message::{
+    Ack, Changes, Hello, Message, PROTOCOL_VERSION, RELATIVE_PROTOCOL, Repair, STABILITY_PROTOCOL,
+};
 use crate::relative::{Version, differences, fingerprint};
 use crate::sketch::VersionSketch;
 use crate::state::SyncState;
@@ -40,8 +42,9 @@ pub struct Received {
     pub changed: bool,
     /// The message's delta waits inside the replica for changes it depends on.
     pub pending: bool,
-    /// The replica merged a peer's complete state to repair divergence; its state changed
-    /// without its version changing, so persist a snapshot ([`Log::compact`](crate::Log::compact)).
+    /// The replica merged a peer's complete state, to repair divergence or because it was
+    /// below the peer's compaction point; its state changed in ways a delta since its old
+    /// version does not record, so persist a snapshot ([`Log::compact`](crate::Log::compact)).
     pub repaired: bool,
     /// This message revealed that the two replicas hold different states under one version.
     pub divergence_detected: bool,
@@ -120,6 +123,10 @@ fn receive_message<R: Replicated>(
         Message::Changes(changes) => state.on_changes(replica, changes),
         Message::Ack(ack) => Ok(state.on_ack(replica, &ack)),
         Message::Repair(repair) => state.on_repair(replica, repair),
+        Message::Stable(stable) => {
+            state.on_stable(stable);
+            Ok(Received::default())
+        }
         Message::Chunk(piece) => {
             let config = state.config;
             match state.reassembly.insert(piece, &config)? {
@@ -183,7 +190,7 @@ impl SyncState {
         if let Some(hello_session) = self.answer_due.take() {
             let version = replica.version();
             let delta = if covers(&self.sent, &version) {
-                Vec::new() // the peer holds everything we hold, or will once our pushes arrive
+                (Vec::new(), None) // the peer holds everything we hold, or will once our pushes arrive
             } else {
                 self.delta_for_peer(replica)
             };
@@ -199,6 +206,9 @@ impl SyncState {
                 && version.len() > PUSH_WHOLE_UP_TO;
             if awaits_base {
                 return self.ack_due.take().map(|due| self.ack(replica, due));
+            }
+            if let Some(stable) = self.take_stable() {
+                return Some(Message::Stable(stable));
             }
             if !covers(&self.sent, &version) {
                 let delta = self.delta_for_peer(replica);
@@ -223,7 +233,12 @@ impl SyncState {
         ))
     }
 
-    fn changes(&mut self, version: VersionVector, delta: Vec<u8>, answers: Option<u32>) -> Message {
+    fn changes(
+        &mut self,
+        version: VersionVector,
+        (delta, complete): (Vec<u8>, Option<VersionVector>),
+        answers: Option<u32>,
+    ) -> Message {
         self.last_seq += 1;
         self.sent.join(&version);
         self.in_flight = Some((self.last_seq, self.sent.clone()));
@@ -231,13 +246,11 @@ impl SyncState {
             pushed.join(&version);
         }
         let version = self.outgoing(version);
-        Message::Changes(Changes::new(
-            self.session,
-            self.last_seq,
-            answers,
-            version,
-            delta,
-        ))
+        let changes = Changes::new(self.session, self.last_seq, answers, version, delta);
+        Message::Changes(match complete {
+            Some(compacted) => changes.with_complete(compacted),
+            None => changes,
+        })
     }
 
     /// The base our versions and deltas are written against: the peer's latest hello, once
@@ -259,12 +272,22 @@ impl SyncState {
         }
     }
 
-    /// What the peer lacks (everything beyond `sent`), against the base if there is one.
-    fn delta_for_peer<R: Replicated>(&self, replica: &R) -> Vec<u8> {
-        match self.base() {
+    /// What the peer lacks (everything beyond `sent`), against the base if there is one; or,
+    /// when the peer is below the replica's compaction point and reads protocol 4, the
+    /// complete state and that point (a delta could not tell it of removals whose records
+    /// were forgotten).
+    fn delta_for_peer<R: Replicated>(&self, replica: &R) -> (Vec<u8>, Option<VersionVector>) {
+        if self.peer_protocol >= STABILITY_PROTOCOL {
+            let compacted = replica.compacted();
+            if !covers(&self.sent, &compacted) {
+                return (replica.encoded_state(), Some(compacted));
+            }
+        }
+        let delta = match self.base() {
             Some((_, base)) => replica.encoded_delta_against(&self.sent, base),
             None => replica.encoded_delta_since(&self.sent),
-        }
+        };
+        (delta, None)
     }
 
     /// The version our hello carries: against the peer's latest hello if we have it; as a
@@ -435,6 +458,7 @@ impl SyncState {
             // A new session of the peer (or a late hello of an old one): what an earlier
             // session held is forgotten below, and if that session was the one that answered
             // our hello, this one has not seen it.
+            self.announced_view = None; // the new session has not heard our view
             if self.peer_session.replace(hello.session).is_some()
                 && self.answered_by.is_some_and(|by| by != hello.session)
             {
@@ -483,9 +507,13 @@ impl SyncState {
         };
         let version = self.resolve_version(&changes.version, replica);
         if !changes.delta.is_empty() {
-            let outcome = match &base {
-                Some(base) => replica.apply_encoded_against(&changes.delta, base),
-                None => replica.apply_encoded(&changes.delta),
+            let outcome = match (&changes.complete, &base) {
+                (Some(compacted), _) => {
+                    received.repaired = true;
+                    replica.apply_encoded_state(&changes.delta, compacted)
+                }
+                (None, Some(base)) => replica.apply_encoded_against(&changes.delta, base),
+                (None, None) => replica.apply_encoded(&changes.delta),
             };
             match outcome.map_err(SyncError::Delta)? {
                 Outcome::Applied => received.changed = true,
@@ -591,9 +619,18 @@ fn upper_bound_size(message: &Message) -> usize {
     const FIXED: usize = 64;
     match message {
         Message::Hello(hello) => FIXED + hello.version.size_bound() + 10 + hello.pending.len() * 26,
-        Message::Changes(changes) => FIXED + changes.version.size_bound() + changes.delta.len(),
+        Message::Changes(changes) => {
+            FIXED
+                + changes.version.size_bound()
+                + changes.delta.len()
+                + changes
+                    .complete
+                    .as_ref()
+                    .map_or(0, |point| point.len() * 26)
+        }
         Message::Ack(ack) => FIXED + ack.version.size_bound(),
         Message::Repair(repair) => FIXED + repair.version.size_bound() + repair.state.len(),
         Message::Chunk(piece) => FIXED + piece.bytes.len(),
+        Message::Stable(stable) => FIXED + stable.version.len() * 26,
     }
 }

@@ -65,6 +65,12 @@ pub struct SyncState {
     /// Chunks of a large message, sent one per [`generate`](crate::generate) call.
     pub(crate) outbox: VecDeque<Message>,
     pub(crate) reassembly: Reassembly,
+    /// The view to announce to the peer ([`SyncState::announce_view`]).
+    pub(crate) view: Option<VersionVector>,
+    /// The view last announced in this session.
+    pub(crate) announced_view: Option<VersionVector>,
+    /// The view the peer announced last.
+    pub(crate) peer_view: Option<VersionVector>,
 }
 
 /// Where a divergence repair stands in the current session.
@@ -131,6 +137,9 @@ impl SyncState {
             whole_hello_due: false,
             outbox: VecDeque::new(),
             reassembly: Reassembly::default(),
+            view: None,
+            announced_view: None,
+            peer_view: None,
         }
     }
 
@@ -193,6 +202,7 @@ impl SyncState {
             && self.ack_due.is_none()
             && self.in_flight.is_none()
             && self.outbox.is_empty()
+            && !self.stable_due()
             && !self.repair.request_due
             && !self.repair.answer_due
             && !self.repair.awaiting
@@ -233,6 +243,8 @@ impl SyncState {
         next.sent = self.peer_has.clone().unwrap_or_default();
         next.resumed_pushes = self.peer_has.as_ref().map(|_| VersionVector::new());
         next.peer_has = self.peer_has.take();
+        next.view = self.view.take();
+        next.peer_view = self.peer_view.take();
         *self = next;
     }
 

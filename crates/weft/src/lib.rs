@@ -37,10 +37,10 @@ mod undo;
 mod value;
 
 pub use doc::{
-    Change, ChildKey, ContainerPath, CounterScope, Doc, DocDelta, DocError, Element, Entry, Event,
-    ExpandRules, Item, KeyChange, Kind, ListContainer, ListDelta, ListScope, MapScope,
-    MultiValueScope, Node, Object, Origin, PathSegment, RemoveWinsSetScope, SetScope, Step,
-    Subscription, TextDelta, TextScope, Transacted,
+    Change, ChildKey, ContainerPath, CounterScope, DEFAULT_COMPACTION_THRESHOLD, Doc, DocDelta,
+    DocError, Element, Entry, Event, ExpandRules, Item, KeyChange, Kind, ListContainer, ListDelta,
+    ListScope, MapScope, MultiValueScope, Node, Object, Origin, PathSegment, RemoveWinsSetScope,
+    SetScope, Step, Subscription, TextDelta, TextScope, Transacted,
 };
 pub use undo::{Reverted, TrackedOrigins, UndoConfig, UndoEvent, UndoManager, UndoStack};
 pub use value::Value;

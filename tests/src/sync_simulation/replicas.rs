@@ -5,7 +5,7 @@ use weft::internals::ReplicaIndex;
 use weft::internals::codec::DotWriter;
 use weft::internals::codec::frame::{self, Kind};
 use weft::internals::store::DotStore;
-use weft::{Doc, Object, Replica, ReplicaId, Replicated};
+use weft::{Doc, Object, Replica, ReplicaId, Replicated, VersionVector};
 
 use crate::workloads::Workload;
 
@@ -24,6 +24,10 @@ pub trait SimReplica: Replicated + Sized {
 
     /// The deltas the replica holds pending, encoded.
     fn pending_deltas(&self) -> Vec<Vec<u8>>;
+
+    /// Forgets removed entries whose removal is in `point` (see `Replica::compact`); returns
+    /// how many went.
+    fn compact_to(&mut self, point: &VersionVector) -> usize;
 }
 
 /// A delta of `S` that claims change `counter` of `author` and carries nothing (an empty
@@ -74,6 +78,10 @@ impl<S: Workload> SimReplica for Replica<S> {
     fn pending_deltas(&self) -> Vec<Vec<u8>> {
         self.pending().iter().map(weft::Delta::to_bytes).collect()
     }
+
+    fn compact_to(&mut self, point: &VersionVector) -> usize {
+        self.compact(point)
+    }
 }
 
 impl SimReplica for Doc {
@@ -97,5 +105,9 @@ impl SimReplica for Doc {
             .iter()
             .map(weft::Delta::to_bytes)
             .collect()
+    }
+
+    fn compact_to(&mut self, point: &VersionVector) -> usize {
+        self.compact(point)
     }
 }

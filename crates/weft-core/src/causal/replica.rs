@@ -61,6 +61,10 @@ pub struct Replica<S> {
     /// and from peers' versions). If it is above what this replica has, the replica was
     /// restored from an older snapshot after those changes left it.
     own_floor: u64,
+    /// The highest version this replica compacted at (see [`Replica::compact`]): a replica
+    /// below it may hold entries whose removal records are forgotten, so it needs the
+    /// complete state, not a delta.
+    compacted: VersionVector,
     /// The digest of the current state, computed on demand and forgotten at every change (a
     /// sync handshake asks for it several times in a row).
     digest_cache: Cell<Option<Digest>>,
@@ -80,6 +84,7 @@ impl<S: DotStore> Replica<S> {
             pending: Vec::new(),
             last_mutation: Clock::default(),
             own_floor: 0,
+            compacted: VersionVector::new(),
             digest_cache: Cell::new(None),
         }
     }
@@ -399,6 +404,7 @@ impl<S: DotStore> Replica<S> {
             pending: self.pending.clone(),
             last_mutation: Clock::default(),
             own_floor,
+            compacted: self.compacted.clone(),
             digest_cache: Cell::new(None),
         }
     }
@@ -415,7 +421,91 @@ impl<S: DotStore> Replica<S> {
             bounded.set(replica, counter.min(self.context.clock().get(replica)));
         }
         self.digest_cache.set(None);
-        self.store.compact(&bounded)
+        let forgotten = self.store.compact(&bounded);
+        self.compacted
+            .join(&VersionVector::from_clock(&bounded, &self.table));
+        forgotten
+    }
+
+    /// The highest version this replica compacted at, or inherited from a complete state it
+    /// applied ([`Replica::apply_complete`]): a replica whose version does not include it may
+    /// hold removed entries that [`Replica::delta_since`] can no longer tell it to drop, and
+    /// must be sent the complete state instead. Empty until the first compaction.
+    ///
+    /// ```
+    /// use weft_core::{AddWinsSet, Replica, ReplicaId};
+    /// let mut set = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(1));
+    /// set.update(|s| s.insert(1));
+    /// set.update(|s| s.remove(&1));
+    /// assert!(set.compacted().is_empty());
+    /// set.compact(&set.version());
+    /// assert_eq!(set.compacted(), &set.version());
+    /// ```
+    #[must_use]
+    pub fn compacted(&self) -> &VersionVector {
+        &self.compacted
+    }
+
+    /// Applies `complete`, the whole state of a replica ([`Replica::delta_since`] the empty
+    /// version) that may have compacted up to `compacted`: entries of this replica whose dots
+    /// the state's context covers and whose keys it lacks are dropped (the sender removed
+    /// them and forgot the record), while this replica's changes the sender has not seen
+    /// survive. The compaction point is inherited, so this replica in turn sends complete
+    /// states to replicas below it. A state that depends on changes this replica lacks is
+    /// applied as a delta.
+    ///
+    /// ```
+    /// use weft_core::{AddWinsSet, Replica, ReplicaId, VersionVector};
+    /// let mut a = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(1));
+    /// let mut b = Replica::<AddWinsSet<u8>>::new(ReplicaId::from_u128(2));
+    /// b.apply(&a.update(|s| s.insert(1)));
+    /// a.update(|s| s.remove(&1));
+    /// a.compact(&a.version()); // too early: b never saw the removal
+    /// b.update(|s| s.insert(2)); // offline
+    /// b.apply(&a.delta_since(&b.version()));
+    /// assert!(b.contains(&1)); // a delta cannot say it any more
+    /// b.apply_complete(&a.delta_since(&VersionVector::new()), a.compacted());
+    /// assert!(!b.contains(&1) && b.contains(&2));
+    /// ```
+    pub fn apply_complete(&mut self, complete: &Delta<S>, compacted: &VersionVector) -> Outcome {
+        let outcome = self.join_complete_state(complete);
+        // Inherited up to what this replica now holds (a compaction point is always within
+        // the version of the replica that has it).
+        let version = self.version();
+        for (replica, counter) in compacted.iter() {
+            let reached = counter.min(version.get(replica));
+            if reached > self.compacted.get(replica) {
+                self.compacted.set(replica, reached);
+            }
+        }
+        outcome
+    }
+
+    fn join_complete_state(&mut self, complete: &Delta<S>) -> Outcome {
+        if complete.is_empty() {
+            return Outcome::Redundant;
+        }
+        let mut delta = complete.clone();
+        let map = self.table.translate_from(&delta.replicas);
+        if !delta.since.is_empty() || self.context.includes_mapped(&delta.context, &map) {
+            return self.apply_translated(delta, &map);
+        }
+        delta.since = delta.since.remap(&map);
+        delta.context = delta.context.remap(&map);
+        delta.store.remap(&map);
+        let own_top = delta
+            .context
+            .cloud()
+            .filter(|(replica, _, _)| *replica == self.me)
+            .map(|(_, _, last)| last)
+            .fold(delta.context.clock().get(self.me), u64::max);
+        self.own_floor = self.own_floor.max(own_top);
+        self.digest_cache.set(None);
+        self.store
+            .join_complete(&self.context, delta.store, &delta.context);
+        self.context.join(&delta.context);
+        self.drain_pending();
+        Outcome::Applied
     }
 
     /// Repairs divergence: merges `complete`, the whole state of a replica that claims the same
@@ -502,6 +592,11 @@ impl<S: DotStore> Replica<S> {
             if self.own_floor > self.implied_own_floor() {
                 out.varint(self.own_floor);
             }
+            // The compaction point, after a 0 (which no floor above is).
+            if !self.compacted.is_empty() {
+                out.varint(0);
+                self.compacted.encode(out);
+            }
         })
     }
 
@@ -524,15 +619,33 @@ impl<S: DotStore> Replica<S> {
         for delta in pending {
             replica.apply_owned(delta);
         }
-        if !input.is_at_end() {
-            let offset = input.position();
-            let floor = input.varint()?;
+        let mut next = (!input.is_at_end())
+            .then(|| (input.position(), input.varint()))
+            .map(|(offset, value)| value.map(|value| (offset, value)))
+            .transpose()?;
+        if let Some((offset, floor)) = next.filter(|(_, value)| *value != 0) {
             // Written only when above what the rest implies, so that saving again gives back
             // the same bytes.
             if floor <= replica.implied_own_floor() || floor > crate::MAX_COUNTER {
                 return Err(input.invalid("own counter floor", floor, offset));
             }
             replica.own_floor = floor;
+            next = (!input.is_at_end())
+                .then(|| (input.position(), input.varint()))
+                .map(|(offset, value)| value.map(|value| (offset, value)))
+                .transpose()?;
+        }
+        if let Some((offset, marker)) = next {
+            if marker != 0 {
+                return Err(input.invalid("compaction marker", marker, offset));
+            }
+            let offset = input.position();
+            let compacted = VersionVector::decode(&mut input)?;
+            if compacted.is_empty() {
+                // Written only when not empty.
+                return Err(input.invalid("compaction point", 0, offset));
+            }
+            replica.compacted = compacted;
         }
         input.finish()?;
         Ok(replica)

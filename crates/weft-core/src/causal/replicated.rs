@@ -61,6 +61,33 @@ pub trait Replicated {
     /// A [`DecodeError`] if the bytes are not a valid delta of this type; nothing changes then.
     fn repair_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError>;
 
+    /// The highest version this replica compacted at (see [`Replica::compacted`]): a peer
+    /// whose version does not include it is sent [`Replicated::encoded_state`], not a delta.
+    /// The default (a type that never compacts) is the empty version.
+    fn compacted(&self) -> VersionVector {
+        VersionVector::new()
+    }
+
+    /// The complete state, encoded (a delta since the empty version).
+    fn encoded_state(&self) -> Vec<u8> {
+        self.encoded_delta_since(&VersionVector::new())
+    }
+
+    /// Decodes and applies a complete state written by [`Replicated::encoded_state`] by a
+    /// replica that compacted up to `compacted` (see [`Replica::apply_complete`]). The
+    /// default applies it as a delta (right for a type that never compacts).
+    ///
+    /// # Errors
+    /// A [`DecodeError`] if the bytes are not a valid delta of this type; nothing changes then.
+    fn apply_encoded_state(
+        &mut self,
+        bytes: &[u8],
+        compacted: &VersionVector,
+    ) -> Result<Outcome, DecodeError> {
+        let _ = compacted;
+        self.apply_encoded(bytes)
+    }
+
     /// How many received deltas wait for their predecessors.
     fn pending_len(&self) -> usize;
 
@@ -128,6 +155,19 @@ impl<S: DotStore> Replicated for Replica<S> {
         let delta = Delta::<S>::from_bytes(bytes)?;
         self.repair(&delta);
         Ok(())
+    }
+
+    fn compacted(&self) -> VersionVector {
+        Replica::compacted(self).clone()
+    }
+
+    fn apply_encoded_state(
+        &mut self,
+        bytes: &[u8],
+        compacted: &VersionVector,
+    ) -> Result<Outcome, DecodeError> {
+        let delta = Delta::<S>::from_bytes(bytes)?;
+        Ok(self.apply_complete(&delta, compacted))
     }
 
     fn pending_len(&self) -> usize {

@@ -83,6 +83,19 @@ pub trait DotStore: Clone + Default + Debug {
         self.join(context, other.remapped(map), &other_context.remap(map));
     }
 
+    /// Joins `other`, a *complete* state seen under `other_context` (everything its sender
+    /// holds, not a fragment): entries of `self` that `other` lacks are joined with nothing
+    /// too, so those whose dots `other_context` covers are dropped. A replica below a
+    /// compaction point learns that way of removals whose records were forgotten (see
+    /// [`DotStore::compact`]). The default is [`DotStore::join`], right for every store
+    /// whose join already visits all its own dots (leaves, counters, sequences).
+    fn join_complete(&mut self, context: &CausalContext, other: Self, other_context: &CausalContext)
+    where
+        Self: Sized,
+    {
+        self.join(context, other, other_context);
+    }
+
     /// The fragment a replica that has seen `since` lacks: every entry touched by a change
     /// outside `since`, with enough of its state that joining it under the sender's full
     /// context reproduces the sender's entry. Cost proportional to the entries returned.

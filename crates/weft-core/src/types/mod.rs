@@ -59,6 +59,15 @@ macro_rules! delegate_dot_store {
             self.0.join_mapped(context, &other.0, other_context, map);
         }
 
+        fn join_complete(
+            &mut self,
+            context: &$crate::CausalContext,
+            other: Self,
+            other_context: &$crate::CausalContext,
+        ) {
+            self.0.join_complete(context, other.0, other_context);
+        }
+
         fn delta_since(&self, since: &$crate::Clock) -> Self {
             Self(self.0.delta_since(since))
         }

@@ -231,6 +231,29 @@ fn join_part<S: DotStore>(
     }
 }
 
+/// [`join_part`] for a complete state: a part the state lacks is joined with nothing.
+fn join_complete_part<S: DotStore>(
+    mine: &mut Option<Box<S>>,
+    context: &CausalContext,
+    theirs: Option<Box<S>>,
+    their_context: &CausalContext,
+) {
+    match (mine.as_deref_mut(), theirs) {
+        (Some(part), theirs) => {
+            part.join_complete(
+                context,
+                theirs.map(|part| *part).unwrap_or_default(),
+                their_context,
+            );
+        }
+        (None, Some(theirs)) => {
+            mine.get_or_insert_with(Box::default)
+                .join_complete(context, *theirs, their_context);
+        }
+        (None, None) => {}
+    }
+}
+
 fn repair_part<S: DotStore>(mine: &mut Option<Box<S>>, theirs: Option<Box<S>>) {
     if let Some(theirs) = theirs {
         mine.get_or_insert_with(Box::default).repair_join(*theirs);
@@ -373,6 +396,34 @@ impl DotStore for Entry {
             other_context,
         );
         join_part(
+            &mut self.remove_wins_set,
+            context,
+            other.remove_wins_set,
+            other_context,
+        );
+    }
+
+    fn join_complete(
+        &mut self,
+        context: &CausalContext,
+        other: Self,
+        other_context: &CausalContext,
+    ) {
+        self.kind.join_complete(context, other.kind, other_context);
+        self.value
+            .join_complete(context, other.value, other_context);
+        join_complete_part(&mut self.map, context, other.map, other_context);
+        join_complete_part(&mut self.list, context, other.list, other_context);
+        join_complete_part(&mut self.text, context, other.text, other_context);
+        join_complete_part(&mut self.counter, context, other.counter, other_context);
+        join_complete_part(&mut self.set, context, other.set, other_context);
+        join_complete_part(
+            &mut self.multi_value,
+            context,
+            other.multi_value,
+            other_context,
+        );
+        join_complete_part(
             &mut self.remove_wins_set,
             context,
             other.remove_wins_set,

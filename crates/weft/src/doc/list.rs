@@ -302,6 +302,18 @@ impl DotStore for ListContainer {
         self.children.join(context, other.children, other_context);
     }
 
+    fn join_complete(
+        &mut self,
+        context: &CausalContext,
+        other: Self,
+        other_context: &CausalContext,
+    ) {
+        self.order
+            .join_complete(context, other.order, other_context);
+        self.children
+            .join_complete(context, other.children, other_context);
+    }
+
     fn delta_since(&self, since: &Clock) -> Self {
         Self {
             order: self.order.delta_since(since),

@@ -11,6 +11,7 @@ mod object;
 mod observers;
 mod path;
 mod remote;
+mod replicated;
 mod scope;
 
 pub use entry::Entry;
@@ -24,15 +25,14 @@ pub use node::Node;
 pub use object::Object;
 pub use observers::Subscription;
 pub use path::{ContainerPath, PathSegment, Step};
+pub use replicated::DEFAULT_COMPACTION_THRESHOLD;
 pub use scope::{
     CounterScope, ListScope, MapScope, MultiValueScope, RemoveWinsSetScope, SetScope, TextScope,
 };
 
 use std::fmt;
 
-use weft_core::{
-    DecodeError, Delta, Digest, Outcome, Replica, ReplicaId, Replicated, Scope, VersionVector,
-};
+use weft_core::{DecodeError, Delta, Digest, Outcome, Replica, ReplicaId, Scope, VersionVector};
 
 use events::EventLog;
 use observers::Observers;
@@ -100,6 +100,8 @@ pub struct Doc {
     undo: UndoHub,
     /// The origin of local changes made without one.
     default_origin: Option<Origin>,
+    /// When [`Doc::note_stable`] compacts.
+    compaction: replicated::AutoCompaction,
     /// The expand rule of each mark name, for marks made here.
     expand: ExpandRules,
 }
@@ -123,6 +125,7 @@ impl Doc {
             observers: Observers::default(),
             undo: UndoHub::default(),
             default_origin: None,
+            compaction: replicated::AutoCompaction::default(),
             expand: ExpandRules::default(),
         }
     }
@@ -769,71 +772,5 @@ impl fmt::Debug for Doc {
             .field("replica", &self.replica)
             .field("observers", &self.observers.len())
             .finish()
-    }
-}
-
-impl Replicated for Doc {
-    fn replica_id(&self) -> ReplicaId {
-        self.id()
-    }
-
-    fn version(&self) -> VersionVector {
-        Doc::version(self)
-    }
-
-    fn digest(&self) -> Digest {
-        Doc::digest(self)
-    }
-
-    fn encoded_delta_since(&self, since: &VersionVector) -> Vec<u8> {
-        self.delta_since(since).to_bytes()
-    }
-
-    fn encoded_delta_against(&self, since: &VersionVector, base: &VersionVector) -> Vec<u8> {
-        self.delta_since(since).to_bytes_against(base)
-    }
-
-    fn apply_encoded(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError> {
-        let delta = DocDelta::from_bytes(bytes)?;
-        Ok(self.apply(&delta))
-    }
-
-    fn apply_encoded_against(
-        &mut self,
-        bytes: &[u8],
-        base: &VersionVector,
-    ) -> Result<Outcome, DecodeError> {
-        let delta = DocDelta::from_bytes_against(bytes, base)?;
-        Ok(self.apply(&delta))
-    }
-
-    fn repair_encoded(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
-        let delta = DocDelta::from_bytes(bytes)?;
-        self.repair(&delta);
-        Ok(())
-    }
-
-    fn pending_len(&self) -> usize {
-        Doc::pending_len(self)
-    }
-
-    fn pending_tops(&self) -> VersionVector {
-        self.replica.pending_tops()
-    }
-
-    fn note_peer_version(&mut self, version: &VersionVector) {
-        self.replica.note_peer_version(version);
-    }
-
-    fn own_counter_floor(&self) -> u64 {
-        self.replica.own_counter_floor()
-    }
-
-    fn save(&self) -> Vec<u8> {
-        Doc::save(self)
-    }
-
-    fn load(bytes: &[u8]) -> Result<Self, DecodeError> {
-        Doc::load(bytes)
     }
 }

@@ -248,6 +248,15 @@ impl DotStore for Object {
         self.0.join(context, other.0, other_context);
     }
 
+    fn join_complete(
+        &mut self,
+        context: &weft_core::CausalContext,
+        other: Self,
+        other_context: &weft_core::CausalContext,
+    ) {
+        self.0.join_complete(context, other.0, other_context);
+    }
+
     fn delta_since(&self, since: &weft_core::Clock) -> Self {
         Self(self.0.delta_since(since))
     }

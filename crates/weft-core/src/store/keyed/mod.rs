@@ -481,6 +481,31 @@ impl<K: Key, V: DotStore> DotStore for Keyed<K, V> {
         }
     }
 
+    fn join_complete(
+        &mut self,
+        context: &CausalContext,
+        mut other: Self,
+        other_context: &CausalContext,
+    ) {
+        // Every slot of ours is joined with what the complete state holds of its key, or with
+        // nothing: dots the state's context covers and its store lacks were removed there.
+        for position in 0..self.slots.len() {
+            let key = self.slots.get_index(position).expect("in range").0;
+            let incoming = other.slots.swap_remove(key);
+            let was_live = !self.slots[position].value.is_bottom();
+            let (touches, value) = match incoming {
+                Some(slot) => (slot.touches, slot.value),
+                None => (SmallVec::new(), V::default()),
+            };
+            self.slots[position]
+                .value
+                .join_complete(context, value, other_context);
+            self.merge_touches(position, &touches);
+            self.recount(position, was_live);
+        }
+        self.join(context, other, other_context);
+    }
+
     fn delta_since(&self, since: &Clock) -> Self {
         debug_assert!(self.indexed, "delta_since on a fragment");
         let mut positions: Vec<u32> = Vec::new();
