@@ -462,8 +462,9 @@ impl<S: DotStore> Replica<S> {
     /// a.update(|s| s.remove(&1));
     /// a.compact(&a.version()); // too early: b never saw the removal
     /// b.update(|s| s.insert(2)); // offline
-    /// b.apply(&a.delta_since(&b.version()));
-    /// assert!(b.contains(&1)); // a delta cannot say it any more
+    /// let mut by_delta = b.clone();
+    /// by_delta.apply(&a.delta_since(&by_delta.version()));
+    /// assert!(by_delta.contains(&1)); // a delta cannot say it any more
     /// b.apply_complete(&a.delta_since(&VersionVector::new()), a.compacted());
     /// assert!(!b.contains(&1) && b.contains(&2));
     /// ```
