@@ -25,8 +25,10 @@ impl<K: Key, V: DotStore> Keyed<K, V> {
             .collect();
         let order = sorting::stable_order(&first_touches);
         out.length(order.len());
-        for position in order {
-            let (key, slot) = self.slots.get_index(position).expect("in range");
+        for (key, slot) in order
+            .into_iter()
+            .filter_map(|position| self.slots.get_index(position))
+        {
             key.encode(out);
             if slot.removal.is_some() {
                 // A header of 0 (no touches: never written otherwise) announces a slot with a
