@@ -14,7 +14,7 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crdts::{CmRDT, CvRDT};
 use weft::{Delta, GCounter, Replica, ReplicaId, VersionVector};
@@ -103,57 +103,71 @@ fn main() {
     let played = play();
     let into = usize::from(mode.contains("laggard")) + 1;
     let from_bytes = mode.ends_with("-bytes");
-    let elapsed = if mode.starts_with("weft") && from_bytes {
-        let bytes = played.weft[0].delta_since(&VersionVector::new()).to_bytes();
-        let mut targets = vec![played.weft[into].clone(); merges];
-        let start = Instant::now();
-        for target in &mut targets {
-            weft_merge_bytes(target, &bytes);
+    let weft_done = |targets: &[Replica<GCounter>]| {
+        targets
+            .iter()
+            .all(|target| target.same_state(&played.weft[0]))
+    };
+    let crdts_done =
+        |targets: &[crdts::GCounter<u64>]| targets.iter().all(|target| *target == played.crdts[0]);
+    let elapsed = match (mode.starts_with("weft"), from_bytes) {
+        (true, true) => {
+            let bytes = played.weft[0].delta_since(&VersionVector::new()).to_bytes();
+            time_merges(
+                &played.weft[into],
+                merges,
+                |target| weft_merge_bytes(target, &bytes),
+                weft_done,
+            )
         }
-        let elapsed = start.elapsed();
-        assert!(
-            targets
-                .iter()
-                .all(|target| target.same_state(&played.weft[0]))
-        );
-        elapsed
-    } else if from_bytes {
-        let bytes = bincode::serialize(&played.crdts[0]).expect("bincode encodes it");
-        let mut targets = vec![played.crdts[into].clone(); merges];
-        let start = Instant::now();
-        for target in &mut targets {
-            crdts_merge_bytes(target, &bytes);
+        (true, false) => {
+            let state = played.weft[0].delta_since(&VersionVector::new());
+            time_merges(
+                &played.weft[into],
+                merges,
+                |target| weft_merge(target, &state),
+                weft_done,
+            )
         }
-        let elapsed = start.elapsed();
-        assert!(targets.iter().all(|target| *target == played.crdts[0]));
-        elapsed
-    } else if mode.starts_with("weft") {
-        let state = played.weft[0].delta_since(&VersionVector::new());
-        let mut targets = vec![played.weft[into].clone(); merges];
-        let start = Instant::now();
-        for target in &mut targets {
-            weft_merge(target, &state);
+        (false, true) => {
+            let bytes = bincode::serialize(&played.crdts[0]).expect("bincode encodes it");
+            time_merges(
+                &played.crdts[into],
+                merges,
+                |target| crdts_merge_bytes(target, &bytes),
+                crdts_done,
+            )
         }
-        let elapsed = start.elapsed();
-        assert!(
-            targets
-                .iter()
-                .all(|target| target.same_state(&played.weft[0]))
-        );
-        elapsed
-    } else {
-        let mut targets = vec![played.crdts[into].clone(); merges];
-        let states = vec![played.crdts[0].clone(); merges];
-        let start = Instant::now();
-        for (target, state) in targets.iter_mut().zip(states) {
-            crdts_merge(target, state);
+        (false, false) => {
+            let mut states = vec![played.crdts[0].clone(); merges].into_iter();
+            time_merges(
+                &played.crdts[into],
+                merges,
+                |target| crdts_merge(target, states.next().expect("one state per merge")),
+                crdts_done,
+            )
         }
-        let elapsed = start.elapsed();
-        assert!(targets.iter().all(|target| *target == played.crdts[0]));
-        elapsed
     };
     println!(
         "{mode}: {:.1} ns per merge ({merges} merges)",
         elapsed.as_secs_f64() * 1e9 / merges as f64
     );
+}
+
+/// The time of `merges` calls of `merge`, each into a fresh copy of `target` made before the
+/// clock starts; `done` checks the copies afterwards.
+fn time_merges<T: Clone>(
+    target: &T,
+    merges: usize,
+    mut merge: impl FnMut(&mut T),
+    done: impl Fn(&[T]) -> bool,
+) -> Duration {
+    let mut targets = vec![target.clone(); merges];
+    let start = Instant::now();
+    for target in &mut targets {
+        merge(target);
+    }
+    let elapsed = start.elapsed();
+    assert!(done(&targets), "a merge left its target behind");
+    elapsed
 }
